@@ -1,0 +1,3 @@
+from foia_tui.cli import main
+
+main()

@@ -1,0 +1,126 @@
+"""The archive: one SQLite file, and the only place in foia-tui where SQL lives.
+
+`Archive.open` checks, creates and migrates the file; the submodules hold the reads and writes by area.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from foia_tui.archive.schema import MIGRATIONS, SCHEMA_VERSION
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 30_000
+
+
+class ArchiveError(Exception):
+    """A problem with the archive file itself, worded for the person who named it."""
+
+
+class Archive:
+    """An open archive. One connection, shared by threads behind a lock (Textual workers use it too)."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False) -> Archive:
+        """Open (or create) the archive at `path`, upgrading an older schema after a backup copy."""
+        path = Path(path)
+        if path.is_dir():
+            raise ArchiveError(f"{path}: is a directory, not an archive file")
+        exists = path.exists() and path.stat().st_size > 0
+        if not exists and (not create or readonly):
+            raise ArchiveError(f"{path}: no such archive")
+        if exists:
+            _check_header(path)
+        try:
+            if readonly:
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise ArchiveError(f"{path}: not a readable SQLite archive ({error})") from None
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise ArchiveError(
+                f"{path}: made by a newer foia-tui (schema {version}, this one knows {SCHEMA_VERSION}); "
+                "upgrade foia-tui to open it"
+            )
+        archive = cls(path, conn)
+        if version < SCHEMA_VERSION:
+            if readonly:
+                conn.close()
+                raise ArchiveError(f"{path}: schema {version} needs upgrading; open it writable once")
+            if version > 0:
+                shutil.copy2(path, path.with_name(f"{path.name}.v{version}.bak"))
+            archive._migrate(version)
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+        return archive
+
+    def _migrate(self, version: int) -> None:
+        with self.transaction():
+            if version == 0 and self.db.table_names():
+                raise ArchiveError(f"{self.path}: an SQLite file, but not a foia-tui archive")
+            for migration in MIGRATIONS[version:]:
+                migration(self.db)
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything inside lands, or nothing does."""
+        with self.lock:
+            if self.conn.in_transaction:
+                yield self.conn
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        """Rows of a read, as mappings."""
+        with self.lock:
+            cursor = self.conn.execute(sql, params)
+            names = [d[0] for d in cursor.description or ()]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def scalar(self, sql: str, params: tuple | dict = ()):
+        with self.lock:
+            row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    @property
+    def schema_version(self) -> int:
+        return self.scalar("PRAGMA user_version")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise ArchiveError(f"{path}: cannot read ({error.strerror})") from None
+    if header != SQLITE_HEADER:
+        raise ArchiveError(f"{path}: not an SQLite archive")

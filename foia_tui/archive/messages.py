@@ -1,0 +1,107 @@
+"""Reads of messages in the shape scripts depend on (`foia list --json`)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from foia_tui.archive import Archive
+
+MESSAGE_COLUMNS = """m.id, m.thread_id, m.subject, m.sender_name, m.sender_email, m.sender_raw, m.recipients, m.cc,
+    m.sent, m.body, m.duplicate_of, m.page_start, m.page_end, m.bates_start, m.bates_end, m.copy_kind,
+    m.date_text, d.path AS file"""
+
+
+def _people(text: str) -> list[dict]:
+    return [{"name": a.get("name"), "email": a.get("email")} for a in json.loads(text or "[]")]
+
+
+def _placeholders(values: list) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def message_objects(archive: Archive, rows: list[dict]) -> list[dict]:
+    """Turn message rows (selected with MESSAGE_COLUMNS) into `foia list --json` objects."""
+    ids = [row["id"] for row in rows]
+    redactions: dict[str, list[dict]] = defaultdict(list)
+    tags: dict[str, list[str]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for r in archive.query(
+            f"""SELECT message_id, code, page, leaked_text FROM redactions
+                WHERE message_id IN ({_placeholders(chunk)}) ORDER BY message_id, body_offset, id""",
+            tuple(chunk),
+        ):
+            redactions[r["message_id"]].append({"code": r["code"], "page": r["page"], "leaked_text": r["leaked_text"]})
+        for t in archive.query(
+            f"""SELECT DISTINCT tg.message_id, t.name FROM taggings tg JOIN tags t ON t.id = tg.tag_id
+                WHERE tg.message_id IN ({_placeholders(chunk)}) ORDER BY t.name""",
+            tuple(chunk),
+        ):
+            tags[t["message_id"]].append(t["name"])
+    return [
+        {
+            "id": row["id"],
+            "thread_id": row["thread_id"],
+            "subject": row["subject"],
+            "from": {"name": row["sender_name"], "email": row["sender_email"]},
+            "to": _people(row["recipients"]),
+            "cc": _people(row["cc"]),
+            "sent": row["sent"],
+            "source": {
+                "file": row["file"],
+                "page_start": row["page_start"],
+                "page_end": row["page_end"],
+                "bates": row["bates_start"],
+            },
+            "body": row["body"],
+            "redactions": redactions[row["id"]],
+            "tags": tags[row["id"]],
+            "duplicate_of": row["duplicate_of"],
+        }
+        for row in rows
+    ]
+
+
+def list_messages(
+    archive: Archive, *, include_duplicates: bool = False, limit: int | None = None, offset: int = 0
+) -> list[dict]:
+    """Messages in time order (undated last), each distinct email once unless duplicates are asked for."""
+    where = "" if include_duplicates else "WHERE m.duplicate_of IS NULL"
+    rows = archive.query(
+        f"""SELECT {MESSAGE_COLUMNS} FROM messages m JOIN documents d ON d.id = m.document_id {where}
+            ORDER BY m.sent_sort IS NULL, m.sent_sort, m.document_id, m.ordinal LIMIT ? OFFSET ?""",
+        (-1 if limit is None else limit, offset),
+    )
+    return message_objects(archive, rows)
+
+
+def get_messages(archive: Archive, ids: list[str]) -> list[dict]:
+    """`foia list --json` objects for the given ids, in the order given (unknown ids are left out)."""
+    rows = archive.query(
+        f"""SELECT {MESSAGE_COLUMNS} FROM messages m JOIN documents d ON d.id = m.document_id
+            WHERE m.id IN ({_placeholders(ids)})""",
+        tuple(ids),
+    )
+    by_id = {row["id"]: row for row in rows}
+    return message_objects(archive, [by_id[i] for i in ids if i in by_id])
+
+
+def stats(archive: Archive) -> dict[str, int]:
+    """The archive's headline counts."""
+    counts = {
+        "documents": "SELECT count(*) FROM documents WHERE status = 'imported'",
+        "pages": "SELECT coalesce(sum(page_count), 0) FROM documents WHERE status = 'imported'",
+        "messages": "SELECT count(*) FROM messages WHERE duplicate_of IS NULL",
+        "copies": "SELECT count(*) FROM messages",
+        "duplicates": "SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL",
+        "threads": "SELECT count(*) FROM threads",
+        "people": "SELECT count(*) FROM people",
+        "redactions": "SELECT count(*) FROM redactions",
+        "leaks": "SELECT count(*) FROM redactions WHERE leaked_text IS NOT NULL AND leaked_text != ''",
+        "attachments": "SELECT count(*) FROM attachments",
+        "tags": "SELECT count(*) FROM tags",
+        "taggings": "SELECT count(*) FROM taggings",
+        "failures": "SELECT count(*) FROM documents WHERE status = 'failed'",
+    }
+    return {name: archive.scalar(sql) or 0 for name, sql in counts.items()}

@@ -1,0 +1,232 @@
+"""The archive's schema as a list of migrations; `PRAGMA user_version` says how many have run.
+
+Append new migrations at the end; never edit one that has shipped, since archives made with it exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+V1_CORE = """
+CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    sha256 TEXT UNIQUE,
+    kind TEXT,
+    page_count INTEGER,
+    status TEXT NOT NULL DEFAULT 'imported',
+    error TEXT,
+    parent_message_id TEXT,
+    imported_at TEXT NOT NULL
+);
+CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    subject TEXT,
+    subject_norm TEXT,
+    sender_name TEXT,
+    sender_email TEXT,
+    sender_raw TEXT,
+    recipients TEXT NOT NULL DEFAULT '[]',
+    cc TEXT NOT NULL DEFAULT '[]',
+    bcc TEXT NOT NULL DEFAULT '[]',
+    reply_to TEXT NOT NULL DEFAULT '[]',
+    participants TEXT NOT NULL DEFAULT '',
+    sent TEXT,
+    sent_sort TEXT,
+    date_text TEXT,
+    body TEXT NOT NULL DEFAULT '',
+    message_id TEXT,
+    in_reply_to TEXT,
+    "references" TEXT NOT NULL DEFAULT '[]',
+    page_start INTEGER,
+    page_end INTEGER,
+    bates_start TEXT,
+    bates_end TEXT,
+    copy_kind TEXT NOT NULL DEFAULT 'native',
+    quoted_in TEXT,
+    thread_id TEXT,
+    duplicate_of TEXT REFERENCES messages(id) ON DELETE SET NULL
+);
+CREATE INDEX messages_document ON messages(document_id, ordinal);
+CREATE INDEX messages_thread ON messages(thread_id, sent_sort);
+CREATE INDEX messages_sent ON messages(sent_sort);
+CREATE INDEX messages_message_id ON messages(message_id);
+CREATE INDEX messages_duplicate_of ON messages(duplicate_of);
+CREATE TABLE participants (
+    message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    role TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    name TEXT,
+    email TEXT,
+    raw TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (message_id, role, position)
+);
+CREATE INDEX participants_email ON participants(email);
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    redacted INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE aliases (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    key TEXT NOT NULL UNIQUE,
+    name TEXT,
+    email TEXT
+);
+CREATE INDEX aliases_person ON aliases(person_id);
+CREATE TABLE redactions (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    page INTEGER,
+    x0 REAL, top REAL, x1 REAL, bottom REAL,
+    code TEXT,
+    body_offset INTEGER,
+    leaked_text TEXT
+);
+CREATE INDEX redactions_message ON redactions(message_id);
+CREATE TABLE attachments (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    content_type TEXT,
+    size INTEGER,
+    sha256 TEXT,
+    document_id TEXT REFERENCES documents(id) ON DELETE SET NULL
+);
+CREATE INDEX attachments_message ON attachments(message_id);
+CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    color TEXT,
+    description TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE taggings (
+    id INTEGER PRIMARY KEY,
+    tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    message_id TEXT NOT NULL REFERENCES messages(id),
+    start INTEGER,
+    "end" INTEGER,
+    quoted_text TEXT,
+    note TEXT,
+    created_by TEXT,
+    created_at TEXT NOT NULL,
+    anchor_status TEXT NOT NULL DEFAULT 'ok'
+);
+CREATE INDEX taggings_message ON taggings(message_id);
+CREATE INDEX taggings_tag ON taggings(tag_id);
+CREATE TABLE import_log (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    paths TEXT NOT NULL,
+    files INTEGER NOT NULL DEFAULT 0,
+    messages_added INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    failures TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE threads (
+    id TEXT PRIMARY KEY,
+    subject TEXT,
+    first_sent TEXT,
+    last_sent TEXT,
+    message_count INTEGER NOT NULL,
+    participants TEXT NOT NULL DEFAULT '',
+    has_redaction INTEGER NOT NULL DEFAULT 0,
+    has_leak INTEGER NOT NULL DEFAULT 0,
+    has_attachment INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX threads_last ON threads(last_sent);
+"""
+
+V2_PAGES_EVENTS_RELEASES = """
+CREATE TABLE pages (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    bates TEXT,
+    ocr INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (document_id, number)
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    date TEXT NOT NULL,
+    label TEXT NOT NULL,
+    note TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE saved_searches (
+    name TEXT PRIMARY KEY,
+    query TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE releases (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    agency TEXT,
+    request_id TEXT,
+    filed TEXT,
+    produced TEXT,
+    requester TEXT,
+    status TEXT NOT NULL DEFAULT 'produced',
+    notes TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE release_documents (
+    release_id INTEGER NOT NULL REFERENCES releases(id) ON DELETE CASCADE,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    PRIMARY KEY (release_id, document_id)
+);
+CREATE INDEX release_documents_document ON release_documents(document_id);
+CREATE VIRTUAL TABLE messages_trigram USING fts5(
+    subject, body, participants, content='messages', content_rowid='rowid', tokenize='trigram'
+);
+INSERT INTO messages_trigram(rowid, subject, body, participants)
+    SELECT rowid, subject, body, participants FROM messages;
+CREATE TRIGGER messages_trigram_ai AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_trigram(rowid, subject, body, participants)
+        VALUES (new.rowid, new.subject, new.body, new.participants);
+END;
+CREATE TRIGGER messages_trigram_ad AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_trigram(messages_trigram, rowid, subject, body, participants)
+        VALUES ('delete', old.rowid, old.subject, old.body, old.participants);
+END;
+CREATE TRIGGER messages_trigram_au AFTER UPDATE OF subject, body, participants ON messages BEGIN
+    INSERT INTO messages_trigram(messages_trigram, rowid, subject, body, participants)
+        VALUES ('delete', old.rowid, old.subject, old.body, old.participants);
+    INSERT INTO messages_trigram(rowid, subject, body, participants)
+        VALUES (new.rowid, new.subject, new.body, new.participants);
+END;
+"""
+
+
+# sqlite-utils' update trigger fires on every UPDATE; threading rewrites thread_id on thousands of rows,
+# so the index is refreshed only when an indexed column changes.
+NARROW_FTS_UPDATE_TRIGGER = """
+DROP TRIGGER messages_au;
+CREATE TRIGGER messages_au AFTER UPDATE OF subject, body, participants ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, subject, body, participants)
+        VALUES ('delete', old.rowid, old.subject, old.body, old.participants);
+    INSERT INTO messages_fts (rowid, subject, body, participants)
+        VALUES (new.rowid, new.subject, new.body, new.participants);
+END;
+"""
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.executescript(V1_CORE)
+    db["messages"].enable_fts(["subject", "body", "participants"], create_triggers=True, tokenize="porter")
+    db.executescript(NARROW_FTS_UPDATE_TRIGGER)
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    db.executescript(V2_PAGES_EVENTS_RELEASES)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,191 @@
+"""Writes of importer records: one document, its messages and everything hanging off them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from foia_tui.archive import Archive
+from foia_tui.subjects import normalise_subject
+from importers.records import Address, DocumentRecord, MessageRecord
+
+
+@dataclass
+class StoreResult:
+    document_id: str
+    added: int  # messages new to the archive
+    skipped: bool  # the same file was already imported
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def document_id_for(sha256: str) -> str:
+    return sha256[:16]
+
+
+def message_id_for(document_sha256: str, ordinal: int) -> str:
+    """Stable id: the file's content hash plus the message's place in it, so re-imports find the same row."""
+    return hashlib.sha256(f"{document_sha256}:{ordinal}".encode()).hexdigest()[:16]
+
+
+def sort_key_for(sent: str | None) -> str | None:
+    """ISO text that sorts in time order: zoned times in UTC, printed (naive) times as printed."""
+    if not sent:
+        return None
+    try:
+        moment = datetime.fromisoformat(sent)
+    except ValueError:
+        return sent
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="seconds")
+
+
+def _address_json(addresses: list[Address]) -> str:
+    return json.dumps([{"name": a.name, "email": a.email, "raw": a.raw} for a in addresses], ensure_ascii=False)
+
+
+def _participants_text(message: MessageRecord) -> str:
+    people = [message.sender] if message.sender else []
+    people += message.to + message.cc + message.bcc
+    return "; ".join(" ".join(part for part in (a.name, a.email) if part) or a.raw for a in people)
+
+
+def is_imported(archive: Archive, sha256: str) -> bool:
+    return bool(archive.scalar("SELECT 1 FROM documents WHERE sha256 = ? AND status = 'imported'", (sha256,)))
+
+
+def store_document(
+    archive: Archive, doc: DocumentRecord, *, parent_message_id: str | None = None, force: bool = False
+) -> StoreResult:
+    """Write one document in one transaction; an already imported file is left as it is unless `force`."""
+    document_id = document_id_for(doc.sha256)
+    with archive.transaction() as conn:
+        if is_imported(archive, doc.sha256) and not force:
+            return StoreResult(document_id, 0, True)
+        conn.execute(
+            """INSERT INTO documents (id, path, sha256, kind, page_count, status, error, parent_message_id,
+                   imported_at)
+               VALUES (?, ?, ?, ?, ?, 'imported', ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET path = excluded.path, kind = excluded.kind,
+                   page_count = excluded.page_count, status = 'imported', error = excluded.error,
+                   imported_at = excluded.imported_at""",
+            (
+                document_id,
+                doc.path,
+                doc.sha256,
+                doc.kind,
+                doc.page_count,
+                "; ".join(doc.warnings) or None,
+                parent_message_id,
+                now_iso(),
+            ),
+        )
+        conn.execute("DELETE FROM pages WHERE document_id = ?", (document_id,))
+        conn.executemany(
+            "INSERT INTO pages (document_id, number, text, bates, ocr) VALUES (?, ?, ?, ?, ?)",
+            [(document_id, p.number, p.text, p.bates, int(p.ocr)) for p in doc.pages],
+        )
+        ids = {m.ordinal: message_id_for(doc.sha256, m.ordinal) for m in doc.messages}
+        added = 0
+        for message in doc.messages:
+            added += _store_message(conn, document_id, ids[message.ordinal], message, ids)
+    return StoreResult(document_id, added, False)
+
+
+def _store_message(conn, document_id: str, message_id: str, m: MessageRecord, ids: dict[int, str]) -> int:
+    existed = conn.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is not None
+    sender = m.sender or Address()
+    conn.execute(
+        """INSERT INTO messages (id, document_id, ordinal, subject, subject_norm, sender_name, sender_email,
+               sender_raw, recipients, cc, bcc, reply_to, participants, sent, sent_sort, date_text, body,
+               message_id, in_reply_to, "references", page_start, page_end, bates_start, bates_end,
+               copy_kind, quoted_in)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET subject = excluded.subject, subject_norm = excluded.subject_norm,
+               sender_name = excluded.sender_name, sender_email = excluded.sender_email,
+               sender_raw = excluded.sender_raw, recipients = excluded.recipients, cc = excluded.cc,
+               bcc = excluded.bcc, reply_to = excluded.reply_to, participants = excluded.participants,
+               sent = excluded.sent, sent_sort = excluded.sent_sort, date_text = excluded.date_text,
+               body = excluded.body, message_id = excluded.message_id, in_reply_to = excluded.in_reply_to,
+               "references" = excluded."references", page_start = excluded.page_start,
+               page_end = excluded.page_end, bates_start = excluded.bates_start,
+               bates_end = excluded.bates_end, copy_kind = excluded.copy_kind,
+               quoted_in = excluded.quoted_in""",
+        (
+            message_id,
+            document_id,
+            m.ordinal,
+            m.subject,
+            normalise_subject(m.subject),
+            sender.name,
+            sender.email.lower() if sender.email else None,
+            sender.raw,
+            _address_json(m.to),
+            _address_json(m.cc),
+            _address_json(m.bcc),
+            _address_json(m.reply_to),
+            _participants_text(m),
+            m.sent,
+            sort_key_for(m.sent),
+            m.date_text,
+            m.body,
+            m.message_id,
+            m.in_reply_to,
+            json.dumps(m.references),
+            m.page_start,
+            m.page_end,
+            m.bates_start,
+            m.bates_end,
+            m.copy_kind,
+            ids.get(m.quoted_in) if m.quoted_in is not None else None,
+        ),
+    )
+    for table in ("participants", "redactions", "attachments"):
+        conn.execute(f"DELETE FROM {table} WHERE message_id = ?", (message_id,))
+    roles = [("from", [m.sender] if m.sender else []), ("to", m.to), ("cc", m.cc), ("bcc", m.bcc)]
+    conn.executemany(
+        "INSERT INTO participants (message_id, role, position, name, email, raw) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (message_id, role, position, a.name, a.email.lower() if a.email else None, a.raw)
+            for role, addresses in roles
+            for position, a in enumerate(addresses)
+        ],
+    )
+    conn.executemany(
+        """INSERT INTO redactions (message_id, page, x0, top, x1, bottom, code, body_offset, leaked_text)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [(message_id, r.page, *(r.bbox or (None,) * 4), r.code, r.offset, r.leaked_text) for r in m.redactions],
+    )
+    conn.executemany(
+        "INSERT INTO attachments (message_id, name, content_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
+        [(message_id, a.name, a.content_type, a.size, a.sha256) for a in m.attachments],
+    )
+    return 0 if existed else 1
+
+
+def link_attachment_document(archive: Archive, message_id: str, sha256: str, document_id: str) -> None:
+    """Point an attachment row at the document its bytes were imported as."""
+    with archive.transaction() as conn:
+        conn.execute(
+            "UPDATE attachments SET document_id = ? WHERE message_id = ? AND sha256 = ?",
+            (document_id, message_id, sha256),
+        )
+
+
+def record_failure(archive: Archive, path: str, sha256: str | None, kind: str | None, error: str) -> None:
+    """Remember a file that could not be imported, without touching anything already in the archive."""
+    key = sha256 or hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
+    with archive.transaction() as conn:
+        conn.execute(
+            """INSERT INTO documents (id, path, sha256, kind, status, error, imported_at)
+               VALUES (?, ?, ?, ?, 'failed', ?, ?)
+               ON CONFLICT(id) DO UPDATE SET path = excluded.path, error = excluded.error,
+                   imported_at = excluded.imported_at
+               WHERE documents.status = 'failed'""",
+            (document_id_for(key), path, sha256, kind, error, now_iso()),
+        )

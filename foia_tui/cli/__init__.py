@@ -1,0 +1,28 @@
+"""The `foia` command: argument handling over library calls (each command group in its own module)."""
+
+from __future__ import annotations
+
+import click
+
+from foia_tui.cli.common import db_option
+from foia_tui.cli.importing import import_command
+from foia_tui.cli.listing import list_command, stats_command
+from foia_tui.cli.opening import open_app, open_command
+
+
+@click.group(invoke_without_command=True)
+@db_option
+@click.version_option(package_name="foia-tui")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """foia: import public-records releases into a searchable archive and read them.
+
+    With no command, opens the app on the archive (--db, $FOIA_DB or ./archive.db), or on a private copy
+    of the bundled sample when there is none.
+    """
+    if ctx.invoked_subcommand is None:
+        open_app(db)
+
+
+for command in (import_command, list_command, stats_command, open_command):
+    main.add_command(command)

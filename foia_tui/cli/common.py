@@ -1,0 +1,74 @@
+"""What every `foia` subcommand shares: the --db option, opening the archive, one-line errors, JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import click
+
+from foia_tui.archive import Archive, ArchiveError
+
+DEFAULT_DB = "archive.db"
+
+
+def resolve_db(db: str | None) -> Path:
+    """--db, else $FOIA_DB, else ./archive.db."""
+    return Path(db or os.environ.get("FOIA_DB") or DEFAULT_DB)
+
+
+def db_option(command: Callable) -> Callable:
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Archive file (default: $FOIA_DB, else ./archive.db).",
+    )(command)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """One clear line on stderr and an exit code; never a traceback."""
+    click.echo(f"foia: {message}", err=True)
+    sys.exit(code)
+
+
+def open_archive(db: str | None, *, create: bool = False) -> Archive:
+    path = resolve_db(db)
+    try:
+        return Archive.open(path, create=create)
+    except ArchiveError as error:
+        fail(str(error), 2)
+    raise AssertionError("unreachable")
+
+
+def with_archive(create: bool = False) -> Callable:
+    """Decorator: replace the `db` argument with an open Archive, closing it afterwards."""
+
+    def decorate(command: Callable) -> Callable:
+        @functools.wraps(command)
+        def wrapper(*args, db: str | None = None, **kwargs):
+            archive = open_archive(db, create=create)
+            try:
+                return command(*args, archive=archive, **kwargs)
+            except ArchiveError as error:
+                fail(str(error), 1)
+            finally:
+                archive.close()
+
+        return db_option(wrapper)
+
+    return decorate
+
+
+def emit_json_lines(objects: Iterable[dict]) -> None:
+    for obj in objects:
+        click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def emit_json(obj: object) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))

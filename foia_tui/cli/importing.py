@@ -1,0 +1,41 @@
+"""`foia import`: bring files into the archive."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from foia_tui.cli.common import emit_json, with_archive
+from foia_tui.pipeline import run_import
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
+@click.option("--force", is_flag=True, help="Read files again even if already imported (e.g. after an OCR fix).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parser processes (default: 2).")
+@with_archive(create=True)
+def import_command(archive, paths: tuple[str, ...], as_json: bool, force: bool, workers: int | None) -> None:
+    """Import PDFs, .eml, .mbox, maildirs and .msg files (files, directories or globs).
+
+    Exit status: 0 when every file imported, 1 when some failed, 2 on usage errors.
+    """
+    with click.progressbar(length=1, label="Importing", file=sys.stderr, show_pos=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        summary = run_import(archive, paths, workers=workers, force=force, progress=progress)
+    if as_json:
+        emit_json(summary.as_json())
+    else:
+        click.echo(
+            f"{summary.files} files: {summary.imported} imported, {summary.skipped} already in the archive, "
+            f"{len(summary.failures)} failed; {summary.messages_added} messages added, "
+            f"{summary.duplicates} duplicate copies"
+        )
+    for failure in summary.failures:
+        click.echo(f"foia: {failure.file}: {failure.reason}", err=True)
+    sys.exit(1 if summary.failures else 0)

@@ -1,0 +1,40 @@
+"""`foia list` and `foia stats`: what is in the archive."""
+
+from __future__ import annotations
+
+import click
+
+from foia_tui.archive.messages import list_messages, stats
+from foia_tui.cli.common import emit_json, emit_json_lines, with_archive
+from foia_tui.display import one_line
+
+
+@click.command("list")
+@click.option("--all", "include_duplicates", is_flag=True, help="Include duplicate copies of the same email.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one message per line.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many messages.")
+@with_archive()
+def list_command(archive, include_duplicates: bool, as_json: bool, limit: int | None) -> None:
+    """One message per line, in time order."""
+    messages = list_messages(archive, include_duplicates=include_duplicates, limit=limit)
+    if as_json:
+        emit_json_lines(messages)
+        return
+    for m in messages:
+        sender = m["from"]["name"] or m["from"]["email"] or "?"
+        click.echo(
+            f"{m['id']}  {(m['sent'] or '-')[:16]:16}  {one_line(sender, 24):24}  {one_line(m['subject'] or '', 60)}"
+        )
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as a JSON object.")
+@with_archive()
+def stats_command(archive, as_json: bool) -> None:
+    """Counts of documents, messages, threads, people, redactions, tags and failures."""
+    counts = stats(archive)
+    if as_json:
+        emit_json(counts)
+        return
+    for name, value in counts.items():
+        click.echo(f"{name:12} {value}")

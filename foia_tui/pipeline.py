@@ -1,0 +1,255 @@
+"""`foia import`: find files, parse them on both cores, write each document in its own transaction.
+
+Parsing runs in a process pool; only this process writes, so the archive sees one writer at a time.
+A file that fails is recorded with its reason and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from foia_tui.archive import Archive
+from foia_tui.archive.store import (
+    is_imported,
+    link_attachment_document,
+    message_id_for,
+    now_iso,
+    record_failure,
+    store_document,
+)
+from foia_tui.archive.threads import rebuild_conversations
+from importers import maildir
+from importers.detect import parser_for, sniff_kind
+from importers.records import DocumentRecord, UnreadableFile
+
+FILE_TIME_BUDGET_S = 300
+MAX_IN_FLIGHT = 64
+
+
+@dataclass
+class Candidate:
+    path: Path
+    kind: str | None
+    sha256: str | None = None
+
+
+@dataclass
+class Failure:
+    file: str
+    reason: str
+
+
+@dataclass
+class ImportSummary:
+    files: int = 0
+    imported: int = 0
+    skipped: int = 0
+    messages_added: int = 0
+    duplicates: int = 0
+    threads: int = 0
+    failures: list[Failure] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "files": self.files,
+            "imported": self.imported,
+            "skipped": self.skipped,
+            "messages_added": self.messages_added,
+            "duplicates": self.duplicates,
+            "threads": self.threads,
+            "failures": [{"file": f.file, "reason": f.reason} for f in self.failures],
+        }
+
+
+def expand_paths(paths: Iterable[str]) -> tuple[list[Candidate], list[Failure]]:
+    """Files, directories (recursively; maildirs as their messages) and globs, in a stable order."""
+    found: list[Candidate] = []
+    failures: list[Failure] = []
+    for spec in paths:
+        matches = sorted(glob.glob(spec, recursive=True)) if glob.has_magic(spec) else [spec]
+        if not matches:
+            failures.append(Failure(spec, "no files match this pattern"))
+        for match in matches:
+            found.extend(_walk(Path(match), failures))
+    seen: set[Path] = set()
+    unique = [c for c in found if not (c.path.resolve() in seen or seen.add(c.path.resolve()))]
+    return unique, failures
+
+
+def _walk(path: Path, failures: list[Failure]) -> Iterator[Candidate]:
+    if not path.exists():
+        failures.append(Failure(str(path), "no such file or directory"))
+        return
+    if path.is_dir():
+        if maildir.is_maildir(path):
+            yield from (Candidate(p, "maildir") for p in maildir.message_files(path))
+            return
+        try:
+            children = sorted(path.iterdir())
+        except OSError as error:
+            failures.append(Failure(str(path), f"cannot read directory ({error.strerror})"))
+            return
+        for child in children:
+            if not child.name.startswith("."):
+                yield from _walk(child, failures)
+        return
+    yield Candidate(path, None)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_file(path: Path, kind: str | None) -> DocumentRecord:
+    """Parse one file in a worker; content problems come back as UnreadableFile with a one-line reason."""
+    kind = kind or sniff_kind(path)
+    if kind is None:
+        raise UnreadableFile("unknown file type (not a PDF, email, mbox, maildir or Outlook .msg)")
+    try:
+        return parser_for(kind)(path)
+    except UnreadableFile:
+        raise
+    except MemoryError:
+        raise UnreadableFile("too large to read in memory") from None
+    except Exception as error:  # a parser bug on hostile input must not end the batch
+        raise UnreadableFile(f"could not be read ({type(error).__name__}: {str(error)[:200]})") from None
+
+
+def parse_bytes(name: str, data: bytes) -> DocumentRecord:
+    """Parse an attachment's bytes (written to a temporary file, since the importers read paths)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (Path(name).name or "attachment.pdf")
+        path.write_bytes(data)
+        doc = parse_file(path, "pdf")
+    doc.path = name
+    return doc
+
+
+def run_import(
+    archive: Archive,
+    paths: Iterable[str],
+    *,
+    workers: int | None = None,
+    force: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Import everything under `paths`; each document commits on its own, then threads are rebuilt once."""
+    started = now_iso()
+    candidates, failures = expand_paths(paths)
+    summary = ImportSummary(files=len(candidates) + len(failures), failures=failures)
+    todo: list[Candidate] = []
+    for candidate in candidates:
+        try:
+            candidate.sha256 = file_sha256(candidate.path)
+        except OSError as error:
+            summary.failures.append(Failure(str(candidate.path), f"cannot read ({error.strerror})"))
+            continue
+        if not force and is_imported(archive, candidate.sha256):
+            summary.skipped += 1
+        else:
+            todo.append(candidate)
+    done = summary.skipped
+    if progress:
+        progress(done, len(candidates))
+    for candidate, outcome in _parse_all(todo, workers):
+        if isinstance(outcome, DocumentRecord):
+            outcome.sha256 = candidate.sha256 or outcome.sha256
+            _store_with_attachments(archive, outcome, summary, force)
+        else:
+            summary.failures.append(Failure(str(candidate.path), outcome))
+            record_failure(archive, str(candidate.path), candidate.sha256, candidate.kind, outcome)
+        done += 1
+        if progress:
+            progress(done, len(candidates))
+    if summary.imported:
+        counts = rebuild_conversations(archive)
+        summary.threads = counts["threads"]
+    summary.duplicates = archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") or 0
+    _log(archive, started, list(paths), summary)
+    return summary
+
+
+def _store_with_attachments(archive: Archive, doc: DocumentRecord, summary: ImportSummary, force: bool) -> None:
+    result = store_document(archive, doc, force=force)
+    summary.imported += 1
+    summary.messages_added += result.added
+    for message in doc.messages:
+        for attachment in message.attachments:
+            if attachment.data is None or not attachment.sha256:
+                continue
+            label = f"{doc.path} › {attachment.name}"
+            try:
+                child = parse_bytes(label, attachment.data)
+            except UnreadableFile as error:
+                summary.failures.append(Failure(label, str(error)))
+                continue
+            child.sha256 = attachment.sha256
+            parent_id = message_id_for(doc.sha256, message.ordinal)
+            stored = store_document(archive, child, parent_message_id=parent_id, force=force)
+            summary.messages_added += stored.added
+            link_attachment_document(archive, parent_id, attachment.sha256, stored.document_id)
+
+
+def _parse_all(todo: list[Candidate], workers: int | None) -> Iterator[tuple[Candidate, DocumentRecord | str]]:
+    """Yield (candidate, record or failure reason) in input order, parsing ahead on a process pool."""
+    if not todo:
+        return
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 2, len(todo))
+    if workers <= 1:
+        for candidate in todo:
+            yield candidate, _outcome(candidate)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[tuple[Candidate, Future]] = []
+        queue = iter(todo)
+        for candidate in queue:
+            pending.append((candidate, pool.submit(_outcome, candidate)))
+            if len(pending) >= MAX_IN_FLIGHT:
+                break
+        while pending:
+            candidate, future = pending.pop(0)
+            next_candidate = next(queue, None)
+            if next_candidate is not None:
+                pending.append((next_candidate, pool.submit(_outcome, next_candidate)))
+            try:
+                yield candidate, future.result(timeout=FILE_TIME_BUDGET_S)
+            except TimeoutError:
+                yield candidate, f"took longer than {FILE_TIME_BUDGET_S} s to read"
+            except Exception as error:  # a worker that died (out of memory, crash) fails its file only
+                yield candidate, f"could not be read ({type(error).__name__})"
+
+
+def _outcome(candidate: Candidate) -> DocumentRecord | str:
+    try:
+        return parse_file(candidate.path, candidate.kind)
+    except UnreadableFile as error:
+        return str(error)
+
+
+def _log(archive: Archive, started: str, paths: list[str], summary: ImportSummary) -> None:
+    with archive.transaction() as conn:
+        conn.execute(
+            """INSERT INTO import_log (started_at, finished_at, paths, files, messages_added, duplicates, failures)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (
+                started,
+                now_iso(),
+                json.dumps(paths),
+                summary.files,
+                summary.messages_added,
+                summary.duplicates,
+                json.dumps(summary.as_json()["failures"]),
+            ),
+        )

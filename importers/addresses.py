@@ -1,0 +1,89 @@
+"""Correspondents as releases print them: "Last, First <addr>", "First Last", bare addresses, redacted ones.
+
+Printed lists are split on ";" or "," but a comma inside "Last, First" does not start a new person, and
+nothing inside <>, [], () or quotes is ever a separator (redaction markers carry commas between codes).
+"""
+
+from __future__ import annotations
+
+import re
+
+from importers.records import Address
+
+_ANGLE_RE = re.compile(r"^(?P<name>.*?)\s*<(?P<addr>[^<>]*)>\s*(?P<rest>.*)$")
+_MAILTO_RE = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]]*)\]\s*$", re.IGNORECASE)
+_BARE_RE = re.compile(r"^[^\s@<>,;]+@[^\s@<>,;]+$")
+_PAREN_NAME_RE = re.compile(r"^(?P<addr>[^\s@<>]+@[^\s@<>]+)\s*\((?P<name>[^()]*)\)$")
+_CODE_ONLY_RE = re.compile(r"^\(?\s*(?:\(b\)\s*\(\d\)(?:\s*\([a-f]\))?|pol\s*87|redacted|withheld|b\d)", re.I)
+_OPEN, _CLOSE = "<[(\"", ">])\""
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().strip("'\"").strip()
+
+
+def parse_address(text: str) -> Address:
+    """One correspondent; the printed form is always kept in `raw`."""
+    raw = _clean(text)
+    for pattern in (_MAILTO_RE, _ANGLE_RE):
+        match = pattern.match(raw)
+        if match:
+            name = _clean(match.group("name")) or None
+            addr = _clean(match.group("addr")) or None
+            return Address(name=name, email=addr, raw=raw)
+    match = _PAREN_NAME_RE.match(raw)
+    if match:
+        return Address(name=_clean(match.group("name")) or None, email=match.group("addr"), raw=raw)
+    if _BARE_RE.match(raw):
+        return Address(email=raw.strip("."), raw=raw)
+    if _CODE_ONLY_RE.match(raw) and "█" not in raw:
+        # An exemption code printed instead of a name: show it as a redaction, not as a person.
+        return Address(name=f"[REDACTED {raw}]" if "redact" not in raw.lower() else raw, raw=raw)
+    return Address(name=raw or None, raw=raw)
+
+
+def _split_outside_brackets(text: str, separators: str) -> list[str]:
+    parts, depth, quote, current = [], 0, False, []
+    for char in text:
+        if char == '"':
+            quote = not quote
+        elif not quote and char in "<[(":
+            depth += 1
+        elif not quote and char in ">])" and depth:
+            depth -= 1
+        if char in separators and depth == 0 and not quote:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part.strip() for part in parts]
+
+
+def _is_surname(part: str) -> bool:
+    """A lone word before a comma, as in "Doe, Jane": the comma is inside one name."""
+    return bool(re.fullmatch(r"[A-Za-z][\w'\.-]*", part)) and "@" not in part
+
+
+def _starts_like_given_name(part: str) -> bool:
+    return bool(re.match(r"[A-Z][\w'\.-]*(\s|$|<|\()", part)) and "@" not in part.split("<")[0]
+
+
+def parse_address_list(text: str | None) -> list[Address]:
+    """All correspondents in a printed To/Cc line, in printed order."""
+    if not text or not text.strip():
+        return []
+    if ";" in text:
+        chunks = _split_outside_brackets(text, ";")
+    else:
+        pieces = _split_outside_brackets(text, ",")
+        chunks = []
+        i = 0
+        while i < len(pieces):
+            piece = pieces[i]
+            if i + 1 < len(pieces) and _is_surname(piece) and _starts_like_given_name(pieces[i + 1]):
+                piece = f"{piece}, {pieces[i + 1]}"
+                i += 1
+            chunks.append(piece)
+            i += 1
+    return [parse_address(chunk) for chunk in chunks if _clean(chunk)]

@@ -1,0 +1,101 @@
+"""Plain records every importer produces: no SQL, no UI, just what was read.
+
+The archive turns these into rows; tests compare them with generated ground truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+CopyKind = Literal["native", "print", "quoted"]
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be imported; the message is the one-line reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class Address:
+    """A correspondent as the source printed it: either part may be missing or redacted."""
+
+    name: str | None = None
+    email: str | None = None
+    raw: str = ""
+
+    @property
+    def redacted(self) -> bool:
+        text = f"{self.name or ''} {self.email or ''} {self.raw}".lower()
+        return "redact" in text or "█" in text or "withheld" in text
+
+
+@dataclass
+class RedactionRecord:
+    """A box over text: where it stands on the page and in the body, and what it hides (or fails to)."""
+
+    page: int | None = None
+    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
+    code: str | None = None  # exemption code as printed, e.g. "(b)(6)" or "POL 87(2)(b)"
+    offset: int | None = None  # character position of the marker in the message body
+    leaked_text: str | None = None  # text still present in the text layer under the box
+
+
+@dataclass
+class AttachmentRecord:
+    """A file attached to (or named by) a message; `data` is kept only for PDFs we import too."""
+
+    name: str
+    content_type: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    data: bytes | None = field(default=None, repr=False)
+
+
+@dataclass
+class MessageRecord:
+    """One email as one source shows it: a native file, a printed copy, or a copy quoted in a reply."""
+
+    ordinal: int  # position within its document; with the document hash it gives a stable id
+    subject: str | None = None
+    sender: Address | None = None
+    to: list[Address] = field(default_factory=list)
+    cc: list[Address] = field(default_factory=list)
+    bcc: list[Address] = field(default_factory=list)
+    reply_to: list[Address] = field(default_factory=list)
+    sent: str | None = None  # ISO 8601; with offset only when the source gave one
+    date_text: str | None = None  # the date exactly as printed or sent
+    body: str = ""
+    message_id: str | None = None
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    page_start: int | None = None
+    page_end: int | None = None
+    bates_start: str | None = None
+    bates_end: str | None = None
+    redactions: list[RedactionRecord] = field(default_factory=list)
+    attachments: list[AttachmentRecord] = field(default_factory=list)
+    copy_kind: CopyKind = "native"
+    quoted_in: int | None = None  # ordinal of the message whose body quotes this one (its reply)
+
+
+@dataclass
+class PageRecord:
+    """The text of one page, so documents without emails (cover letters) stay searchable by page."""
+
+    number: int
+    text: str
+    bates: str | None = None
+    ocr: bool = False
+
+
+@dataclass
+class DocumentRecord:
+    """Everything read from one file."""
+
+    path: str
+    sha256: str
+    kind: str  # eml, mbox, maildir, msg, pdf
+    messages: list[MessageRecord] = field(default_factory=list)
+    pages: list[PageRecord] = field(default_factory=list)
+    page_count: int | None = None
+    warnings: list[str] = field(default_factory=list)
