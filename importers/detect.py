@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import importlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -42,14 +43,9 @@ def sniff_kind(path: Path) -> str | None:
     return None
 
 
-def parser_for(kind: str) -> Parser:
-    """The entry point of the importer module for a kind (imported lazily: workers load only what they use)."""
-    from importers import eml, maildir, mbox, msg, pdf
+IMPORTER_MODULES = {"pdf": "pdf", "msg": "msg", "mbox": "mbox", "eml": "eml", "maildir": "maildir"}
 
-    return {
-        "pdf": pdf.parse,
-        "msg": msg.parse,
-        "mbox": mbox.parse,
-        "eml": eml.parse,
-        "maildir": maildir.parse,
-    }[kind]
+
+def parser_for(kind: str) -> Parser:
+    """The entry point of the importer module for a kind, imported on first use: workers load only what they need."""
+    return importlib.import_module(f"importers.{IMPORTER_MODULES[kind]}").parse

@@ -25,7 +25,7 @@ def db_option(command: Callable) -> Callable:
     return click.option(
         "--db",
         "db",
-        type=click.Path(dir_okay=False),
+        metavar="PATH",
         default=None,
         help="Archive file (default: $FOIA_DB, else ./archive.db).",
     )(command)
