@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from importers.records import DocumentRecord, UnreadableFile
 
 FILE_TIME_BUDGET_S = 300
 MAX_IN_FLIGHT = 64
+BATCH_MESSAGES = 500
+BATCH_SECONDS = 1.0
 
 
 @dataclass
@@ -145,7 +148,7 @@ def run_import(
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
-    """Import everything under `paths`; each document commits on its own, then threads are rebuilt once."""
+    """Import everything under `paths` in batches of whole documents, then rebuild threads once."""
     started = now_iso()
     candidates, failures = expand_paths(paths)
     summary = ImportSummary(files=len(candidates) + len(failures), failures=failures)
@@ -163,16 +166,27 @@ def run_import(
     done = summary.skipped
     if progress:
         progress(done, len(candidates))
-    for candidate, outcome in _parse_all(todo, workers):
-        if isinstance(outcome, DocumentRecord):
-            outcome.sha256 = candidate.sha256 or outcome.sha256
-            _store_with_attachments(archive, outcome, summary, force)
-        else:
-            summary.failures.append(Failure(str(candidate.path), outcome))
-            record_failure(archive, str(candidate.path), candidate.sha256, candidate.kind, outcome)
-        done += 1
-        if progress:
-            progress(done, len(candidates))
+    outcomes = _parse_all(todo, workers)
+    while True:
+        # Small documents (maildir messages) are written in batches: one transaction per batch, whole
+        # documents only, so a kill mid-import never leaves half a document behind.
+        batch_started, batch_messages = time.monotonic(), 0
+        with archive.transaction():
+            for candidate, outcome in outcomes:
+                if isinstance(outcome, DocumentRecord):
+                    outcome.sha256 = candidate.sha256 or outcome.sha256
+                    _store_with_attachments(archive, outcome, summary, force)
+                    batch_messages += len(outcome.messages)
+                else:
+                    summary.failures.append(Failure(str(candidate.path), outcome))
+                    record_failure(archive, str(candidate.path), candidate.sha256, candidate.kind, outcome)
+                done += 1
+                if progress:
+                    progress(done, len(candidates))
+                if batch_messages >= BATCH_MESSAGES or time.monotonic() - batch_started > BATCH_SECONDS:
+                    break
+            else:
+                break
     if summary.imported:
         counts = rebuild_conversations(archive)
         summary.threads = counts["threads"]

@@ -71,6 +71,8 @@ class Archive:
             archive._migrate(version)
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL never corrupts the file; a power cut may only lose the last commits.
+            conn.execute("PRAGMA synchronous = NORMAL")
         return archive
 
     def _migrate(self, version: int) -> None:
