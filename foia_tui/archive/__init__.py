@@ -77,6 +77,9 @@ class Archive:
 
     def _migrate(self, version: int) -> None:
         with self.transaction():
+            version = self.schema_version  # another process may have migrated while we waited for the lock
+            if version >= SCHEMA_VERSION:
+                return
             if version == 0 and self.db.table_names():
                 raise ArchiveError(f"{self.path}: an SQLite file, but not a foia-tui archive")
             for migration in MIGRATIONS[version:]:

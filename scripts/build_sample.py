@@ -1,0 +1,440 @@
+"""Build the demonstration release under samples/ and `archive.db.sample` from it, with the real importers.
+
+The release is a RECONSTRUCTION for demonstration, not the NYPD's records: its story and its quoted phrases
+("reach 100 searches", "App is working great", "we continue to receive positive results", "gone on to make
+arrests") follow public reporting on the NYPD–Clearview AI emails published by MuckRock and the Legal Aid
+Society (MIT Technology Review, April 2021). Every other sentence, every date and every address is invented.
+Individuals' names are boxed as the release itself boxed them; the vendor and the agency keep their names.
+
+    python scripts/build_sample.py            # regenerate samples/nypd-clearview and archive.db.sample
+    python scripts/build_sample.py --out X.db # build an archive elsewhere (tests use this)
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from pdfgen import Email, Person, Record, Redaction, make_scanned_copy, write_release  # noqa: E402
+
+from foia_tui.archive import Archive  # noqa: E402
+from foia_tui.pipeline import run_import  # noqa: E402
+
+SAMPLES = ROOT / "samples" / "nypd-clearview"
+SAMPLE_DB = ROOT / "archive.db.sample"
+NY = ZoneInfo("America/New_York")
+
+HOAN = Person("Hoan Ton-That", "hoan@clearview.ai")
+SUPPORT = Person("Clearview AI Support", "help@clearview.ai")
+TEAM = Person("Clearview Team", "team@clearview.ai")
+PRIVACY = "POL 87(2)(b)"  # New York FOIL: an unwarranted invasion of personal privacy
+LAW_ENFORCEMENT = "POL 87(2)(e)"  # New York FOIL: law-enforcement records
+
+
+def boxed(hidden: str, code: str | None = PRIVACY, leak: bool = False) -> Redaction:
+    return Redaction(code, hidden, leak)
+
+
+def inspector() -> Redaction:
+    return boxed("Deputy Inspector R. Marino")
+
+
+def officer(n: int) -> Redaction:
+    return boxed(["Det. A. Kowalski", "Sgt. L. Brennan", "Det. M. Osei", "P.O. T. Nguyen"][n % 4])
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args)
+
+
+def email(sender, to, subject, sent, body, cc=(), quoted=None, attachments=(), style="outlook") -> Email:
+    return Email(sender, list(to), subject, sent, list(body), list(cc), list(attachments), quoted, style)
+
+
+# The conversations ------------------------------------------------------------------------------------------
+def introduction() -> Email:
+    first = email(
+        boxed("Investor adviser J. Caldwell", PRIVACY),
+        [inspector()],
+        "Introduction: Clearview AI",
+        at(2018, 10, 17, 9, 42),
+        [
+            "Inspector, as promised I am introducing you to Hoan Ton-That, the CEO of Clearview AI. ",
+            "Their facial search tool has been getting attention from several departments and I think ",
+            "your unit would be a good fit for a trial. I will let the two of you take it from here.",
+        ],
+        cc=[HOAN],
+    )
+    reply = email(
+        inspector(),
+        [boxed("Investor adviser J. Caldwell", PRIVACY)],
+        "RE: Introduction: Clearview AI",
+        at(2018, 10, 17, 11, 5),
+        ["Thank you for the introduction. Hoan, I would be glad to see a demonstration. ",
+         "My office number is ", boxed("646-610-5555", PRIVACY), "."],
+        cc=[HOAN],
+        quoted=first,
+    )
+    return email(
+        HOAN,
+        [inspector()],
+        "RE: Introduction: Clearview AI",
+        at(2018, 10, 17, 14, 30),
+        ["Great to meet you. I can come to One Police Plaza any day next week to show the app. ",
+         "It takes a photo and finds matching public images in seconds."],
+        quoted=reply,
+    )
+
+
+def demo() -> Email:
+    ask = email(
+        HOAN,
+        [inspector()],
+        "Clearview demo at One Police Plaza",
+        at(2018, 11, 2, 10, 15),
+        ["Would Thursday at 2 PM work for the demonstration? I will bring a laptop and two phones."],
+    )
+    yes = email(
+        inspector(),
+        [HOAN],
+        "RE: Clearview demo at One Police Plaza",
+        at(2018, 11, 2, 12, 48),
+        ["Thursday works. Room ", boxed("1204", LAW_ENFORCEMENT), " on the 12th floor. ",
+         "I will have two detectives from the Facial Identification Section join us."],
+        cc=[officer(0), officer(1)],
+        quoted=ask,
+    )
+    return email(
+        HOAN,
+        [inspector()],
+        "RE: Clearview demo at One Police Plaza",
+        at(2018, 11, 9, 16, 3),
+        ["Thank you for your time yesterday. As discussed, we can set up free trial accounts for the ",
+         "detectives so they can test the app on open cases."],
+        cc=[officer(0), officer(1)],
+        quoted=yes,
+    )
+
+
+def trial_accounts() -> Email:
+    offer = email(
+        HOAN,
+        [inspector()],
+        "Trial accounts for your team",
+        at(2018, 12, 3, 9, 0),
+        ["We have created trial accounts for your team. The trial runs from December through the end of ",
+         "March. Each officer will get an invitation email with a link to set a password."],
+        attachments=["Clearview_Trial_Terms.pdf"],
+    )
+    return email(
+        inspector(),
+        [HOAN],
+        "RE: Trial accounts for your team",
+        at(2018, 12, 4, 15, 14),
+        ["Please add the following members: ", officer(0), ", ", officer(1), ", ", officer(2), ". ",
+         "They will report back to me on results."],
+        quoted=offer,
+    )
+
+
+def feedback() -> Email:
+    ask = email(
+        HOAN,
+        [officer(2)],
+        "Clearview feedback",
+        at(2019, 1, 14, 10, 20),
+        ["How is the app working for you so far? Any searches that did not return what you expected?"],
+    )
+    return email(
+        officer(2),
+        [HOAN],
+        "RE: Clearview feedback",
+        at(2019, 1, 14, 18, 51),
+        ["App is working great. Ran it on a ", boxed("robbery pattern in the 4-0", LAW_ENFORCEMENT),
+         " and got a lead the same day."],
+        quoted=ask,
+    )
+
+
+def results() -> Email:
+    ask = email(
+        HOAN,
+        [inspector()],
+        "Trial results",
+        at(2019, 2, 11, 9, 30),
+        ["Could you share how the trial is going? It would help us a lot as we talk to other agencies."],
+    )
+    return email(
+        inspector(),
+        [HOAN],
+        "RE: Trial results",
+        at(2019, 2, 12, 8, 47),
+        ["Hoan, we continue to receive positive results. Several identifications have gone on to make arrests, ",
+         "including case ", boxed("2019-040-00123", LAW_ENFORCEMENT, leak=True),
+         ". I cannot share details of open investigations."],
+        cc=[officer(0)],
+        quoted=ask,
+    )
+
+
+def homeland() -> tuple[Email, Email]:
+    ask = email(
+        HOAN,
+        [inspector()],
+        "Homeland Security contacts",
+        at(2019, 2, 20, 13, 5),
+        ["Do you know anyone at Homeland Security Investigations who would want to try the app? ",
+         "We would be grateful for an introduction."],
+    )
+    forward = email(
+        inspector(),
+        [boxed("Special Agent D. Reyes, HSI", "(b)(6)")],
+        "FW: Homeland Security contacts",
+        at(2019, 2, 21, 9, 12),
+        ["Forwarding the below. The vendor is asking for an HSI contact. Reach me at ",
+         boxed("646-610-5555", PRIVACY), " if you want to talk first."],
+        quoted=ask,
+    )
+    reply = email(
+        HOAN,
+        [inspector()],
+        "RE: Homeland Security contacts",
+        at(2019, 2, 21, 16, 40),
+        ["Thank you for passing it along. I will wait to hear from them."],
+        quoted=ask,
+    )
+    return forward, reply
+
+
+def trial_end() -> Email:
+    notice = email(
+        HOAN,
+        [inspector()],
+        "Trial period ending",
+        at(2019, 3, 25, 11, 0),
+        ["The trial accounts are set to expire at the end of March. We are happy to extend them while the ",
+         "department evaluates. Let me know."],
+    )
+    return email(
+        inspector(),
+        [HOAN],
+        "RE: Trial period ending",
+        at(2019, 3, 27, 10, 12),
+        ["The evaluation is ongoing. Please keep the accounts active for now; any decision on a contract ",
+         "will go through the Deputy Commissioner."],
+        quoted=notice,
+    )
+
+
+def conference() -> Email:
+    return email(
+        HOAN,
+        [inspector(), officer(0)],
+        "Law enforcement technology summit",
+        at(2019, 6, 4, 14, 22),
+        ["We will be presenting at a law enforcement technology summit in Washington next month and would ",
+         "welcome a short testimonial from your unit. No pressure at all."],
+    )
+
+
+def personal_devices() -> list[Email]:
+    question = email(
+        officer(3),
+        [SUPPORT],
+        "Using Clearview on my personal phone",
+        at(2019, 1, 8, 21, 17),
+        ["Can I install the app on my personal phone? My department phone is an older model and the ",
+         "camera is not good enough for the photos we take in the field."],
+        style="gmail",
+    )
+    answer = email(
+        SUPPORT,
+        [officer(3)],
+        "Using Clearview on my personal phone",
+        at(2019, 1, 9, 8, 2),
+        ["Yes, the app works on any iPhone or Android phone. Use the link in your invitation email and log ",
+         "in with your department address."],
+        quoted=question,
+        style="gmail",
+    )
+    return [question, answer]
+
+
+def new_accounts_2020() -> list[Email]:
+    request = email(
+        officer(1),
+        [SUPPORT],
+        "New trial accounts",
+        at(2020, 2, 3, 9, 44),
+        ["Two more members of the squad would like trial accounts: ", officer(2), " and ", officer(3), "."],
+        style="gmail",
+    )
+    done = email(
+        SUPPORT,
+        [officer(1)],
+        "New trial accounts",
+        at(2020, 2, 3, 13, 20),
+        ["Done. Both accounts are active and the invitations have been sent."],
+        quoted=request,
+        style="gmail",
+    )
+    return [request, done]
+
+
+def press_inquiry() -> Email:
+    return email(
+        boxed("DCPI Lt. S. Haddad", PRIVACY),
+        [inspector()],
+        "Press inquiry re: facial recognition",
+        at(2020, 1, 21, 10, 5),
+        ["We have received press inquiries following the weekend's reporting on Clearview AI. Please confirm ",
+         "which units used the app and whether any accounts are still active."],
+    )
+
+
+COVER_LETTER = [
+    "NEW YORK CITY POLICE DEPARTMENT - LEGAL BUREAU, FOIL UNIT",
+    "Re: FOIL Request No. 2020-PL-0312 (records concerning Clearview AI)",
+    "This letter responds to your request under the New York Freedom of Information Law, Public Officers "
+    "Law Article 6. Enclosed are responsive records. Portions have been redacted under Public Officers Law "
+    "87(2)(b) (unwarranted invasion of personal privacy) and 87(2)(e) (law-enforcement purposes).",
+    "You may appeal this determination within thirty days to the Records Access Appeals Officer.",
+    "SAMPLE: a reconstruction for demonstration, not the NYPD's actual response.",
+]
+
+
+def onboarding_emails() -> list[EmailMessage]:
+    """Native mail the vendor produced: onboarding and account notices."""
+    to = "[REDACTED POL 87(2)(b)] <redacted@nypd.org>"
+    texts = [
+        (at(2018, 12, 5, 9, 30), "Welcome to Clearview",
+         "Welcome to Clearview! Search as much as you can: the more you search, the more you will find. "
+         "Try to reach 100 searches in your first weeks and tell your colleagues about it.\n\n"
+         "Tip: photos of your friends or celebrities make good test searches."),
+        (at(2018, 12, 12, 9, 30), "Clearview tips: getting the most out of your trial",
+         "Officers who reach 100 searches find the tool most useful. Upload clear, front-facing photos "
+         "where you can. Reply to this email with any questions."),
+        (at(2019, 3, 29, 9, 0), "Your Clearview trial account",
+         "Your trial account remains active. Your department is evaluating Clearview; keep searching and "
+         "share your success stories with us."),
+    ]
+    messages = []
+    for i, (sent, subject, body) in enumerate(texts):
+        message = EmailMessage()
+        message["From"] = "Clearview Team <team@clearview.ai>"
+        message["To"] = to
+        message["Subject"] = subject
+        message["Date"] = format_datetime(sent.replace(tzinfo=NY))
+        message["Message-ID"] = f"<onboarding-{i}@clearview.ai>"
+        message.set_content(body)
+        messages.append(message)
+    return messages
+
+
+# Building -------------------------------------------------------------------------------------------------
+def write_sources(folder: Path) -> dict[str, list[Path]]:
+    """Write the release's files; returns them by production (release name)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    round1, round2, hsi = folder / "round1", folder / "round2", folder / "hsi-referral"
+    for part in (round1, round2, hsi):
+        part.mkdir(parents=True)
+    forward, hsi_reply = homeland()
+    owner = boxed("Deputy Inspector R. Marino")
+    write_release(
+        round1 / "NYPD-FOIL-2020-PL-0312-part1.pdf",
+        [
+            Record("cover", letter=COVER_LETTER),
+            Record("outlook", [introduction()], owner=Person("Marino, R.")),
+            Record("outlook", [demo()], owner=Person("Marino, R.")),
+            Record("outlook", [trial_accounts()], owner=Person("Marino, R.")),
+            Record("outlook", [feedback()], owner=Person("Marino, R.")),
+            Record("outlook", [results()], owner=Person("Marino, R.")),
+            Record("outlook", [forward], owner=Person("Marino, R.")),
+            Record("outlook", [trial_end()], owner=Person("Marino, R.")),
+        ],
+        bates_prefix="NYPD-FOIL-",
+        bates_start=1,
+        running_header="FOIL 2020-PL-0312 - Released Records - Part 1",
+    )
+    del owner
+    write_release(
+        round2 / "NYPD-FOIL-2020-PL-0312-part2-gmail.pdf",
+        [
+            Record("gmail", personal_devices(), owner=Person("Records Officer", "foil.records@gmail.com")),
+            Record("gmail", new_accounts_2020(), owner=Person("Records Officer", "foil.records@gmail.com")),
+        ],
+        bates_prefix="NYPD-FOIL-",
+        bates_start=101,
+        running_header=None,
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        printed = Path(scratch) / "scan-source.pdf"
+        write_release(
+            printed,
+            [Record("outlook", [conference()]), Record("outlook", [press_inquiry()])],
+            bates_prefix="NYPD-FOIL-",
+            bates_start=201,
+            running_header="FOIL 2020-PL-0312 - Released Records - Part 2 (scanned)",
+        )
+        make_scanned_copy(printed, round2 / "NYPD-FOIL-2020-PL-0312-part2-scanned.pdf")
+    for i, message in enumerate(onboarding_emails()):
+        (round2 / f"vendor-email-{i + 1}.eml").write_bytes(bytes(message))
+    # The HSI referral printed the same chain with the NYPD's privacy boxes left open and its own code applied.
+    hsi_forward, _ = homeland()
+    hsi_forward.to = [boxed("Special Agent D. Reyes, HSI", "(b)(6)")]
+    hsi_forward.body = [
+        "Forwarding the below. The vendor is asking for an HSI contact. Reach me at 646-610-5555 if you "
+        "want to talk first."
+    ]
+    write_release(
+        hsi / "ICE-2021-FOIA-04417.pdf",
+        [Record("outlook", [hsi_forward], owner=Person("Reyes, D.")), Record("outlook", [hsi_reply])],
+        bates_prefix="ICE-2021-FOIA-",
+        bates_start=4417,
+        running_header="ICE FOIA 2021-ICFO-04417 (referral from NYPD)",
+    )
+    return {
+        "NYPD FOIL 2020-PL-0312 part 1": [round1],
+        "NYPD FOIL 2020-PL-0312 part 2": [round2],
+        "HSI referral 2021-ICFO-04417": [hsi],
+    }
+
+
+def build_archive(sources: dict[str, list[Path]], target: Path) -> Archive:
+    """Import every production with the real pipeline into a new archive at `target`."""
+    for stale in target.parent.glob(target.name + "*"):
+        stale.unlink()
+    archive = Archive.open(target)
+    for paths in sources.values():
+        summary = run_import(archive, [str(p) for p in paths], workers=1)
+        if summary.failures:
+            raise SystemExit(f"sample import failed: {summary.failures}")
+    return archive
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=SAMPLE_DB, help="archive to write")
+    parser.add_argument("--sources", type=Path, default=SAMPLES, help="folder for the generated release files")
+    args = parser.parse_args()
+    sources = write_sources(args.sources)
+    archive = build_archive(sources, args.out)
+    archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    archive.conn.execute("PRAGMA journal_mode = DELETE")
+    archive.close()
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
