@@ -1,54 +1,77 @@
-"""Threads and duplicates for the whole archive, from plain message keys (no SQL here).
+"""Duplicates and threads for the whole archive, from plain message keys (no SQL here).
 
-Threading follows JWZ where headers exist (Message-ID, References, In-Reply-To), the quoted chain inside a
-printed reply where they don't, and falls back to normalised subject + shared participants + time order for
-replies whose headers were stripped, so unrelated threads that share a subject stay apart.
+One email may be stored many times: a native file, prints in several PDFs, quotes in replies. `find_duplicates`
+groups those copies (blocked by the minute sent and by sender, so it never compares everything with everything)
+and picks the copy shown. `assign_threads` then links every shown message to its parent: by headers where they
+exist (JWZ: References, then In-Reply-To), by the quoted chain of a printed reply, by the text a header-less reply
+quotes, and last by normalised subject + shared people + time order, so unrelated threads that share a subject
+stay apart. A forward is linked to the message it forwards, so it opens a branch of that thread.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from rapidfuzz import fuzz
 
+from foia_tui.people import identity_keys, names_compatible, ocr_fold
+from foia_tui.quoting import fingerprint, fold, own_text, quoted_text
 from foia_tui.subjects import is_reply_or_forward
 
 COPY_PREFERENCE = {"native": 0, "print": 1, "quoted": 2}
 FALLBACK_WINDOW = timedelta(days=45)
-BODY_MATCH = 88
+ZONE_SPREAD = timedelta(hours=26)  # one email printed in two time zones: at most this far apart
+BODY_MATCH = 85  # rapidfuzz ratio of what the authors wrote, for two copies of one email
+SUBJECT_MATCH = 80
+QUOTE_MATCH = 90
+COMPARED_CHARS = 2000
+COMMON_SUBJECT = 20  # messages sharing a subject ("Meeting") before it tells nothing about identity
+SHORT_TEXT = 60  # folded characters under which a body alone cannot tell two emails apart
+NEIGHBOURS = 40  # copies compared per message within a block, nearest in time first
+FALLBACK_CANDIDATES = 200
+
+Correspondent = tuple[str | None, str | None]  # (name, email) as printed
+BodyLoader = Callable[[Collection[str]], dict[str, str]]
 
 
 @dataclass(frozen=True)
 class MessageKey:
-    """What threading and duplicate detection need of one stored message."""
+    """What duplicate detection and threading need of one stored message (its body is loaded on demand)."""
 
     id: str
     document_id: str
     ordinal: int
     subject: str | None
     subject_norm: str
-    sender: str  # participant key of the sender ('' when unknown)
-    participants: frozenset[str]
     sent: str | None  # as stored (ISO, zoned or naive)
     sent_sort: str | None
-    body: str
     copy_kind: str
+    sender: Correspondent | None = None  # None when unknown or redacted
+    recipients: tuple[Correspondent, ...] = ()  # To and Cc, redacted ones left out
     message_id: str | None = None
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
-    quoted_in: str | None = None
+    quoted_in: str | None = None  # id of the message whose body quotes this one
 
 
-def participant_key(name: str | None, email: str | None) -> str:
-    """One key per correspondent: the address when printed, else the name's words in order-free form."""
-    if email and "@" in email:
-        return email.strip().lower()
-    words = sorted(re.findall(r"[^\W\d_]+", (name or "").casefold()))
-    return " ".join(words)
+@dataclass(frozen=True)
+class MessagePeople:
+    """A message's correspondents as resolved people."""
+
+    sender: int | None
+    participants: frozenset[int]
+
+
+@dataclass
+class Threading:
+    thread_of: dict[str, str]  # every message id -> thread id
+    parent_of: dict[str, str | None]  # every message id -> the shown copy of the message it answers
 
 
 class _UnionFind:
@@ -56,10 +79,12 @@ class _UnionFind:
         self.parent: dict[str, str] = {}
 
     def find(self, item: str) -> str:
-        parent = self.parent.setdefault(item, item)
-        if parent != item:
-            parent = self.parent[item] = self.find(parent)
-        return parent
+        root = self.parent.setdefault(item, item)
+        while root != self.parent[root]:
+            root = self.parent[root]
+        while item != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
 
     def union(self, a: str, b: str) -> None:
         root_a, root_b = self.find(a), self.find(b)
@@ -67,6 +92,7 @@ class _UnionFind:
             self.parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
+@cache
 def _moment(sent_sort: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(sent_sort) if sent_sort else None
@@ -74,35 +100,135 @@ def _moment(sent_sort: str | None) -> datetime | None:
         return None
 
 
-def _comparable_body(body: str) -> str:
-    text = re.sub(r"█[^█]*█", " ", body)
-    text = re.sub(r"(?m)^[ \t]*>+[ \t]?", "", text)
-    return " ".join(text.split())[:3000].casefold()
+# Duplicates ------------------------------------------------------------------------------------------------
 
 
-def find_duplicates(messages: list[MessageKey]) -> dict[str, str | None]:
+def _sender_keys(sender: Correspondent | None) -> set[str]:
+    return identity_keys(*sender) if sender else set()
+
+
+def _blocks(messages: list[MessageKey]) -> Iterable[list[int]]:
+    """Groups of message indexes, in time order, within which copies of one email are looked for.
+
+    The minute sent as printed catches copies whose sender was garbled; the sender or the subject with the minute
+    of the hour catch copies printed in another time zone; undated copies are grouped by subject and sender.
+    """
+    blocks: dict[tuple, list[int]] = defaultdict(list)
+    for index, m in enumerate(messages):
+        keys = _sender_keys(m.sender)
+        if m.sent and len(m.sent) >= 16:
+            blocks[("minute", m.sent[:16])].append(index)
+            for key in keys:
+                blocks[("sender", key, m.sent[14:16])].append(index)
+            if m.subject_norm:
+                blocks[("subject", m.subject_norm, m.sent[14:16])].append(index)
+        else:
+            for key in keys or {""}:
+                blocks[("undated", key, m.subject_norm)].append(index)
+    for block in blocks.values():
+        if len(block) > 1:
+            block.sort(key=lambda i: (messages[i].sent_sort or "", i))
+            yield block
+
+
+def _definitely_different(a: Correspondent, b: Correspondent) -> bool:
+    if a[1] and b[1]:
+        return a[1] != b[1] and ocr_fold(a[1]) != ocr_fold(b[1])
+    if a[0] and b[0]:
+        return not names_compatible(a[0], b[0])
+    return False
+
+
+def _may_be_copies(a: MessageKey, b: MessageKey) -> bool:
+    """Cheap checks before bodies are compared: headers, senders, recipients, subjects and times agree."""
+    if a.message_id and b.message_id:
+        return False  # decided by the headers alone
+    if a.document_id == b.document_id and a.copy_kind == b.copy_kind == "native":
+        return False
+    if a.quoted_in == b.id or b.quoted_in == a.id:
+        return False  # a reply and the message it quotes
+    if a.sender and b.sender and _definitely_different(a.sender, b.sender):
+        return False
+    if a.recipients and b.recipients and all(_definitely_different(x, y) for x in a.recipients for y in b.recipients):
+        return False
+    if a.subject_norm and b.subject_norm and a.subject_norm != b.subject_norm:
+        if fuzz.ratio(a.subject_norm, b.subject_norm) < SUBJECT_MATCH:
+            return False
+    ta, tb = _moment(a.sent_sort), _moment(b.sent_sort)
+    return not (ta and tb and abs(ta - tb) > ZONE_SPREAD)
+
+
+def _short_text_trusted(a: MessageKey, b: MessageKey, common: set[str]) -> bool:
+    """May two copies of a short body ("Thanks.") be one email? Only when printed in the same minute, by one
+    sender, or under a subject few messages share."""
+    if a.sent and b.sent and a.sent[:16] == b.sent[:16]:
+        return True
+    if _sender_keys(a.sender) & _sender_keys(b.sender):
+        return True
+    return bool(a.subject_norm) and a.subject_norm == b.subject_norm and a.subject_norm not in common
+
+
+def _candidate_pairs(messages: list[MessageKey]) -> set[tuple[int, int]]:
+    pairs: set[tuple[int, int]] = set()
+
+    def consider(i: int, j: int) -> None:
+        pair = (min(i, j), max(i, j))
+        if i != j and pair not in pairs and _may_be_copies(messages[i], messages[j]):
+            pairs.add(pair)
+
+    for block in _blocks(messages):
+        for position, i in enumerate(block):
+            for j in block[position + 1 : position + 1 + NEIGHBOURS]:
+                consider(i, j)
+    # A quote without a subject (Gmail prints "On <date>, <name> wrote:") is compared with every message sent
+    # at the same minute of the hour within a time-zone spread.
+    by_minute: dict[str, list[int]] = defaultdict(list)
+    for index, m in enumerate(messages):
+        if m.sent_sort and m.sent and len(m.sent) >= 16:
+            by_minute[m.sent[14:16]].append(index)
+    for block in by_minute.values():
+        block.sort(key=lambda i: messages[i].sent_sort or "")
+    for i, m in enumerate(messages):
+        when = _moment(m.sent_sort)
+        if m.subject_norm or when is None or not m.sent or len(m.sent) < 16:
+            continue
+        block = by_minute[m.sent[14:16]]
+        low = bisect.bisect_left(block, (when - ZONE_SPREAD).isoformat(), key=lambda k: messages[k].sent_sort or "")
+        high = bisect.bisect_right(block, (when + ZONE_SPREAD).isoformat(), key=lambda k: messages[k].sent_sort or "")
+        for j in block[low:high][: 4 * NEIGHBOURS]:
+            consider(i, j)
+    return pairs
+
+
+def _comparable(body: str) -> str:
+    return fold(own_text(body))[:COMPARED_CHARS]
+
+
+def find_duplicates(messages: list[MessageKey], bodies: BodyLoader) -> dict[str, str | None]:
     """Map every message id to the id of the copy shown in its place (None when it is that copy).
 
-    The same email appears as a native file, printed in several PDFs and quoted in replies; copies are
-    blocked by the wall-clock minute they were sent (or subject when undated) and compared by sender and body.
+    Copies are the same email: same Message-ID, or (without one) compatible headers and what the author
+    wrote nearly the same. The copy shown is the best: native file, else top-of-record print, else a quote.
     """
-    blocks: dict[str, list[MessageKey]] = defaultdict(list)
-    by_message_id: dict[str, list[MessageKey]] = defaultdict(list)
+    groups = _UnionFind()
+    by_header: dict[str, str] = {}
     for m in messages:
         if m.message_id:
-            by_message_id[m.message_id].append(m)
-        blocks[m.sent[:16] if m.sent else f"subject:{m.subject_norm}"].append(m)
-    groups = _UnionFind()
-    for copies in by_message_id.values():
-        for other in copies[1:]:
-            groups.union(copies[0].id, other.id)
-    for block in blocks.values():
-        for i, a in enumerate(block):
-            for b in block[i + 1 :]:
-                if a.document_id == b.document_id and a.copy_kind == b.copy_kind == "native":
-                    continue
-                if _same_email(a, b):
-                    groups.union(a.id, b.id)
+            groups.union(by_header.setdefault(m.message_id, m.id), m.id)
+    pairs = _candidate_pairs(messages)
+    subjects = Counter(m.subject_norm for m in messages if m.subject_norm)
+    common = {subject for subject, n in subjects.items() if n >= max(COMMON_SUBJECT, len(messages) // 200)}
+    needed = {messages[k].id for pair in pairs for k in pair}
+    texts = {key: _comparable(body) for key, body in bodies(needed).items()} if needed else {}
+    for i, j in sorted(pairs):
+        a, b = messages[i], messages[j]
+        text_a, text_b = texts.get(a.id, ""), texts.get(b.id, "")
+        if min(len(text_a), len(text_b)) < SHORT_TEXT and not _short_text_trusted(a, b, common):
+            continue  # "Thanks." printed hours apart by an unknown sender: too little to call it one email
+        if (not text_a and not text_b and a.subject_norm == b.subject_norm) or (
+            text_a and text_b and fuzz.ratio(text_a, text_b) >= BODY_MATCH
+        ):
+            groups.union(a.id, b.id)
     members: dict[str, list[MessageKey]] = defaultdict(list)
     for m in messages:
         members[groups.find(m.id)].append(m)
@@ -110,69 +236,229 @@ def find_duplicates(messages: list[MessageKey]) -> dict[str, str | None]:
     for copies in members.values():
         best = min(
             copies,
-            key=lambda m: (COPY_PREFERENCE.get(m.copy_kind, 3), -len(m.body), m.document_id, m.ordinal),
+            key=lambda m: (COPY_PREFERENCE.get(m.copy_kind, 3), -len(texts.get(m.id, "")), m.document_id, m.ordinal),
         )
         for m in copies:
             result[m.id] = None if m is best else best.id
     return result
 
 
-def _same_email(a: MessageKey, b: MessageKey) -> bool:
-    if a.message_id and b.message_id and a.message_id != b.message_id:
-        return False
-    if a.sender and b.sender and a.sender != b.sender and fuzz.ratio(a.sender, b.sender) < 85:
-        return False
-    body_a, body_b = _comparable_body(a.body), _comparable_body(b.body)
-    if not body_a and not body_b:
-        return a.subject_norm == b.subject_norm
-    return fuzz.ratio(body_a, body_b) >= BODY_MATCH
+# Threads ---------------------------------------------------------------------------------------------------
 
 
-def assign_threads(messages: list[MessageKey], duplicates: dict[str, str | None]) -> dict[str, str]:
-    """Map every message id to a thread id (a hash of the thread's earliest message)."""
-    groups = _UnionFind()
+def _header_chain(m: MessageKey) -> list[str]:
+    """References, then In-Reply-To when it is not already their last entry (JWZ)."""
+    chain = [ref for ref in m.references if ref]
+    if m.in_reply_to and (not chain or chain[-1] != m.in_reply_to):
+        chain.append(m.in_reply_to)
+    return chain
+
+
+class _Linker:
+    """Finds the parent of a shown message that neither headers nor a printed quote chain explain."""
+
+    def __init__(
+        self, messages: list[MessageKey], canon: dict[str, str], people: dict[str, MessagePeople], bodies: BodyLoader
+    ) -> None:
+        self.people = people
+        self.load = bodies
+        self.canon = canon
+        self.by_id = {m.id: m for m in messages}
+        self.buckets: dict[str, list[MessageKey]] = defaultdict(list)
+        self.prints: dict[str, list[MessageKey]] = defaultdict(list)  # document -> its prints, in order
+        self.printed_as: dict[str, list[MessageKey]] = defaultdict(list)  # shown message -> its print copies
+        for m in messages:
+            if canon[m.id] == m.id and m.subject_norm:
+                self.buckets[m.subject_norm].append(m)
+            if m.copy_kind == "print":
+                self.prints[m.document_id].append(m)
+                self.printed_as[canon[m.id]].append(m)
+        for bucket in self.buckets.values():
+            bucket.sort(key=lambda m: (m.sent_sort or "", m.id))
+        for prints in self.prints.values():
+            prints.sort(key=lambda m: m.ordinal)
+        self.positions = {m.id: i for bucket in self.buckets.values() for i, m in enumerate(bucket)}
+        self.body_cache: dict[str, str] = {}
+
+    def bodies(self, ids: Iterable[str]) -> dict[str, str]:
+        missing = [i for i in ids if i not in self.body_cache]
+        if missing:
+            loaded = self.load(missing)
+            self.body_cache.update((i, loaded.get(i, "")) for i in missing)
+        return self.body_cache
+
+    def prefetch(self, messages: list[MessageKey]) -> None:
+        """Load in one go the bodies of the messages needing a parent and of the earlier ones they may answer."""
+        ids: set[str] = set()
+        for m in messages:
+            ids.add(m.id)
+            ids.update(c.id for c in self.earlier(m))
+        self.bodies(ids)
+
+    def earlier(self, m: MessageKey) -> list[MessageKey]:
+        """Messages of the same normalised subject sent before `m` within the window, latest first."""
+        bucket = self.buckets.get(m.subject_norm, [])
+        if m.id not in self.positions:
+            return []
+        position = self.positions[m.id]
+        when = _moment(m.sent_sort)
+        if when is None:
+            return [c for c in reversed(bucket) if c.id != m.id][:FALLBACK_CANDIDATES]
+        start = bisect.bisect_left(bucket, (when - FALLBACK_WINDOW).isoformat(), key=lambda c: c.sent_sort or "")
+        found = [c for c in reversed(bucket[start:position]) if c.sent_sort and _moment(c.sent_sort)]
+        return found[:FALLBACK_CANDIDATES]
+
+    def previous_print(self, head: MessageKey) -> MessageKey | None:
+        """The message printed just before a print of `head` in the same document under the same subject, when
+        they share people: a Gmail thread print lists a conversation's messages under its first subject."""
+        for copy in self.printed_as.get(head.id, ()):
+            prints = self.prints[copy.document_id]
+            index = bisect.bisect_left(prints, copy.ordinal, key=lambda p: p.ordinal)
+            if index == 0 or not copy.subject_norm or prints[index - 1].subject_norm != copy.subject_norm:
+                continue
+            previous = prints[index - 1]
+            found = self.by_id[self.canon[previous.id]]
+            ta, tb = _moment(copy.sent_sort), _moment(previous.sent_sort)
+            if found.id == head.id or (ta and tb and not timedelta(0) <= ta - tb <= FALLBACK_WINDOW):
+                continue
+            if self.people[head.id].participants & self.people[found.id].participants:
+                return found
+        return None
+
+    def parent(self, m: MessageKey, *, headerless_only: bool = False) -> MessageKey | None:
+        """The earlier message `m` answers: the one whose text it quotes, else the latest one it shares
+        people with (its sender among their correspondents, and their sender among its own)."""
+        candidates = [c for c in self.earlier(m) if not (headerless_only and c.message_id)]
+        if not candidates:
+            return None
+        texts = self.bodies([m.id, *(c.id for c in candidates)])
+        quoted = fingerprint(quoted_text(texts[m.id]))
+        if quoted:
+            own = {c.id: fingerprint(own_text(texts[c.id])) for c in candidates}
+            exact = [
+                c for c in candidates if own[c.id] and (own[c.id].startswith(quoted) or quoted.startswith(own[c.id]))
+            ]
+            if exact:
+                return exact[0]
+            scored = [(fuzz.ratio(quoted, own[c.id]), c) for c in candidates if own[c.id]]
+            best = max(scored, key=lambda s: s[0], default=(0, None))
+            if best[0] >= QUOTE_MATCH:
+                return best[1]
+        mine = self.people[m.id]
+        if mine.sender is None:
+            return next((c for c in candidates if len(mine.participants & self.people[c.id].participants) >= 2), None)
+        loose = None
+        for c in candidates:
+            theirs = self.people[c.id]
+            if mine.sender in theirs.participants:
+                if theirs.sender is None or theirs.sender in mine.participants:
+                    return c
+                loose = loose or c
+        return None if quoted else loose
+
+
+def assign_threads(
+    messages: list[MessageKey],
+    duplicates: dict[str, str | None],
+    people: dict[str, MessagePeople],
+    bodies: BodyLoader,
+) -> Threading:
+    """Link every message to its parent and group the links into threads (ids: hash of the earliest message)."""
+    canon = {m.id: duplicates.get(m.id) or m.id for m in messages}
+    heads = [m for m in messages if canon[m.id] == m.id]
+    head_people = _group_people(messages, canon, people)
+    by_header = {}
     for m in messages:
-        groups.find(m.id)
         if m.message_id:
-            groups.union(m.id, f"<{m.message_id}>")
-        parents = [*m.references, m.in_reply_to] if m.in_reply_to else list(m.references)
-        for ref in parents[-1:]:
-            groups.union(m.id, f"<{ref}>")
-        if m.quoted_in:
-            groups.union(m.id, m.quoted_in)
-        if duplicates.get(m.id):
-            groups.union(m.id, duplicates[m.id])
-    _join_headerless_replies(messages, groups)
-    members: dict[str, list[MessageKey]] = defaultdict(list)
+            by_header.setdefault(m.message_id, canon[m.id])
+    groups = _UnionFind()
+    header_parent: dict[str, str] = {}
+    ancestor: dict[str, str] = {}  # the nearest stored ancestor when the direct parent is not in the archive
+    quoted_parent: dict[str, str] = {}
     for m in messages:
+        own = canon[m.id]
+        groups.find(own)
+        if m.message_id:
+            groups.union(own, f"<{m.message_id}>")
+        chain = _header_chain(m)
+        for ref in chain:
+            groups.union(own, f"<{ref}>")
+        stored = [by_header[ref] for ref in reversed(chain) if by_header.get(ref, own) != own]
+        if chain and chain[-1] in by_header and stored:
+            header_parent.setdefault(own, stored[0])
+        elif stored:
+            ancestor.setdefault(own, stored[0])
+        if m.quoted_in and m.quoted_in in canon and canon[m.quoted_in] != own:
+            quoted_parent.setdefault(canon[m.quoted_in], own)
+    linker = _Linker(messages, canon, head_people, bodies)
+    replies = {canon[m.id] for m in messages if is_reply_or_forward(m.subject)}
+    parent: dict[str, str | None] = {}
+    orphans = []
+    for m in heads:
+        parent[m.id] = header_parent.get(m.id) or quoted_parent.get(m.id)
+        if not parent[m.id] and (m.id in ancestor or m.id in replies or m.id in linker.printed_as):
+            orphans.append(m)
+    linker.prefetch(orphans)
+    for m in orphans:
+        guess = linker.previous_print(m)
+        if guess is None and (m.id in ancestor or m.id in replies):
+            guess = linker.parent(m, headerless_only=m.id in ancestor)
+        parent[m.id] = guess.id if guess else ancestor.get(m.id)
+    _break_cycles(parent)
+    for child, found in parent.items():
+        if found:
+            groups.union(child, found)
+    return _threads(messages, heads, canon, parent, groups)
+
+
+def _group_people(
+    messages: list[MessageKey], canon: dict[str, str], people: dict[str, MessagePeople]
+) -> dict[str, MessagePeople]:
+    """The people of each shown message, completed from its other copies (a quote lists fewer people)."""
+    sender: dict[str, int | None] = {}
+    participants: dict[str, set[int]] = defaultdict(set)
+    for m in sorted(messages, key=lambda m: canon[m.id] != m.id):
+        found = people.get(m.id, MessagePeople(None, frozenset()))
+        head = canon[m.id]
+        if sender.get(head) is None:
+            sender[head] = found.sender
+        participants[head] |= found.participants
+    return {head: MessagePeople(sender[head], frozenset(participants[head])) for head in sender}
+
+
+def _break_cycles(parent: dict[str, str | None]) -> None:
+    """Drop the link that closes a loop (headers from hostile or broken mail can describe one)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    for start in parent:
+        path = []
+        node: str | None = start
+        while node is not None and state.get(node) is None:
+            state[node] = 1
+            path.append(node)
+            node = parent.get(node)
+        if node is not None and state.get(node) == 1:
+            parent[path[-1]] = None
+        for visited in path:
+            state[visited] = 2
+
+
+def _threads(
+    messages: list[MessageKey],
+    heads: list[MessageKey],
+    canon: dict[str, str],
+    parent: dict[str, str | None],
+    groups: _UnionFind,
+) -> Threading:
+    members: dict[str, list[MessageKey]] = defaultdict(list)
+    for m in heads:
         members[groups.find(m.id)].append(m)
-    thread_of: dict[str, str] = {}
+    thread_of_head: dict[str, str] = {}
     for component in members.values():
         root = min(component, key=lambda m: (m.sent_sort is None, m.sent_sort or "", m.id))
         thread_id = hashlib.sha256(f"thread:{root.id}".encode()).hexdigest()[:12]
         for m in component:
-            thread_of[m.id] = thread_id
-    return thread_of
-
-
-def _join_headerless_replies(messages: list[MessageKey], groups: _UnionFind) -> None:
-    """Attach a reply without threading headers to the latest earlier message it plausibly answers."""
-    by_subject: dict[str, list[MessageKey]] = defaultdict(list)
-    for m in messages:
-        if m.subject_norm:
-            by_subject[m.subject_norm].append(m)
-    for candidates in by_subject.values():
-        if len(candidates) < 2:
-            continue
-        candidates.sort(key=lambda m: (m.sent_sort or "", m.id))
-        for index, m in enumerate(candidates):
-            if m.in_reply_to or m.references or not is_reply_or_forward(m.subject):
-                continue
-            when = _moment(m.sent_sort)
-            for earlier in reversed(candidates[:index]):
-                then = _moment(earlier.sent_sort)
-                if when and then and when - then > FALLBACK_WINDOW:
-                    break
-                if m.participants & earlier.participants and (m.sender in earlier.participants or not m.sender):
-                    groups.union(m.id, earlier.id)
-                    break
+            thread_of_head[m.id] = thread_id
+    return Threading(
+        thread_of={m.id: thread_of_head[canon[m.id]] for m in messages},
+        parent_of={m.id: parent.get(canon[m.id]) for m in messages},
+    )

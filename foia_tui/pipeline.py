@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from foia_tui.archive import Archive
+from foia_tui.archive.releases import attach_documents, ensure_release
 from foia_tui.archive.store import (
+    document_id_for,
     is_imported,
     link_attachment_document,
     message_id_for,
@@ -26,7 +28,9 @@ from foia_tui.archive.store import (
     record_failure,
     store_document,
 )
+from foia_tui.archive.tags import reanchor_taggings
 from foia_tui.archive.threads import rebuild_conversations
+from foia_tui.releases import default_release_name
 from importers import maildir
 from importers.detect import parser_for, sniff_kind
 from importers.records import DocumentRecord, UnreadableFile
@@ -42,6 +46,7 @@ class Candidate:
     path: Path
     kind: str | None
     sha256: str | None = None
+    top: Path | None = None  # the path given that found this file (names its release by default)
 
 
 @dataclass
@@ -59,6 +64,7 @@ class ImportSummary:
     duplicates: int = 0
     threads: int = 0
     failures: list[Failure] = field(default_factory=list)
+    releases: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -69,6 +75,7 @@ class ImportSummary:
             "duplicates": self.duplicates,
             "threads": self.threads,
             "failures": [{"file": f.file, "reason": f.reason} for f in self.failures],
+            "releases": self.releases,
         }
 
 
@@ -81,7 +88,9 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[Candidate], list[Failure]]:
         if not matches:
             failures.append(Failure(spec, "no files match this pattern"))
         for match in matches:
-            found.extend(_walk(Path(match), failures))
+            for candidate in _walk(Path(match), failures):
+                candidate.top = Path(match)
+                found.append(candidate)
     seen: set[Path] = set()
     unique = [c for c in found if not (c.path.resolve() in seen or seen.add(c.path.resolve()))]
     return unique, failures
@@ -147,11 +156,15 @@ def run_import(
     workers: int | None = None,
     force: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    release: str | None = None,
+    release_fields: dict[str, str | None] | None = None,
 ) -> ImportSummary:
     """Import everything under `paths` in batches of whole documents, then rebuild threads once."""
     started = now_iso()
     candidates, failures = expand_paths(paths)
     summary = ImportSummary(files=len(candidates) + len(failures), failures=failures)
+    release_of = _releases_for(archive, candidates, release, release_fields or {})
+    summary.releases = sorted({name for name, _ in release_of.values()})
     todo: list[Candidate] = []
     for candidate in candidates:
         try:
@@ -160,7 +173,8 @@ def run_import(
             summary.failures.append(Failure(str(candidate.path), f"cannot read ({error.strerror})"))
             continue
         if not force and is_imported(archive, candidate.sha256):
-            summary.skipped += 1
+            summary.skipped += 1  # already here: this release gets a copy of the same document
+            attach_documents(archive, release_of[candidate.path][1], [document_id_for(candidate.sha256)])
         else:
             todo.append(candidate)
     done = summary.skipped
@@ -176,6 +190,7 @@ def run_import(
                 if isinstance(outcome, DocumentRecord):
                     outcome.sha256 = candidate.sha256 or outcome.sha256
                     _store_with_attachments(archive, outcome, summary, force)
+                    attach_documents(archive, release_of[candidate.path][1], [document_id_for(outcome.sha256)])
                     batch_messages += len(outcome.messages)
                 else:
                     summary.failures.append(Failure(str(candidate.path), outcome))
@@ -190,9 +205,21 @@ def run_import(
     if summary.imported:
         counts = rebuild_conversations(archive)
         summary.threads = counts["threads"]
+        if force:  # bodies may have changed (re-OCR): move or flag excerpt taggings whose text moved
+            reanchor_taggings(archive)
     summary.duplicates = archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") or 0
     _log(archive, started, list(paths), summary)
     return summary
+
+
+def _releases_for(
+    archive: Archive, candidates: list[Candidate], release: str | None, fields: dict[str, str | None]
+) -> dict[Path, tuple[str, int]]:
+    """(release name, id) for every file: the one named, else one per path given; checked before anything is written."""
+    names = {c.path: release or default_release_name(c.top or c.path) for c in candidates}
+    with archive.transaction():
+        ids = {name: ensure_release(archive, name, **fields) for name in sorted(set(names.values()))}
+    return {path: (name, ids[name]) for path, name in names.items()}
 
 
 def _store_with_attachments(archive: Archive, doc: DocumentRecord, summary: ImportSummary, force: bool) -> None:

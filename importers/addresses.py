@@ -15,7 +15,6 @@ _MAILTO_RE = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]]*)\]\s*$", re.
 _BARE_RE = re.compile(r"^[^\s@<>,;]+@[^\s@<>,;]+$")
 _PAREN_NAME_RE = re.compile(r"^(?P<addr>[^\s@<>]+@[^\s@<>]+)\s*\((?P<name>[^()]*)\)$")
 _CODE_ONLY_RE = re.compile(r"^\(?\s*(?:\(b\)\s*\(\d\)(?:\s*\([a-f]\))?|pol\s*87|redacted|withheld|b\d)", re.I)
-_OPEN, _CLOSE = "<[(\"", ">])\""
 
 
 def _clean(text: str) -> str:
@@ -30,6 +29,8 @@ def parse_address(text: str) -> Address:
         if match:
             name = _clean(match.group("name")) or None
             addr = _clean(match.group("addr")) or None
+            if addr and "@" in addr and "█" not in addr:
+                addr = re.sub(r"\s+", "", addr)  # OCR puts spaces around "@"; addresses have none
             return Address(name=name, email=addr, raw=raw)
     match = _PAREN_NAME_RE.match(raw)
     if match:
@@ -73,6 +74,7 @@ def parse_address_list(text: str | None) -> list[Address]:
     """All correspondents in a printed To/Cc line, in printed order."""
     if not text or not text.strip():
         return []
+    text = re.sub(r"█\s*█", "█; █", text)  # two boxes side by side hide two people
     if ";" in text:
         chunks = _split_outside_brackets(text, ";")
     else:

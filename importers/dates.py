@@ -45,7 +45,10 @@ _ZONES = {
     "CEST": 2,
 }
 
-_MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_MON = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _WDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?"
 _DATE_RE = re.compile(
     rf"""
@@ -63,6 +66,7 @@ _DATE_RE = re.compile(
         (?:\s*(?P<zone>
             [+-]\d{{2}}:?\d{{2}}\b
           | \(?(?:UTC|GMT)\s*[+-]\s*\d{{1,2}}(?::?\d{{2}})?\)?
+          | (?:Eastern|Central|Mountain|Pacific)\s+(?:Standard|Daylight)\s+Time
           | (?<![A-Za-z])(?:UTC|GMT|UT|Z|[ECMP][SD]T|AK[SD]T|HST|BST|CEST|CET)\b
         ))?
     )?
@@ -83,6 +87,9 @@ class FoundDate:
 
 def _zone(text: str) -> timezone | None:
     upper = text.strip("() ").upper()
+    words = upper.split()
+    if len(words) == 3:  # "Central Standard Time" -> CST
+        upper = words[0][0] + words[1][0] + "T"
     if upper in _ZONES:
         return timezone(timedelta(hours=_ZONES[upper]))
     match = _OFFSET_RE.search(upper)

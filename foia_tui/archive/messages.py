@@ -39,6 +39,7 @@ def message_objects(archive: Archive, rows: list[dict]) -> list[dict]:
             tuple(chunk),
         ):
             tags[t["message_id"]].append(t["name"])
+    copies = _copies(archive, [row["duplicate_of"] or row["id"] for row in rows])
     return [
         {
             "id": row["id"],
@@ -58,9 +59,29 @@ def message_objects(archive: Archive, rows: list[dict]) -> list[dict]:
             "redactions": redactions[row["id"]],
             "tags": tags[row["id"]],
             "duplicate_of": row["duplicate_of"],
+            "copies": copies[row["duplicate_of"] or row["id"]],
         }
         for row in rows
     ]
+
+
+def _copies(archive: Archive, canonical_ids: list[str]) -> dict[str, list[dict]]:
+    """Every copy of each email (its canonical row and the rows that duplicate it), once per release holding it."""
+    copies: dict[str, list[dict]] = defaultdict(list)
+    unique = list(dict.fromkeys(canonical_ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        for c in archive.query(
+            f"""SELECT coalesce(m.duplicate_of, m.id) AS canon, r.name AS release, d.path AS file, m.page_start,
+                       m.bates_start AS bates
+                FROM messages m JOIN documents d ON d.id = m.document_id
+                LEFT JOIN release_documents rd ON rd.document_id = d.id LEFT JOIN releases r ON r.id = rd.release_id
+                WHERE m.id IN ({_placeholders(chunk)}) OR m.duplicate_of IN ({_placeholders(chunk)})
+                ORDER BY canon, r.name IS NULL, r.name, d.path, m.page_start, m.ordinal""",
+            (*chunk, *chunk),
+        ):
+            copies[c.pop("canon")].append(c)
+    return copies
 
 
 def list_messages(

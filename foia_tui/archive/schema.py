@@ -228,5 +228,50 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.executescript(V2_PAGES_EVENTS_RELEASES)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2]
+# A thread tagging tags every message of the thread and remembers the thread it came through; one tag is applied
+# to the same message span once (whole-message taggings have no span).
+V3_TAGGINGS_THREAD = """
+ALTER TABLE taggings ADD COLUMN via_thread TEXT;
+CREATE UNIQUE INDEX taggings_unique ON taggings(tag_id, message_id, coalesce(start, -1), coalesce("end", -1));
+"""
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    db.executescript(V3_TAGGINGS_THREAD)
+
+
+# Threading keeps each message's parent so the UI can draw the tree; every participant row points at the
+# person its alias was resolved to (so `from:` matches any alias); manual merges/splits pin alias keys to a group
+# that survives re-imports.
+V4_PARENTS_PEOPLE = """
+ALTER TABLE messages ADD COLUMN parent_id TEXT;
+CREATE INDEX messages_parent ON messages(parent_id);
+ALTER TABLE participants ADD COLUMN person_id INTEGER;
+CREATE INDEX participants_person ON participants(person_id, role);
+CREATE TABLE person_overrides (
+    alias_key TEXT PRIMARY KEY,
+    group_key TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+"""
+
+
+def _v4(db: sqlite_utils.Database) -> None:
+    db.executescript(V4_PARENTS_PEOPLE)
+
+
+# Search reads every filter as a set of rowids from an index: printed names (and the distinct correspondents
+# `from:` compares with), exemption codes, Bates ranges.
+V5_SEARCH_INDEXES = """
+CREATE INDEX participants_name ON participants(name, email, person_id);
+CREATE INDEX redactions_code ON redactions(code);
+CREATE INDEX messages_bates ON messages(bates_start, bates_end);
+"""
+
+
+def _v5(db: sqlite_utils.Database) -> None:
+    db.executescript(V5_SEARCH_INDEXES)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)

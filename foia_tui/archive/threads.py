@@ -1,72 +1,300 @@
-"""Reads and writes for threading: message keys out, thread ids, duplicates and the thread table back in."""
+"""Reads and writes for conversations: message keys out; duplicates, parents, threads and people back in.
+
+`rebuild_conversations` runs after every import over the whole archive (a reply imported later joins its
+thread; a copy imported later points at the best copy) and writes only the rows whose values changed.
+"""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Collection
 
 from foia_tui.archive import Archive
-from foia_tui.conversations import MessageKey, assign_threads, find_duplicates, participant_key
+from foia_tui.archive.messages import MESSAGE_COLUMNS, message_objects
+from foia_tui.archive.people import Participant, load_participants, plan_people, write_people
+from foia_tui.conversations import (
+    COPY_PREFERENCE,
+    Correspondent,
+    MessageKey,
+    Threading,
+    assign_threads,
+    find_duplicates,
+)
+from foia_tui.people import is_redacted
+
+BODY_CHARS = 8000  # enough of a body for what its author wrote and the start of what it quotes
+CHUNK = 900  # ids per IN (...) list, under SQLite's variable limit
+THREAD_NAMES = 8  # people named in the threads table's participants text
 
 
-def message_keys(archive: Archive) -> list[MessageKey]:
-    participants: dict[str, set[str]] = {}
-    for row in archive.query("SELECT message_id, name, email FROM participants"):
-        key = participant_key(row["name"], row["email"])
-        if key:
-            participants.setdefault(row["message_id"], set()).add(key)
-    rows = archive.query(
-        """SELECT id, document_id, ordinal, subject, subject_norm, sender_name, sender_email, sent, sent_sort,
-                  body, copy_kind, message_id, in_reply_to, "references", quoted_in
-           FROM messages"""
-    )
-    return [
-        MessageKey(
-            id=r["id"],
-            document_id=r["document_id"],
-            ordinal=r["ordinal"],
-            subject=r["subject"],
-            subject_norm=r["subject_norm"] or "",
-            sender=participant_key(r["sender_name"], r["sender_email"]),
-            participants=frozenset(participants.get(r["id"], ())),
-            sent=r["sent"],
-            sent_sort=r["sent_sort"],
-            body=r["body"],
-            copy_kind=r["copy_kind"],
-            message_id=r["message_id"],
-            in_reply_to=r["in_reply_to"],
-            references=tuple(json.loads(r["references"] or "[]")),
-            quoted_in=r["quoted_in"],
+def _correspondents(rows: list[Participant]) -> dict[str, tuple[Correspondent | None, list[Correspondent]]]:
+    """Per message: the sender and To/Cc correspondents as printed, redacted ones left out."""
+    redacted: dict[tuple, bool] = {}
+    found: dict[str, tuple[Correspondent | None, list[Correspondent]]] = {}
+    for r in rows:
+        form = (r.name, r.email, r.raw)
+        if form not in redacted:
+            redacted[form] = is_redacted(*form)
+        if redacted[form] or r.role == "bcc":
+            continue
+        sender, recipients = found.get(r.message_id, (None, []))
+        if r.role == "from":
+            sender = (r.printed_name, r.email)
+        else:
+            recipients.append((r.printed_name, r.email))
+        found[r.message_id] = (sender, recipients)
+    return found
+
+
+def message_keys(archive: Archive, participants: list[Participant]) -> tuple[list[MessageKey], dict[str, tuple]]:
+    """Every stored copy as a MessageKey, and the (thread_id, duplicate_of, parent_id) it has now."""
+    people = _correspondents(participants)
+    with archive.lock:
+        rows = archive.conn.execute(
+            """SELECT id, document_id, ordinal, subject, subject_norm, sent, sent_sort, copy_kind, message_id,
+                      in_reply_to, "references", quoted_in, thread_id, duplicate_of, parent_id
+               FROM messages"""
+        ).fetchall()
+    keys, current = [], {}
+    for r in rows:
+        sender, recipients = people.get(r[0], (None, []))
+        keys.append(
+            MessageKey(
+                id=r[0],
+                document_id=r[1],
+                ordinal=r[2],
+                subject=r[3],
+                subject_norm=r[4] or "",
+                sent=r[5],
+                sent_sort=r[6],
+                copy_kind=r[7],
+                sender=sender,
+                recipients=tuple(recipients),
+                message_id=r[8],
+                in_reply_to=r[9],
+                references=tuple(json.loads(r[10])) if r[10] and r[10] != "[]" else (),
+                quoted_in=r[11],
+            )
         )
-        for r in rows
-    ]
+        current[r[0]] = (r[12], r[13], r[14])
+    return keys, current
+
+
+def _body_loader(archive: Archive):
+    def load(ids: Collection[str]) -> dict[str, str]:
+        ids = list(ids)
+        found: dict[str, str] = {}
+        with archive.lock:
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                found.update(
+                    archive.conn.execute(
+                        f"SELECT id, substr(body, 1, {BODY_CHARS}) FROM messages WHERE id IN ({_marks(chunk)})",
+                        chunk,
+                    ).fetchall()
+                )
+        return found
+
+    return load
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" * len(values))
 
 
 def rebuild_conversations(archive: Archive) -> dict[str, int]:
-    """Recompute duplicates and threads for the whole archive, so a reply imported later joins its thread."""
-    keys = message_keys(archive)
-    duplicates = find_duplicates(keys)
-    threads = assign_threads(keys, duplicates)
+    """Recompute duplicates, people, parents and threads for the whole archive; returns the counts."""
+    participants = load_participants(archive)
+    keys, current = message_keys(archive, participants)
+    bodies = _body_loader(archive)
+    duplicates = find_duplicates(keys, bodies)
+    canon = {key: head or key for key, head in duplicates.items()}
+    people = plan_people(archive, participants, canon)
+    threading = assign_threads(keys, duplicates, people.of_message, bodies)
     with archive.transaction() as conn:
-        current = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, thread_id, duplicate_of FROM messages")}
-        changes = [(threads[i], duplicates[i], i) for i in threads if current.get(i) != (threads[i], duplicates[i])]
-        conn.executemany("UPDATE messages SET thread_id = ?, duplicate_of = ? WHERE id = ?", changes)
-        conn.execute("DELETE FROM threads")
-        conn.execute(
-            """INSERT INTO threads (id, subject, first_sent, last_sent, message_count, participants,
-                   has_redaction, has_leak, has_attachment)
-               SELECT m.thread_id,
-                      (SELECT subject FROM messages s WHERE s.thread_id = m.thread_id AND s.duplicate_of IS NULL
-                       ORDER BY s.sent_sort IS NULL, s.sent_sort LIMIT 1),
-                      min(m.sent_sort), max(m.sent_sort), count(*),
-                      (SELECT group_concat(name, ', ') FROM (
-                          SELECT DISTINCT coalesce(nullif(s.sender_name, ''), s.sender_email, '?') AS name
-                          FROM messages s WHERE s.thread_id = m.thread_id AND s.duplicate_of IS NULL LIMIT 6)),
-                      EXISTS (SELECT 1 FROM redactions r JOIN messages s ON s.id = r.message_id
-                              WHERE s.thread_id = m.thread_id),
-                      EXISTS (SELECT 1 FROM redactions r JOIN messages s ON s.id = r.message_id
-                              WHERE s.thread_id = m.thread_id AND r.leaked_text IS NOT NULL AND r.leaked_text != ''),
-                      EXISTS (SELECT 1 FROM attachments a JOIN messages s ON s.id = a.message_id
-                              WHERE s.thread_id = m.thread_id)
-               FROM messages m WHERE m.duplicate_of IS NULL GROUP BY m.thread_id"""
+        write_people(conn, people, participants)
+        changes = [
+            (threading.thread_of[k], duplicates[k], threading.parent_of[k], k)
+            for k in duplicates
+            if current[k] != (threading.thread_of[k], duplicates[k], threading.parent_of[k])
+        ]
+        conn.executemany("UPDATE messages SET thread_id = ?, duplicate_of = ?, parent_id = ? WHERE id = ?", changes)
+        _write_threads(conn, keys, duplicates, threading, people.people, people.person_of_row, participants)
+    return {
+        "threads": len({threading.thread_of[k] for k in duplicates}),
+        "duplicates": sum(1 for head in duplicates.values() if head),
+        "people": sum(1 for _, redacted in people.people.values() if not redacted),
+    }
+
+
+def _write_threads(
+    conn: sqlite3.Connection,
+    keys: list[MessageKey],
+    duplicates: dict[str, str | None],
+    threading: Threading,
+    people: dict[int, tuple[str, int]],
+    person_of_row: dict[int, int],
+    participants: list[Participant],
+) -> None:
+    """The materialised threads table the list views read (only changed rows are written)."""
+    flagged = {
+        flag: {row[0] for row in conn.execute(sql)}
+        for flag, sql in (
+            ("redaction", "SELECT DISTINCT message_id FROM redactions"),
+            ("leak", "SELECT DISTINCT message_id FROM redactions WHERE leaked_text IS NOT NULL AND leaked_text != ''"),
+            ("attachment", "SELECT DISTINCT message_id FROM attachments"),
         )
-    return {"threads": len(set(threads.values())), "duplicates": sum(1 for v in duplicates.values() if v)}
+    }
+    persons: dict[str, list[int]] = defaultdict(list)  # message -> people, sender first
+    for r in sorted(participants, key=lambda r: (r.role != "from", r.position)):
+        if r.rowid in person_of_row:
+            persons[r.message_id].append(person_of_row[r.rowid])
+    members: dict[str, list[MessageKey]] = defaultdict(list)
+    for k in keys:
+        members[threading.thread_of[k.id]].append(k)
+    rows = {}
+    for thread_id, messages in members.items():
+        shown = sorted(
+            (m for m in messages if not duplicates[m.id]),
+            key=lambda m: (m.sent_sort is None, m.sent_sort or "", m.document_id, m.ordinal),
+        )
+        dates = [m.sent_sort for m in shown if m.sent_sort]
+        names: list[str] = []
+        for m in shown:
+            for person_id in persons[m.id]:
+                name = people[person_id][0]
+                if name not in names:
+                    names.append(name)
+        ids = {m.id for m in messages}
+        rows[thread_id] = (
+            shown[0].subject,
+            min(dates, default=None),
+            max(dates, default=None),
+            len(shown),
+            ", ".join(names[:THREAD_NAMES]) + (f" +{len(names) - THREAD_NAMES}" if len(names) > THREAD_NAMES else ""),
+            int(bool(ids & flagged["redaction"])),
+            int(bool(ids & flagged["leak"])),
+            int(bool(ids & flagged["attachment"])),
+        )
+    current = {
+        row[0]: tuple(row[1:])
+        for row in conn.execute(
+            """SELECT id, subject, first_sent, last_sent, message_count, participants, has_redaction, has_leak,
+                      has_attachment FROM threads"""
+        )
+    }
+    conn.executemany("DELETE FROM threads WHERE id = ?", [(t,) for t in current if t not in rows])
+    conn.executemany(
+        """INSERT OR REPLACE INTO threads (id, subject, first_sent, last_sent, message_count, participants,
+               has_redaction, has_leak, has_attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [(t, *row) for t, row in rows.items() if current.get(t) != row],
+    )
+
+
+# Reads -----------------------------------------------------------------------------------------------------
+
+
+def copies_of(archive: Archive, message_id: str) -> list[dict]:
+    """Every stored copy of the email `message_id` is a copy of, the one shown first, then best to worst."""
+    head = archive.scalar("SELECT coalesce(duplicate_of, id) FROM messages WHERE id = ?", (message_id,))
+    if head is None:
+        return []
+    rows = archive.query(
+        """SELECT m.id, d.path AS file, m.page_start, m.page_end, m.bates_start, m.bates_end, m.copy_kind,
+                  m.duplicate_of IS NULL AS shown, m.quoted_in
+           FROM messages m JOIN documents d ON d.id = m.document_id
+           WHERE m.id = ? OR m.duplicate_of = ?""",
+        (head, head),
+    )
+    rows.sort(
+        key=lambda r: (not r["shown"], COPY_PREFERENCE.get(r["copy_kind"], 3), r["file"], r["page_start"] or 0)
+    )
+    for r in rows:
+        r["shown"] = bool(r["shown"])
+    return rows
+
+
+def thread_participants(archive: Archive, thread_ids: list[str] | None = None) -> dict[str, list[str]]:
+    """Per thread, the people in it (senders first, then by first appearance), each name once."""
+    where, params = "", ()
+    if thread_ids is not None:
+        where, params = f"AND m.thread_id IN ({_marks(thread_ids)})", tuple(thread_ids)
+    names: dict[str, list[str]] = defaultdict(list)
+    for r in archive.query(
+        f"""SELECT m.thread_id, p.name, max(pa.role = 'from') AS sent, min(coalesce(m.sent_sort, '~')) AS first
+            FROM participants pa JOIN messages m ON m.id = pa.message_id JOIN people p ON p.id = pa.person_id
+            WHERE m.duplicate_of IS NULL {where}
+            GROUP BY m.thread_id, p.id ORDER BY m.thread_id, sent DESC, first, p.name""",
+        params,
+    ):
+        if r["name"] not in names[r["thread_id"]]:
+            names[r["thread_id"]].append(r["name"])
+    return names
+
+
+def list_threads(archive: Archive, *, limit: int | None = None) -> list[dict]:
+    """`foia threads --json` objects, in time order of their first message (undated threads last)."""
+    rows = archive.query(
+        """SELECT id, subject, first_sent, last_sent, message_count, has_redaction, has_leak, has_attachment
+           FROM threads ORDER BY first_sent IS NULL, first_sent, id LIMIT ?""",
+        (-1 if limit is None else limit,),
+    )
+    names = thread_participants(archive, [r["id"] for r in rows]) if limit is not None else thread_participants(archive)
+    return [_thread_object(r, names.get(r["id"], [])) for r in rows]
+
+
+def _thread_object(row: dict, participants: list[str]) -> dict:
+    return {
+        "id": row["id"],
+        "subject": row["subject"],
+        "participants": participants,
+        "first_sent": row["first_sent"],
+        "last_sent": row["last_sent"],
+        "message_count": row["message_count"],
+        "has_redactions": bool(row["has_redaction"]),
+        "has_leaks": bool(row["has_leak"]),
+        "has_attachments": bool(row["has_attachment"]),
+    }
+
+
+def find_thread(archive: Archive, text: str) -> str | None:
+    """The thread named by an id, a unique id prefix, or the id of any of its messages."""
+    text = text.strip()
+    if archive.scalar("SELECT 1 FROM threads WHERE id = ?", (text,)):
+        return text
+    via_message = archive.scalar("SELECT thread_id FROM messages WHERE id = ?", (text,))
+    if via_message:
+        return via_message
+    if len(text) >= 4:
+        found = archive.query("SELECT id FROM threads WHERE id >= ? AND id < ? LIMIT 2", (text, text + "\uffff"))
+        if len(found) == 1:
+            return found[0]["id"]
+    return None
+
+
+def get_thread(archive: Archive, thread_id: str) -> dict | None:
+    """One thread with its shown messages in reading order (`foia list --json` objects + parent_id, copies)."""
+    row = archive.query(
+        """SELECT id, subject, first_sent, last_sent, message_count, has_redaction, has_leak, has_attachment
+           FROM threads WHERE id = ?""",
+        (thread_id,),
+    )
+    if not row:
+        return None
+    messages = archive.query(
+        f"""SELECT {MESSAGE_COLUMNS}, m.parent_id,
+                   (SELECT count(*) FROM messages c WHERE c.duplicate_of = m.id) AS copies
+            FROM messages m JOIN documents d ON d.id = m.document_id
+            WHERE m.thread_id = ? AND m.duplicate_of IS NULL
+            ORDER BY m.sent_sort IS NULL, m.sent_sort, m.document_id, m.ordinal""",
+        (thread_id,),
+    )
+    objects = message_objects(archive, messages)
+    for obj, m in zip(objects, messages, strict=True):
+        obj["parent_id"] = m["parent_id"]
+        obj["copies"] = m["copies"]
+    thread = _thread_object(row[0], thread_participants(archive, [thread_id]).get(thread_id, []))
+    thread["messages"] = objects
+    return thread

@@ -5,9 +5,14 @@ from __future__ import annotations
 import click
 
 from foia_tui.cli.common import db_option
+from foia_tui.cli.export import export_command
 from foia_tui.cli.importing import import_command
 from foia_tui.cli.listing import list_command, stats_command
 from foia_tui.cli.opening import open_app, open_command
+from foia_tui.cli.releases import compare_command, gaps_command, release_group, releases_command
+from foia_tui.cli.search import search_command
+from foia_tui.cli.tags import tag_group
+from foia_tui.cli.timeline import event_group, timeline_command
 
 
 @click.group(invoke_without_command=True)
@@ -24,5 +29,19 @@ def main(ctx: click.Context, db: str | None) -> None:
         open_app(db)
 
 
-for command in (import_command, list_command, stats_command, open_command):
+for command in (
+    import_command,
+    list_command,
+    stats_command,
+    open_command,
+    timeline_command,
+    event_group,
+    releases_command,
+    release_group,
+    compare_command,
+    gaps_command,
+    tag_group,
+    export_command,
+    search_command,
+):
     main.add_command(command)

@@ -6,7 +6,9 @@ import sys
 
 import click
 
-from foia_tui.cli.common import emit_json, with_archive
+from foia_tui.archive.releases import ReleaseUsageError, check_release
+from foia_tui.cli.common import emit_json, fail, with_archive
+from foia_tui.cli.releases import request_options
 from foia_tui.pipeline import run_import
 
 
@@ -15,26 +17,43 @@ from foia_tui.pipeline import run_import
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
 @click.option("--force", is_flag=True, help="Read files again even if already imported (e.g. after an OCR fix).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parser processes (default: 2).")
+@click.option("--release", default=None, help="Release the files belong to (default: named after each path given).")
+@request_options
 @with_archive(create=True)
-def import_command(archive, paths: tuple[str, ...], as_json: bool, force: bool, workers: int | None) -> None:
+def import_command(
+    archive, paths: tuple[str, ...], as_json: bool, force: bool, workers: int | None, release: str | None, **fields
+) -> None:
     """Import PDFs, .eml, .mbox, maildirs and .msg files (files, directories or globs).
+
+    Each file joins a release (--release, else one named after the directory or file given); a file already
+    imported joins the new release as another copy of the same document.
 
     Exit status: 0 when every file imported, 1 when some failed, 2 on usage errors.
     """
+    try:
+        if release:
+            check_release(archive, release, **fields)
+    except ReleaseUsageError as error:
+        fail(str(error), 2)
     with click.progressbar(length=1, label="Importing", file=sys.stderr, show_pos=True) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
-        summary = run_import(archive, paths, workers=workers, force=force, progress=progress)
+        try:
+            summary = run_import(
+                archive, paths, workers=workers, force=force, progress=progress, release=release, release_fields=fields
+            )
+        except ReleaseUsageError as error:
+            fail(str(error), 2)
     if as_json:
         emit_json(summary.as_json())
     else:
         click.echo(
             f"{summary.files} files: {summary.imported} imported, {summary.skipped} already in the archive, "
             f"{len(summary.failures)} failed; {summary.messages_added} messages added, "
-            f"{summary.duplicates} duplicate copies"
+            f"{summary.duplicates} duplicate copies; release: {', '.join(summary.releases) or '-'}"
         )
     for failure in summary.failures:
         click.echo(f"foia: {failure.file}: {failure.reason}", err=True)

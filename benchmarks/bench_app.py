@@ -1,0 +1,118 @@
+"""Speed of the app on a 100,000-message archive, driven by Pilot (the figures the README reports).
+
+    /work/venv/bin/python benchmarks/bench_app.py [--messages 100000] [--db PATH]
+
+Prints: time to the first screen of threads, thread-list scrolling (page-down and jump-to-end latency until
+the rows are drawn), and opening a 50-message thread (Enter to all 50 emails laid out). The archive is built
+once with the same store + threading code as an import and reused from PATH on later runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from archive_factory import build_bulk_archive  # noqa: E402
+
+from foia_tui.app.app import FoiaApp  # noqa: E402
+from foia_tui.archive import Archive, browse  # noqa: E402
+from foia_tui.archive.browse import ThreadSummary  # noqa: E402
+
+SIZE = (140, 45)
+
+
+async def wait_until(pilot, condition, timeout: float = 30.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        await pilot.pause(0.001)
+
+
+def big_thread(archive: Archive, size: int = 50) -> ThreadSummary:
+    [row] = archive.query("SELECT id FROM threads WHERE message_count = ? LIMIT 1", (size,))
+    return browse.threads_by_ids(archive, [row["id"]])[0]
+
+
+def figures(label: str, samples: list[float]) -> str:
+    ms = sorted(s * 1000 for s in samples)
+    p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
+    return f"{label}: median {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms (n={len(ms)})"
+
+
+async def measure(archive: Archive) -> list[str]:
+    report = []
+    app = FoiaApp(archive)
+    started = time.perf_counter()
+    async with app.run_test(size=SIZE) as pilot:
+        threads = app.screen.thread_list
+        await wait_until(pilot, lambda: threads.highlighted is not None)
+        await pilot.pause()
+        report.append(f"first screen (app start to first rows drawn): {(time.perf_counter() - started) * 1000:.0f} ms")
+
+        pages = []
+        for _ in range(60):
+            start = time.perf_counter()
+            await pilot.press("pagedown")
+            await wait_until(pilot, lambda: threads.highlighted is not None)
+            pages.append(time.perf_counter() - start)
+        report.append(figures("thread list page-down until rows drawn", pages))
+        jumps = []
+        for key in ("end", "home", "end", "home", "end"):
+            start = time.perf_counter()
+            await pilot.press(key)
+            await wait_until(pilot, lambda: threads.highlighted is not None)
+            jumps.append(time.perf_counter() - start)
+        report.append(figures("thread list jump to first/last of all threads", jumps))
+
+        screen = app.screen
+        view = screen.reading_view
+        thread = big_thread(archive)
+        other = browse.thread_page(archive, 0, 1)[0]
+        opens = []
+        for _ in range(10):
+            for target, count in ((other, other.message_count), (thread, 50)):
+                start = time.perf_counter()
+                screen.open_thread(target)
+                await wait_until(
+                    pilot, lambda c=count, t=target: len(view.messages) == c and view.messages[0].thread_id == t.id
+                )
+                await pilot.pause()
+                if target is thread:
+                    opens.append(time.perf_counter() - start)
+        report.append(figures("open a 50-message thread (worker read + layout + draw)", opens))
+        reads = []
+        for _ in range(20):
+            start = time.perf_counter()
+            browse.thread_messages(archive, thread.id)
+            reads.append(time.perf_counter() - start)
+        report.append(figures("  of which the SQLite read of its 50 emails", reads))
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--db", type=Path, default=None)
+    args = parser.parse_args()
+    db = args.db or Path("/tmp") / f"foia-bench-app-{args.messages}.db"
+    if not db.exists():
+        print(f"building {db} ({args.messages:,} messages)…", flush=True)
+        start = time.perf_counter()
+        build_bulk_archive(db, args.messages).close()
+        print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
+    archive = Archive.open(db, create=False)
+    counts = browse.totals(archive)
+    print(f"archive: {db} ({counts.messages:,} messages, {counts.threads:,} threads)")
+    for line in asyncio.run(measure(archive)):
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""The Textual app: a thin shell that opens the main screen on an archive and holds app-wide bindings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+
+from foia_tui.app.commands import BindingCommands
+from foia_tui.app.screens.about import AboutScreen
+from foia_tui.app.screens.help import HelpScreen
+from foia_tui.app.screens.main import MainScreen
+from foia_tui.app.screens.timeline import TimelineScreen
+from foia_tui.archive import Archive
+from foia_tui.timeline import period_query
+
+
+class FoiaApp(App[None]):
+    """foia-tui. `page_image` is the textual-image widget class that draws PDF pages."""
+
+    TITLE = "foia"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {BindingCommands}
+    BINDING_GROUP_TITLE = "Everywhere"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("?,f1", "help", "Help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
+        Binding("a", "about", "About", show=False),
+        Binding("g", "timeline", "Timeline"),
+    ]
+
+    def __init__(self, archive: Archive, notice: str | None = None, page_image: type[Widget] | None = None) -> None:
+        super().__init__()
+        self.archive = archive
+        self.notice = notice
+        if page_image is None:
+            from textual_image.widget import HalfcellImage
+
+            page_image = HalfcellImage
+        self.page_image = page_image
+
+    def on_mount(self) -> None:
+        self.push_screen(MainScreen(self.archive, self.notice))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_about(self) -> None:
+        if not isinstance(self.screen, AboutScreen):
+            self.push_screen(AboutScreen(str(self.archive.path)))
+
+    def action_timeline(self) -> None:
+        """The timeline over the current search; Enter there filters the thread list to the chosen period."""
+        if isinstance(self.screen, TimelineScreen):
+            return
+        main = next(screen for screen in self.screen_stack if isinstance(screen, MainScreen))
+        self.push_screen(TimelineScreen(self.archive, query=main.query_text or None), self._show_period)
+
+    def _show_period(self, period: tuple[date, date] | None) -> None:
+        if period is None:
+            return
+        main = next(screen for screen in self.screen_stack if isinstance(screen, MainScreen))
+        while self.screen is not main:
+            self.pop_screen()
+        main.show_query(period_query(main.query_text, *period))

@@ -1,0 +1,333 @@
+"""The main screen: sidebar, thread list and thread view, a search bar, a status line and the footer.
+
+The screen is the only part of the main view that talks to the archive, always from worker threads; the
+widgets receive data and post messages. Bindings here work from any pane; each pane adds its own.
+Other screens plug in through app-level or screen-level bindings and `reading_view` (the ThreadView).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from functools import partial
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from foia_tui.app.widgets.search_bar import SearchBar
+from foia_tui.app.widgets.sidebar import Sidebar
+from foia_tui.app.widgets.status import StatusLine
+from foia_tui.app.widgets.thread_list import ThreadList, ThreadSource
+from foia_tui.app.widgets.thread_view import ThreadView
+from foia_tui.archive import Archive, ArchiveError, browse
+from foia_tui.archive.browse import ThreadSummary, Totals
+from foia_tui.archive.search import count_matches, matching_thread_ids
+from foia_tui.query import QueryError
+
+EMPTY_ARCHIVE = "This archive is empty. Import a release with:  foia import PATH --db {path}"
+EXPECTED_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, ArchiveError)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+class MainScreen(Screen):
+    """Three panes over one archive."""
+
+    BINDING_GROUP_TITLE = "Main screen"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("/", "search", "Search"),
+        Binding("n", "next_message", "Next message"),
+        Binding("p", "previous_message", "Previous message"),
+        Binding("]", "next_thread", "Next thread"),
+        Binding("[", "previous_thread", "Previous thread"),
+        Binding("o", "original", "Original page"),
+        Binding("r", "toggle_leaks", "Leaked text"),
+        Binding("R,f5", "refresh", "Refresh"),
+        Binding("s", "toggle_sidebar", "Sidebar", show=False),
+        Binding("escape", "clear_search", "Clear search"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, archive: Archive, notice: str | None = None) -> None:
+        super().__init__()
+        self.archive = archive
+        self.notice = notice
+        self.query_text = ""
+        self.totals: Totals | None = None
+        self.thread: ThreadSummary | None = None
+        self._handlers: dict[str, Callable[[object], None]] = {
+            "overview": self._show_overview,
+            "sidebar": self._show_sidebar,
+            "search": self._show_search,
+            "thread": self._show_thread,
+            "refresh": self._show_refresh,
+        }
+
+    def compose(self) -> ComposeResult:
+        yield SearchBar(id="search")
+        with Horizontal(id="panes"):
+            yield Sidebar(id="sidebar")
+            with Vertical(id="reading"):
+                yield ThreadList(id="threads")
+                yield ThreadView(id="thread")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    @property
+    def thread_list(self) -> ThreadList:
+        return self.query_one(ThreadList)
+
+    @property
+    def reading_view(self) -> ThreadView:
+        return self.query_one(ThreadView)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    def on_mount(self) -> None:
+        self.query_one("#sidebar").border_title = "Archive"
+        self.thread_list.border_title = "Threads"
+        self.reading_view.border_title = "Thread"
+        self.status.archive_path = str(self.archive.path)
+        if self.notice:
+            self.status.notice = self.notice
+            self.notify(self.notice, title="foia", timeout=10)
+        self.thread_list.focus()
+        self._run("overview", partial(browse.totals, self.archive))
+        self._run("sidebar", partial(browse.sidebar, self.archive))
+
+    # Workers: archive reads off the UI thread; results come back through on_worker_state_changed.
+
+    def _run(self, name: str, work: Callable[[], object]) -> None:
+        self.run_worker(work, name=name, group=name, thread=True, exclusive=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        handler = self._handlers.get(worker.name)
+        if handler is None:
+            return
+        if event.state == WorkerState.SUCCESS:
+            handler(worker.result)
+        elif event.state == WorkerState.ERROR:
+            error = worker.error
+            if not isinstance(error, EXPECTED_ERRORS):
+                raise error
+            self.show_problem(f"{worker.name}: {error}")
+
+    def show_problem(self, problem: str) -> None:
+        """A problem with the archive (locked, gone, damaged): said on the status line, never a traceback."""
+        reason = problem
+        if "locked" in problem or "busy" in problem:
+            reason += " (another process is writing; press R to retry)"
+        self.status.problem = reason
+        self.notify(reason, title="Archive problem", severity="error", timeout=10)
+
+    def _all_threads(self, totals: Totals) -> ThreadSource:
+        empty = EMPTY_ARCHIVE.format(path=self.archive.path) if totals.messages == 0 else "No threads."
+        return ThreadSource(totals.threads, partial(browse.thread_page, self.archive), empty)
+
+    def _show_overview(self, totals: Totals, *, keep_cursor: bool = False) -> None:
+        self.totals = totals
+        self.status.problem = ""
+        if self.query_text:
+            return
+        self.thread_list.set_source(self._all_threads(totals), keep_cursor=keep_cursor)
+        self.thread_list.border_title = f"Threads ({totals.threads:,})"
+        self.status.query = ""
+        self.status.counts = f"{plural(totals.threads, 'thread')} · {plural(totals.messages, 'message')}"
+        self.refresh_bindings()
+
+    def _show_sidebar(self, data: browse.SidebarData) -> None:
+        self.query_one(Sidebar).show(data)
+
+    # Search
+
+    def run_search(self, query: str) -> None:
+        """Show the threads a query matches (an empty query shows every thread)."""
+        self.query_text = query.strip()
+        if not self.query_text:
+            self.query_one(SearchBar).show_feedback("")
+            self._run("overview", partial(browse.totals, self.archive))
+            return
+        self._run("search", partial(self._search, self.query_text))
+
+    def _search(self, query: str) -> tuple[str, list[str] | None, int, str | None]:
+        """(query, matching thread ids newest first, matching messages, error) — runs in a worker."""
+        try:
+            ids = browse.newest_first(self.archive, matching_thread_ids(self.archive, query))
+            return query, ids, count_matches(self.archive, query), None
+        except QueryError as error:
+            return query, None, 0, str(error)
+
+    def _show_search(self, result: tuple[str, list[str] | None, int, str | None]) -> None:
+        query, ids, messages, error = result
+        if query != self.query_text:
+            return
+        bar = self.query_one(SearchBar)
+        if error is not None:
+            bar.show_feedback(error, error=True)
+            self.status.counts = "query error (see the search bar)"
+            if not bar.is_open:
+                bar.open()
+            return
+        assert ids is not None
+        self.status.problem = ""
+        if not ids:
+            bar.show_feedback("no hits")
+        else:
+            bar.show_feedback(f"{plural(len(ids), 'thread')} · {plural(messages, 'message')}")
+        fetch = partial(self._result_page, ids)
+        self.thread_list.set_source(ThreadSource(len(ids), fetch, f"No threads match {query}"))
+        self.thread_list.border_title = f"Threads ({len(ids):,} of {self.totals.threads:,})" if self.totals else None
+        self.status.query = query
+        self.status.counts = f"{plural(len(ids), 'thread')} · {plural(messages, 'message')} match"
+        self.refresh_bindings()
+
+    def _result_page(self, ids: list[str], offset: int, limit: int) -> list[ThreadSummary]:
+        return browse.threads_by_ids(self.archive, ids[offset : offset + limit])
+
+    def on_search_bar_query_changed(self, message: SearchBar.QueryChanged) -> None:
+        self.run_search(message.query)
+
+    def on_search_bar_submitted(self, message: SearchBar.Submitted) -> None:
+        self.run_search(message.query)
+        self.query_one(SearchBar).action_close()
+
+    def on_search_bar_closed(self, message: SearchBar.Closed) -> None:
+        self.thread_list.focus()
+
+    def show_query(self, query: str) -> None:
+        """Put a query in the search bar and list the threads it matches (the sidebar and the timeline do)."""
+        self.query_one(SearchBar).input.value = query
+        self.run_search(query)
+        self.thread_list.focus()
+
+    def on_sidebar_filter_chosen(self, message: Sidebar.FilterChosen) -> None:
+        self.show_query(message.query)
+
+    # Threads
+
+    def open_thread(self, thread: ThreadSummary, *, focus: bool = True) -> None:
+        self.thread = thread
+        self.reading_view.border_title = "Thread"
+        self._run("thread", partial(browse.thread_messages, self.archive, thread.id))
+        if focus:
+            self.reading_view.focus()
+
+    def _show_thread(self, messages: list[browse.MessageDetail]) -> None:
+        subject = self.thread.subject if self.thread else None
+        self.reading_view.show_messages(messages, subject)
+        self.reading_view.border_title = f"Thread ({plural(len(messages), 'message')})"
+        self.refresh_bindings()
+
+    def on_thread_list_opened(self, message: ThreadList.Opened) -> None:
+        self.open_thread(message.thread)
+
+    def on_thread_list_load_failed(self, message: ThreadList.LoadFailed) -> None:
+        self.show_problem(message.reason)
+
+    def on_thread_view_closed(self, message: ThreadView.Closed) -> None:
+        self.thread_list.focus()
+
+    def on_sidebar_closed(self, message: Sidebar.Closed) -> None:
+        self.thread_list.focus()
+
+    def on_thread_view_message_focused(self, message: ThreadView.MessageFocused) -> None:
+        self.refresh_bindings()
+
+    # Actions
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("original", "toggle_leaks"):
+            return self.reading_view.focused_message is not None or None
+        if action in ("next_message", "previous_message", "next_thread", "previous_thread"):
+            return self.thread_list.count > 0 or None
+        if action == "clear_search":
+            return bool(self.query_text)
+        return True
+
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open()
+
+    def action_clear_search(self) -> None:
+        self.query_one(SearchBar).input.value = ""
+        self.run_search("")
+
+    def _step_message(self, forward: bool) -> None:
+        view = self.reading_view
+        if not view.messages:
+            self.thread_list.action_open()
+            return
+        if forward:
+            view.next_message()
+        else:
+            view.previous_message()
+
+    def action_next_message(self) -> None:
+        self._step_message(True)
+
+    def action_previous_message(self) -> None:
+        self._step_message(False)
+
+    def _step_thread(self, step: int) -> None:
+        threads = self.thread_list
+        threads.cursor += step
+        focus = self.focused is self.reading_view
+        thread = threads.highlighted
+        if thread is not None:
+            self.open_thread(thread, focus=focus)
+        else:
+            threads.action_open()
+
+    def action_next_thread(self) -> None:
+        self._step_thread(1)
+
+    def action_previous_thread(self) -> None:
+        self._step_thread(-1)
+
+    def action_original(self) -> None:
+        message = self.reading_view.focused_message
+        if message is not None:
+            from foia_tui.app.screens.original import OriginalPageScreen
+
+            self.app.push_screen(OriginalPageScreen(self.archive, message.id, self.app.page_image))
+
+    def action_toggle_leaks(self) -> None:
+        view = self.reading_view
+        view.show_leaks = not view.show_leaks
+        leaks = view.leak_count
+        if not leaks:
+            self.notify("No leaked text under the boxes in this thread.", timeout=4)
+        else:
+            boxes = f"{leaks} box{'' if leaks == 1 else 'es'}"
+            self.notify(f"Leaked text {'shown' if view.show_leaks else 'hidden'} ({boxes}).", timeout=4)
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = not sidebar.display
+
+    def action_refresh(self) -> None:
+        """Read the archive again (another process may have imported) and say what changed."""
+        self._run("refresh", partial(browse.totals, self.archive))
+        self._run("sidebar", partial(browse.sidebar, self.archive))
+
+    def _show_refresh(self, totals: Totals) -> None:
+        before = self.totals
+        self._show_overview(totals, keep_cursor=True)
+        if self.query_text:
+            self.run_search(self.query_text)
+        if self.thread is not None:
+            self._run("thread", partial(browse.thread_messages, self.archive, self.thread.id))
+        added = totals.messages - before.messages if before else 0
+        if added > 0:
+            self.notify(f"{plural(added, 'new message')} since the last look.", title="Refreshed")
+        else:
+            self.notify("No new messages.", title="Refreshed", timeout=3)

@@ -1,0 +1,188 @@
+"""The original page (`o`): the PDF page an email was printed on, beside the text the importer read from it,
+so a reader can check the machine's reading against the paper.
+
+pypdfium2 renders the page in a worker; textual-image draws it (Kitty/Sixel graphics where the terminal has
+them, half-block characters elsewhere; the app chooses the widget class before Textual starts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import pypdfium2
+from PIL import Image as PILImage
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from foia_tui.app import formatting
+from foia_tui.archive import Archive, browse
+from foia_tui.archive.browse import PageSource
+from foia_tui.display import one_line, safe_rich
+
+RENDER_SCALE = 1.5  # 108 dpi: sharp enough for Kitty/Sixel, cheap for half-blocks
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    number: int
+    image: PILImage.Image | None
+    problem: str | None
+
+
+def render_pdf_page(path: Path, number: int, scale: float = RENDER_SCALE) -> PILImage.Image:
+    """One page of a PDF as an image (pdfium is not thread-safe: call from one worker at a time)."""
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        if not 1 <= number <= len(pdf):
+            raise ValueError(f"the file has {len(pdf)} pages, not {number}")
+        page = pdf[number - 1]
+        try:
+            return page.render(scale=scale).to_pil()
+        finally:
+            page.close()
+    finally:
+        pdf.close()
+
+
+def page_problem(source: PageSource) -> str | None:
+    """Why no page image can be drawn for this source, or None when one can."""
+    if source.kind != "pdf":
+        kind = one_line(source.kind or "unknown")
+        return f"This email came from a {kind} file, not a printed page: there is no page image to show."
+    if not Path(source.path).is_file():
+        return f"The file is gone: {one_line(source.path)} (moved or deleted). Its extracted text is shown."
+    return None
+
+
+class OriginalPageScreen(Screen):
+    """The page image on the left, the extracted text on the right; ←/→ walk the email's pages."""
+
+    BINDING_GROUP_TITLE = "Original page"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,escape,o", "close", "Back"),
+        Binding("left,h", "page(-1)", "Previous page"),
+        Binding("right,l", "page(1)", "Next page"),
+    ]
+
+    def __init__(self, archive: Archive, message_id: str, image_widget: type[Widget]) -> None:
+        super().__init__()
+        self.archive = archive
+        self.message_id = message_id
+        self.image_widget = image_widget
+        self.source: PageSource | None = None
+        self.numbers: list[int] = []
+        self.index = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Loading…"), id="page-title")
+        with Horizontal(id="page-panes"):
+            yield Container(Static(Text("Rendering the page…"), id="page-note"), id="page-image")
+            yield VerticalScroll(Static(Text(""), id="page-text"), id="page-text-pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#page-image").border_title = "Page"
+        self.query_one("#page-text-pane").border_title = "Extracted text"
+        self.run_worker(
+            lambda: browse.page_source(self.archive, self.message_id),
+            name="source",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if event.state == WorkerState.ERROR:
+            self._note(f"Could not read the archive: {worker.error}")
+        elif event.state == WorkerState.SUCCESS and worker.name == "source":
+            self._show_source(worker.result)
+        elif event.state == WorkerState.SUCCESS and worker.name == "render":
+            self._show_image(worker.result)
+
+    def _note(self, text: str) -> None:
+        self.query_one("#page-note", Static).update(Text(text))
+
+    def _show_source(self, source: PageSource | None) -> None:
+        if source is None:
+            self._note("This message is no longer in the archive.")
+            return
+        self.source = source
+        first = source.page_start or (source.pages[0].number if source.pages else 1)
+        last = source.page_end or (source.pages[-1].number if source.pages else first)
+        self.numbers = list(range(first, last + 1))
+        self._show_page()
+        self.refresh_bindings()
+
+    def _show_page(self) -> None:
+        source = self.source
+        if source is None:
+            return
+        number = self.numbers[self.index]
+        page = next((p for p in source.pages if p.number == number), None)
+        title = Text("Original: ", style="bold")
+        title.append(one_line(source.path, 100))
+        title.append(f"  · page {number}")
+        if len(self.numbers) > 1:
+            title.append(f" ({self.index + 1} of {len(self.numbers)}, ←/→)")
+        if page and page.bates:
+            title.append(f"  · Bates {one_line(page.bates, 40)}")
+        if page and page.ocr:
+            title.append("  · text by OCR")
+        self.query_one("#page-title", Static).update(title)
+        text = safe_rich(page.text) if page and page.text else Text("(no text was extracted from this page)")
+        self.query_one("#page-text", Static).update(text)
+        self.query_one(
+            "#page-image"
+        ).border_title = f"Page {number} ({formatting.pages(source.page_start, source.page_end)})"
+        problem = page_problem(source)
+        if problem:
+            self._remove_image()
+            self._note(problem)
+            return
+        self._note("Rendering the page…")
+        path = Path(source.path)
+        self.run_worker(lambda: self._draw(path, number), name="render", group="render", thread=True, exclusive=True)
+
+    @staticmethod
+    def _draw(path: Path, number: int) -> RenderedPage:
+        try:
+            return RenderedPage(number, render_pdf_page(path, number), None)
+        except (pypdfium2.PdfiumError, OSError, ValueError) as error:
+            return RenderedPage(number, None, f"Could not draw page {number}: {error}")
+
+    def _remove_image(self) -> None:
+        for widget in self.query("#page-image > .page-image"):
+            widget.remove()
+
+    def _show_image(self, page: RenderedPage) -> None:
+        if not self.numbers or page.number != self.numbers[self.index]:
+            return
+        self._remove_image()
+        if page.image is None:
+            self._note(page.problem or "Could not draw the page.")
+            return
+        self._note("")
+        self.query_one("#page-image").mount(self.image_widget(page.image, classes="page-image"))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page":
+            step = int(str(parameters[0])) if parameters else 0
+            return 0 <= self.index + step < len(self.numbers) or None
+        return True
+
+    def action_page(self, step: int) -> None:
+        if self.numbers and 0 <= self.index + step < len(self.numbers):
+            self.index += step
+            self._show_page()
+            self.refresh_bindings()
+
+    def action_close(self) -> None:
+        self.dismiss()

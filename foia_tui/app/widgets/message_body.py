@@ -1,0 +1,119 @@
+"""A message body as the thread view draws it: redaction markers as styled boxes, leaks behind a toggle,
+quoted chains folded, all text made safe, and a map from stored body offsets to drawn offsets.
+
+Importers leave a marker such as `█[REDACTED (b)(6)]█` where a box stood; taggings and selections speak in
+offsets of the stored body, so the drawn text keeps a map back to them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from rich.style import Style
+from rich.text import Text
+
+from foia_tui.archive.browse import Redaction
+from foia_tui.display import MAX_BODY_CHARS, TRUNCATED, one_line, safe_text
+from foia_tui.quoting import own_text
+
+REDACTION_MARKER = re.compile(r"█\[REDACTED(?: ([^\]\n]{1,80}))?\]█")
+
+
+@dataclass(frozen=True)
+class BodyStyles:
+    redaction: Style
+    leak_label: Style
+    leak: Style
+    leak_hint: Style
+    fold: Style
+    selection: Style
+
+
+@dataclass
+class RenderedBody:
+    """The drawn body and, per piece, (stored start, stored end, drawn start, drawn end)."""
+
+    text: Text
+    pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
+    folded_lines: int = 0  # lines hidden behind the fold line (0: nothing folded)
+
+    def drawn_offset(self, stored: int) -> int:
+        """Where a stored body offset is drawn (inside a box or a changed piece: its nearest edge)."""
+        if not self.pieces:
+            return 0
+        index = max(bisect.bisect_right([p[0] for p in self.pieces], stored) - 1, 0)
+        start, end, drawn_start, drawn_end = self.pieces[index]
+        if stored >= end:
+            return drawn_end
+        if end - start == drawn_end - drawn_start:
+            return drawn_start + (stored - start)
+        return drawn_start
+
+
+def quote_start(body: str) -> int | None:
+    """Offset where the quoted chain begins (see foia_tui.quoting), when the author wrote something first."""
+    own = own_text(body)
+    if len(own) == len(body) or not own.strip():
+        return None
+    return len(own)
+
+
+def match_redactions(body: str, redactions: list[Redaction]) -> list[tuple[re.Match[str], Redaction | None]]:
+    """Pair each marker in the body with its stored redaction: by offset when recorded, else in order."""
+    markers = list(REDACTION_MARKER.finditer(body))
+    starts = {match.start() for match in markers}
+    by_offset = {r.body_offset: r for r in redactions if r.body_offset in starts}
+    spare = iter([r for r in redactions if r.body_offset not in starts])
+    return [(match, by_offset.get(match.start()) or next(spare, None)) for match in markers]
+
+
+def render_body(
+    body: str,
+    redactions: list[Redaction],
+    *,
+    show_leaks: bool,
+    fold_quotes: bool,
+    styles: BodyStyles,
+    selection: tuple[int, int] | None = None,
+) -> RenderedBody:
+    """The body as styled, literal text; `selection` is a stored-offset span to highlight."""
+    hidden = max(0, len(body) - MAX_BODY_CHARS)
+    stored = body[:MAX_BODY_CHARS] if hidden else body
+    cut = quote_start(stored) if fold_quotes else None
+    visible = stored if cut is None else stored[:cut]
+    rendered = RenderedBody(Text())
+    text = rendered.text
+
+    def add(piece: str, start: int, end: int, style: Style | None = None) -> None:
+        drawn_start = len(text)
+        text.append(piece, style)
+        rendered.pieces.append((start, end, drawn_start, len(text)))
+
+    position = 0
+    for match, redaction in match_redactions(visible, redactions):
+        if match.start() > position:
+            add(safe_text(visible[position : match.start()], len(visible)), position, match.start())
+        code = (redaction.code if redaction and redaction.code else None) or match.group(1) or "REDACTED"
+        add(f"█ {one_line(code, 40)} █", match.start(), match.end(), styles.redaction)
+        if redaction and redaction.leaked_text:
+            if show_leaks:
+                text.append(" LEAKED: ", styles.leak_label)
+                text.append(one_line(redaction.leaked_text, 400), styles.leak)
+                text.append(" ")
+            else:
+                text.append("!", styles.leak_hint)
+        position = match.end()
+    if position < len(visible):
+        add(safe_text(visible[position:], len(visible)), position, len(visible))
+    if cut is not None:
+        rendered.folded_lines = stored.count("\n", cut) + 1
+        text.rstrip()
+        text.append(f"\n▸ quoted text folded: {rendered.folded_lines} lines (z unfolds)", styles.fold)
+    if hidden:
+        text.append("\n" + TRUNCATED.format(hidden=hidden), styles.fold)
+    if selection is not None:
+        start, end = rendered.drawn_offset(selection[0]), rendered.drawn_offset(selection[1])
+        text.stylize(styles.selection, start, max(end, start + 1))
+    return rendered

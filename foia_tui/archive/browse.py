@@ -1,0 +1,346 @@
+"""The reads the app needs to browse an archive: thread pages, a thread's messages, sidebar counts, page sources.
+
+Every function here is called from a worker thread and returns plain dataclasses, so widgets never see SQL.
+Thread lists are paged (LIMIT/OFFSET over the `threads_last` index), never read whole.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from foia_tui.archive import Archive
+
+THREAD_COLUMNS = """id, subject, first_sent, last_sent, message_count, participants, has_redaction, has_leak,
+    has_attachment"""
+SIDEBAR_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    """One row of the thread list."""
+
+    id: str
+    subject: str | None
+    first_sent: str | None
+    last_sent: str | None
+    message_count: int
+    participants: str
+    has_redaction: bool
+    has_leak: bool
+    has_attachment: bool
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Redaction:
+    code: str | None
+    page: int | None
+    body_offset: int | None
+    leaked_text: str | None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    content_type: str | None
+    size: int | None
+
+
+@dataclass(frozen=True)
+class Copy:
+    """Another copy of the same email (a print in another PDF, a quote in a reply)."""
+
+    id: str
+    file: str
+    copy_kind: str
+    page_start: int | None
+    page_end: int | None
+    bates_start: str | None
+    redactions: tuple[Redaction, ...] = ()
+
+
+@dataclass
+class MessageDetail:
+    """One email as the thread view shows it, with everything hanging off it."""
+
+    id: str
+    thread_id: str | None
+    subject: str | None
+    sender_name: str | None
+    sender_email: str | None
+    sender_raw: str | None
+    to: list[dict]
+    cc: list[dict]
+    sent: str | None
+    date_text: str | None
+    body: str
+    file: str
+    document_id: str
+    document_kind: str | None
+    copy_kind: str
+    page_start: int | None
+    page_end: int | None
+    bates_start: str | None
+    bates_end: str | None
+    redactions: list[Redaction] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    copies: list[Copy] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SidebarEntry:
+    label: str
+    count: int
+    key: str  # tag name, saved query, person address or name, document path
+
+
+@dataclass
+class SidebarData:
+    messages: int
+    threads: int
+    saved_searches: list[SidebarEntry]
+    tags: list[SidebarEntry]
+    people: list[SidebarEntry]
+    documents: list[SidebarEntry]
+    documents_total: int
+
+
+@dataclass(frozen=True)
+class PageText:
+    number: int
+    text: str
+    bates: str | None
+    ocr: bool
+
+
+@dataclass
+class PageSource:
+    """Where a message was printed: the file, its kind and the pages (with their extracted text)."""
+
+    message_id: str
+    path: str
+    kind: str | None
+    page_start: int | None
+    page_end: int | None
+    pages: list[PageText]
+
+
+@dataclass(frozen=True)
+class Totals:
+    messages: int
+    threads: int
+
+
+def _placeholders(values: list | tuple) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def totals(archive: Archive) -> Totals:
+    """Distinct messages and threads (refresh compares these to spot an import made by another process)."""
+    return Totals(
+        archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NULL") or 0,
+        archive.scalar("SELECT count(*) FROM threads") or 0,
+    )
+
+
+def _summaries(archive: Archive, rows: list[dict]) -> list[ThreadSummary]:
+    ids = [row["id"] for row in rows]
+    tags: dict[str, list[str]] = defaultdict(list)
+    if ids:
+        for row in archive.query(
+            f"""SELECT DISTINCT m.thread_id, t.name FROM taggings tg
+                JOIN messages m ON m.id = tg.message_id JOIN tags t ON t.id = tg.tag_id
+                WHERE m.thread_id IN ({_placeholders(ids)}) ORDER BY t.name""",
+            tuple(ids),
+        ):
+            tags[row["thread_id"]].append(row["name"])
+    return [
+        ThreadSummary(
+            id=row["id"],
+            subject=row["subject"],
+            first_sent=row["first_sent"],
+            last_sent=row["last_sent"],
+            message_count=row["message_count"],
+            participants=row["participants"] or "",
+            has_redaction=bool(row["has_redaction"]),
+            has_leak=bool(row["has_leak"]),
+            has_attachment=bool(row["has_attachment"]),
+            tags=tuple(tags[row["id"]]),
+        )
+        for row in rows
+    ]
+
+
+def thread_page(archive: Archive, offset: int, limit: int) -> list[ThreadSummary]:
+    """Threads newest first (undated last), one page of the whole archive."""
+    rows = archive.query(
+        f"SELECT {THREAD_COLUMNS} FROM threads ORDER BY last_sent DESC, rowid DESC LIMIT ? OFFSET ?",
+        (limit, offset),
+    )
+    return _summaries(archive, rows)
+
+
+def newest_first(archive: Archive, ids: Collection[str]) -> list[str]:
+    """Thread ids in the thread list's order (newest first), e.g. the threads a search matched."""
+    rows = archive.query(
+        "SELECT id FROM threads WHERE id IN (SELECT value FROM json_each(?)) ORDER BY last_sent DESC, rowid DESC",
+        (json.dumps(list(ids)),),
+    )
+    return [row["id"] for row in rows]
+
+
+def threads_by_ids(archive: Archive, ids: list[str]) -> list[ThreadSummary]:
+    """Thread rows for the given ids, in the order given (a page of search results)."""
+    if not ids:
+        return []
+    rows = archive.query(f"SELECT {THREAD_COLUMNS} FROM threads WHERE id IN ({_placeholders(ids)})", tuple(ids))
+    by_id = {row["id"]: row for row in rows}
+    return _summaries(archive, [by_id[i] for i in ids if i in by_id])
+
+
+def _redaction(row: dict) -> Redaction:
+    return Redaction(row["code"], row["page"], row["body_offset"], row["leaked_text"])
+
+
+def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
+    """A thread's distinct emails in reading order, each with its redactions, attachments, copies and tags."""
+    rows = archive.query(
+        """SELECT m.*, d.path AS file, d.kind AS document_kind FROM messages m JOIN documents d ON d.id = m.document_id
+           WHERE m.thread_id = ? ORDER BY m.sent_sort IS NULL, m.sent_sort, m.document_id, m.ordinal""",
+        (thread_id,),
+    )
+    redactions: dict[str, list[Redaction]] = defaultdict(list)
+    for row in archive.query(
+        """SELECT r.message_id, r.code, r.page, r.body_offset, r.leaked_text FROM redactions r
+           JOIN messages m ON m.id = r.message_id WHERE m.thread_id = ? ORDER BY r.message_id, r.body_offset, r.id""",
+        (thread_id,),
+    ):
+        redactions[row["message_id"]].append(_redaction(row))
+    attachments: dict[str, list[Attachment]] = defaultdict(list)
+    for row in archive.query(
+        """SELECT a.message_id, a.name, a.content_type, a.size FROM attachments a
+           JOIN messages m ON m.id = a.message_id WHERE m.thread_id = ? ORDER BY a.message_id, a.id""",
+        (thread_id,),
+    ):
+        attachments[row["message_id"]].append(Attachment(row["name"], row["content_type"], row["size"]))
+    tags: dict[str, list[str]] = defaultdict(list)
+    for row in archive.query(
+        """SELECT DISTINCT tg.message_id, t.name FROM taggings tg JOIN tags t ON t.id = tg.tag_id
+           JOIN messages m ON m.id = tg.message_id WHERE m.thread_id = ? ORDER BY t.name""",
+        (thread_id,),
+    ):
+        tags[row["message_id"]].append(row["name"])
+    copies: dict[str, list[Copy]] = defaultdict(list)
+    messages: list[MessageDetail] = []
+    for row in rows:
+        if row["duplicate_of"]:
+            copies[row["duplicate_of"]].append(
+                Copy(
+                    row["id"],
+                    row["file"],
+                    row["copy_kind"],
+                    row["page_start"],
+                    row["page_end"],
+                    row["bates_start"],
+                    tuple(redactions[row["id"]]),
+                )
+            )
+            continue
+        messages.append(
+            MessageDetail(
+                id=row["id"],
+                thread_id=row["thread_id"],
+                subject=row["subject"],
+                sender_name=row["sender_name"],
+                sender_email=row["sender_email"],
+                sender_raw=row["sender_raw"],
+                to=json.loads(row["recipients"] or "[]"),
+                cc=json.loads(row["cc"] or "[]"),
+                sent=row["sent"],
+                date_text=row["date_text"],
+                body=row["body"] or "",
+                file=row["file"],
+                document_id=row["document_id"],
+                document_kind=row["document_kind"],
+                copy_kind=row["copy_kind"],
+                page_start=row["page_start"],
+                page_end=row["page_end"],
+                bates_start=row["bates_start"],
+                bates_end=row["bates_end"],
+                redactions=redactions[row["id"]],
+                attachments=attachments[row["id"]],
+                tags=tags[row["id"]],
+            )
+        )
+    for message in messages:
+        message.copies = copies[message.id]
+    return messages
+
+
+def sidebar(archive: Archive) -> SidebarData:
+    """Everything the sidebar lists: saved searches, tags, people by message count, source documents."""
+    tally = totals(archive)
+    saved = [
+        SidebarEntry(row["name"], 0, row["query"])
+        for row in archive.query("SELECT name, query FROM saved_searches ORDER BY name")
+    ]
+    tags = [
+        SidebarEntry(row["name"], row["n"], row["name"])
+        for row in archive.query(
+            """SELECT t.name, count(DISTINCT tg.message_id) AS n FROM tags t
+               LEFT JOIN taggings tg ON tg.tag_id = t.id GROUP BY t.id ORDER BY t.name"""
+        )
+    ]
+    names = {row["id"]: row["name"] for row in archive.query("SELECT id, name FROM people")}
+    people = []
+    for row in archive.query(
+        """SELECT pa.person_id, coalesce(pa.email, pa.name) AS key, max(pa.name) AS name,
+                  count(DISTINCT pa.message_id) AS n
+           FROM participants pa JOIN messages m ON m.id = pa.message_id AND m.duplicate_of IS NULL
+           WHERE coalesce(pa.email, pa.name, '') != ''
+           GROUP BY coalesce(CAST(pa.person_id AS TEXT), 'address:' || coalesce(pa.email, pa.name))
+           ORDER BY n DESC, key LIMIT ?""",
+        (SIDEBAR_LIMIT,),
+    ):
+        person = names.get(row["person_id"])
+        people.append(SidebarEntry(person or row["name"] or row["key"], row["n"], person or row["key"]))
+    documents = [
+        SidebarEntry(row["path"], row["n"], row["path"])
+        for row in archive.query(
+            """SELECT d.path, (SELECT count(*) FROM messages m WHERE m.document_id = d.id) AS n
+               FROM documents d WHERE d.status = 'imported' AND d.parent_message_id IS NULL
+               ORDER BY d.path LIMIT ?""",
+            (SIDEBAR_LIMIT,),
+        )
+    ]
+    documents_total = (
+        archive.scalar("SELECT count(*) FROM documents WHERE status = 'imported' AND parent_message_id IS NULL") or 0
+    )
+    return SidebarData(tally.messages, tally.threads, saved, tags, people, documents, documents_total)
+
+
+def page_source(archive: Archive, message_id: str) -> PageSource | None:
+    """The file a message came from and the text of its pages (all pages when the message has no page range)."""
+    rows = archive.query(
+        """SELECT m.id, m.document_id, m.page_start, m.page_end, d.path, d.kind FROM messages m
+           JOIN documents d ON d.id = m.document_id WHERE m.id = ?""",
+        (message_id,),
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    first = row["page_start"] or 1
+    last = row["page_end"] or row["page_start"] or 1_000_000
+    pages = [
+        PageText(p["number"], p["text"], p["bates"], bool(p["ocr"]))
+        for p in archive.query(
+            """SELECT number, text, bates, ocr FROM pages WHERE document_id = ? AND number BETWEEN ? AND ?
+               ORDER BY number""",
+            (row["document_id"], first, last),
+        )
+    ]
+    return PageSource(message_id, row["path"], row["kind"], row["page_start"], row["page_end"], pages)

@@ -1,0 +1,452 @@
+"""Releases in the archive: the records themselves, which documents each produced, counts, removal,
+and the reads behind `foia compare`, `foia gaps` and the app's "readable in …" notes.
+
+A file produced by two releases is one document linked to both (release_documents); the same email in two
+files is two message rows, one canonical and the other pointing at it (duplicate_of). So the copies of an
+email are its rows, each counted once per release its document belongs to.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from foia_tui.archive import Archive, ArchiveError
+from foia_tui.archive.messages import get_messages
+from foia_tui.archive.store import now_iso
+from foia_tui.archive.tags import find_anchor
+from foia_tui.archive.threads import rebuild_conversations
+from foia_tui.releases import (
+    STATUSES,
+    Copy,
+    Gap,
+    GapCopy,
+    NamedFile,
+    attachment_references,
+    by_email,
+    exposures_in,
+    missing_attachments,
+    pair_releases,
+    preference,
+    quoted_only,
+    silences,
+)
+
+FIELDS = ("agency", "request_id", "filed", "produced", "requester", "status", "notes")
+CHUNK = 500
+
+
+class ReleaseUsageError(ArchiveError):
+    """A release named wrongly for what was asked (unknown, already there, itself, conflicting metadata)."""
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _marks(values: list) -> str:
+    return ", ".join("?" for _ in values)
+
+
+# -- the records -----------------------------------------------------------------------------------------
+
+
+def get_release(archive: Archive, name: str) -> dict:
+    rows = archive.query("SELECT * FROM releases WHERE name = ?", (name,))
+    if not rows:
+        raise ReleaseUsageError(f"no release named {name!r} (see `foia releases`)")
+    return rows[0]
+
+
+def _check_fields(fields: dict) -> dict:
+    """The metadata given (None = not given); unknown fields and statuses are programming errors."""
+    unknown = set(fields) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"unknown release fields: {sorted(unknown)}")
+    if fields.get("status") is not None and fields["status"] not in STATUSES:
+        raise ReleaseUsageError(f"status must be one of {', '.join(STATUSES)}, not {fields['status']!r}")
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def add_release(archive: Archive, name: str, **fields: str | None) -> dict:
+    """Record a release (also one that produced nothing: the collection shows requests that came back empty)."""
+    given = _check_fields(fields)
+    if not name.strip():
+        raise ReleaseUsageError("a release needs a name")
+    given.setdefault("status", "produced")
+    with archive.transaction() as conn:
+        if conn.execute("SELECT 1 FROM releases WHERE name = ?", (name,)).fetchone():
+            raise ReleaseUsageError(f"release {name!r} already exists (change it with `foia release edit`)")
+        conn.execute(
+            f"INSERT INTO releases (name, {', '.join(given)}, created_at) VALUES (?, {_marks(list(given))}, ?)",
+            (name, *given.values(), now_iso()),
+        )
+    return get_release(archive, name)
+
+
+def edit_release(archive: Archive, name: str, *, rename: str | None = None, **fields: str | None) -> dict:
+    """Change a release's metadata; an empty string clears a field (status cannot be cleared)."""
+    given = _check_fields(fields)
+    if given.get("status") == "":
+        raise ReleaseUsageError("status cannot be empty")
+    with archive.transaction() as conn:
+        get_release(archive, name)
+        if rename and rename != name:
+            if conn.execute("SELECT 1 FROM releases WHERE name = ?", (rename,)).fetchone():
+                raise ReleaseUsageError(f"release {rename!r} already exists")
+            given["name"] = rename
+        if given:
+            assignments = ", ".join(f"{column} = ?" for column in given)
+            values = [value if value != "" else None for value in given.values()]
+            conn.execute(f"UPDATE releases SET {assignments} WHERE name = ?", (*values, name))
+    return get_release(archive, rename or name)
+
+
+def check_release(archive: Archive, name: str, **fields: str | None) -> dict | None:
+    """The release `name` (None if new), after checking that the metadata given agrees with what it records."""
+    given = _check_fields(fields)
+    rows = archive.query("SELECT * FROM releases WHERE name = ?", (name,))
+    if not rows:
+        return None
+    release = rows[0]
+    conflicts = [
+        f"{column} {release[column]!r}, not {value!r}"
+        for column, value in given.items()
+        if release[column] not in (None, value) and not (column == "status" and release[column] == "produced")
+    ]
+    if conflicts:
+        raise ReleaseUsageError(
+            f"release {name!r} already has {'; '.join(conflicts)} (change it with `foia release edit`)"
+        )
+    return release
+
+
+def ensure_release(archive: Archive, name: str, **fields: str | None) -> int:
+    """The id of release `name` for an import, created if new; given metadata fills blanks and must agree."""
+    given = _check_fields(fields)
+    with archive.transaction() as conn:
+        release = check_release(archive, name, **given)
+        if release is None:
+            return add_release(archive, name, **given)["id"]
+        fill = {column: value for column, value in given.items() if release[column] != value}
+        if fill:
+            assignments = ", ".join(f"{column} = ?" for column in fill)
+            conn.execute(f"UPDATE releases SET {assignments} WHERE id = ?", (*fill.values(), release["id"]))
+        return release["id"]
+
+
+def attach_documents(archive: Archive, release_id: int, document_ids: list[str]) -> None:
+    """Link documents to a release, with the documents imported from their attachments."""
+    with archive.transaction() as conn:
+        for chunk in _chunks(document_ids):
+            conn.execute(
+                f"""WITH RECURSIVE family(id) AS (
+                        SELECT id FROM documents WHERE id IN ({_marks(chunk)})
+                        UNION
+                        SELECT d.id FROM documents d JOIN messages m ON m.id = d.parent_message_id
+                        JOIN family f ON f.id = m.document_id)
+                    INSERT OR IGNORE INTO release_documents (release_id, document_id)
+                    SELECT ?, f.id FROM family f JOIN documents d ON d.id = f.id WHERE d.status = 'imported'""",
+                (*chunk, release_id),
+            )
+
+
+RELEASE_COUNTS = """
+    SELECT r.*,
+        (SELECT count(*) FROM release_documents rd JOIN documents d ON d.id = rd.document_id
+         WHERE rd.release_id = r.id AND d.status = 'imported') AS documents,
+        (SELECT coalesce(sum(d.page_count), 0) FROM release_documents rd JOIN documents d ON d.id = rd.document_id
+         WHERE rd.release_id = r.id AND d.status = 'imported') AS pages,
+        (SELECT count(DISTINCT coalesce(m.duplicate_of, m.id)) FROM release_documents rd
+         JOIN messages m ON m.document_id = rd.document_id WHERE rd.release_id = r.id) AS messages,
+        (SELECT count(*) FROM release_documents rd JOIN messages m ON m.document_id = rd.document_id
+         JOIN redactions x ON x.message_id = m.id WHERE rd.release_id = r.id) AS redactions
+    FROM releases r"""
+
+
+def list_releases(archive: Archive) -> list[dict]:
+    """Every release with its counts, newest first (by date produced, else filed, else recorded).
+
+    `messages` counts distinct emails (copies of one email in the release count once); `redactions` counts
+    every box on the release's pages, so a box printed twice (an email and its quote in a reply) counts twice.
+    """
+    return archive.query(
+        RELEASE_COUNTS + " ORDER BY coalesce(r.produced, r.filed, substr(r.created_at, 1, 10)) DESC, r.name"
+    )
+
+
+def release_stats(archive: Archive, name: str) -> dict:
+    rows = archive.query(RELEASE_COUNTS + " WHERE r.name = ?", (name,))
+    if not rows:
+        raise ReleaseUsageError(f"no release named {name!r} (see `foia releases`)")
+    return rows[0]
+
+
+# -- removal ---------------------------------------------------------------------------------------------
+
+
+def remove_release(archive: Archive, name: str, *, force: bool = False) -> dict:
+    """Remove a release: its record, and the documents (with their copies) no other release holds.
+
+    Tags belong to the email, not the copy: a tagging on a copy that goes is moved to a surviving copy of the
+    same email (re-anchored on its quoted text). A tagging on an email that no other release holds would be
+    lost, so removal refuses unless `force` (then those taggings go with it).
+    """
+    with archive.transaction() as conn:
+        release = get_release(archive, name)
+        gone = [
+            row["document_id"]
+            for row in archive.query(
+                """SELECT rd.document_id FROM release_documents rd WHERE rd.release_id = ? AND NOT EXISTS (
+                       SELECT 1 FROM release_documents o WHERE o.document_id = rd.document_id
+                       AND o.release_id != rd.release_id)""",
+                (release["id"],),
+            )
+        ]
+        gone_set = set(gone)
+        doomed = _rows_of_documents(archive, gone)
+        moves, orphans = _tagging_moves(archive, doomed, gone_set)
+        if orphans and not force:
+            raise ArchiveError(
+                f"release {name!r}: {len(orphans)} tagging(s) are on emails only this release holds; "
+                "removing it would lose them (use --force to remove them too)"
+            )
+        _move_taggings(conn, moves)
+        for chunk in _chunks(orphans):
+            conn.execute(f"DELETE FROM taggings WHERE id IN ({_marks(chunk)})", chunk)
+        conn.execute("DELETE FROM releases WHERE id = ?", (release["id"],))
+        for chunk in _chunks(gone):
+            conn.execute(f"DELETE FROM documents WHERE id IN ({_marks(chunk)})", chunk)
+        if gone:
+            rebuild_conversations(archive)
+            _lift_taggings_to_canonical(conn, [m[1] for m in moves])
+    return {
+        "release": name,
+        "documents_removed": len(gone),
+        "messages_removed": len(doomed),
+        "taggings_moved": len(moves),
+        "taggings_removed": len(orphans),
+    }
+
+
+def _rows_of_documents(archive: Archive, document_ids: list[str]) -> set[str]:
+    ids: set[str] = set()
+    for chunk in _chunks(document_ids):
+        ids |= {
+            r["id"]
+            for r in archive.query(f"SELECT id FROM messages WHERE document_id IN ({_marks(chunk)})", tuple(chunk))
+        }
+    return ids
+
+
+def _tagging_moves(archive: Archive, doomed: set[str], gone: set[str]) -> tuple[list[tuple[int, str]], list[int]]:
+    """(tagging id, surviving copy) for taggings on doomed rows whose email survives; the rest are orphans."""
+    taggings = archive.query(
+        """SELECT tg.id, tg.message_id, coalesce(m.duplicate_of, m.id) AS canon FROM taggings tg
+           JOIN messages m ON m.id = tg.message_id"""
+    )
+    taggings = [t for t in taggings if t["message_id"] in doomed]
+    moves: list[tuple[int, str]] = []
+    orphans: list[int] = []
+    for t in taggings:
+        survivors = [
+            _copy(r)
+            for r in archive.query(
+                f"SELECT {COPY_COLUMNS} FROM messages m WHERE m.id = ? OR m.duplicate_of = ?", (t["canon"], t["canon"])
+            )
+            if r["document_id"] not in gone
+        ]
+        if survivors:
+            moves.append((t["id"], min(survivors, key=preference).id))
+        else:
+            orphans.append(t["id"])
+    return moves, orphans
+
+
+def _move_taggings(conn, moves: list[tuple[int, str]]) -> None:
+    """Point taggings at another copy, finding an excerpt's quoted text there again (flagged 'lost' if not)."""
+    for tagging_id, target in moves:
+        quoted, start = conn.execute("SELECT quoted_text, start FROM taggings WHERE id = ?", (tagging_id,)).fetchone()
+        if start is None:
+            conn.execute("UPDATE OR IGNORE taggings SET message_id = ? WHERE id = ?", (target, tagging_id))
+        else:
+            body = conn.execute("SELECT body FROM messages WHERE id = ?", (target,)).fetchone()[0] or ""
+            found = find_anchor(body, quoted or "", start)
+            status, (start, end) = ("moved", found) if found else ("lost", (start, start + len(quoted or "")))
+            conn.execute(
+                """UPDATE OR IGNORE taggings SET message_id = ?, start = ?, "end" = ?, anchor_status = ?
+                   WHERE id = ?""",
+                (target, start, end, status, tagging_id),
+            )
+        # the target already had this very tagging: the one left behind is its twin
+        conn.execute("DELETE FROM taggings WHERE id = ? AND message_id != ?", (tagging_id, target))
+
+
+def _lift_taggings_to_canonical(conn, targets: list[str]) -> None:
+    """After duplicates are recomputed, a moved tagging sits on the copy shown for its email."""
+    for target in set(targets):
+        row = conn.execute("SELECT duplicate_of FROM messages WHERE id = ?", (target,)).fetchone()
+        if row and row[0]:
+            conn.execute("UPDATE OR IGNORE taggings SET message_id = ? WHERE message_id = ?", (row[0], target))
+
+
+# -- compare ---------------------------------------------------------------------------------------------
+
+
+COPY_COLUMNS = "m.id, coalesce(m.duplicate_of, m.id) AS canon, m.document_id, m.ordinal, m.copy_kind, m.sent, m.body"
+
+
+def _copy(row: dict) -> Copy:
+    return Copy(**{name: row[name] for name in Copy.__dataclass_fields__})
+
+
+def release_copies(archive: Archive, release_id: int) -> list[Copy]:
+    """Every stored copy in a release's documents."""
+    rows = archive.query(
+        f"""SELECT {COPY_COLUMNS} FROM release_documents rd JOIN messages m ON m.document_id = rd.document_id
+            WHERE rd.release_id = ?""",
+        (release_id,),
+    )
+    return [_copy(r) for r in rows]
+
+
+def message_objects_for(archive: Archive, ids: list[str]) -> dict[str, dict]:
+    """`foia list --json` objects by id (in chunks, so any number of ids works)."""
+    objects: dict[str, dict] = {}
+    for chunk in _chunks(list(dict.fromkeys(ids))):
+        objects.update((o["id"], o) for o in get_messages(archive, chunk))
+    return objects
+
+
+def _emails_of(archive: Archive, release: dict) -> dict[str, list[Copy]]:
+    copies = release_copies(archive, release["id"])
+    if not copies:
+        raise ArchiveError(f"release {release['name']!r} has no messages (status {release['status']})")
+    return by_email(copies)
+
+
+def compare_releases(archive: Archive, name_a: str, name_b: str) -> dict:
+    """What two releases share, what only one holds, and every box one drew over text the other shows.
+
+    Each email is shown by its best copy in that release; an exposure names the box in that copy and the
+    text any copy in the other release shows at its place.
+    """
+    if name_a == name_b:
+        raise ReleaseUsageError(f"cannot compare release {name_a!r} with itself")
+    releases = [get_release(archive, name_a), get_release(archive, name_b)]
+    a, b = (_emails_of(archive, release) for release in releases)
+    pairing = pair_releases(a, b)
+    exposures = []
+    for canon in pairing.both:
+        for shown, other, names in ((a[canon], b[canon], (name_a, name_b)), (b[canon], a[canon], (name_b, name_a))):
+            exposures += [(shown[0], exposure, names) for exposure, _ in exposures_in(shown[0], other)]
+    objects = message_objects_for(
+        archive,
+        [
+            group[canon][0].id
+            for group, canons in ((a, pairing.both + pairing.only_a), (b, pairing.both + pairing.only_b))
+            for canon in canons
+        ],
+    )
+    return {
+        "a": name_a,
+        "b": name_b,
+        "both": [{"a": objects[a[canon][0].id], "b": objects[b[canon][0].id]} for canon in pairing.both],
+        "only_a": [objects[a[canon][0].id] for canon in pairing.only_a],
+        "only_b": [objects[b[canon][0].id] for canon in pairing.only_b],
+        "exposures": [
+            {"message": objects[c.id], "code": e.code, "text": e.text, "redacted_in": red, "readable_in": read}
+            for c, e, (red, read) in exposures
+        ],
+    }
+
+
+def _release_names(archive: Archive, document_ids: list[str]) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = defaultdict(list)
+    for chunk in _chunks(list(dict.fromkeys(document_ids))):
+        for row in archive.query(
+            f"""SELECT rd.document_id, r.name FROM release_documents rd JOIN releases r ON r.id = rd.release_id
+                WHERE rd.document_id IN ({_marks(chunk)}) ORDER BY r.name""",
+            tuple(chunk),
+        ):
+            names[row["document_id"]].append(row["name"])
+    return names
+
+
+def message_exposures(archive: Archive, message_id: str) -> list[dict]:
+    """For the app: each box in this copy's body that another copy of the same email shows as text.
+
+    One dict per box: `index` (nth marker in the body), `offset` (the marker's character offset), `code`,
+    `text` (what the other copy shows), `readable_in` (release names of the copies showing it; a copy in no
+    release is named by its file), `message_id` and `source` ({file, page_start, bates}) of the best such copy.
+    """
+    rows = archive.query(
+        f"""SELECT {COPY_COLUMNS}, m.page_start, m.bates_start, d.path
+            FROM messages m JOIN documents d ON d.id = m.document_id
+            WHERE m.id = ? OR m.id = (SELECT duplicate_of FROM messages WHERE id = ?)
+               OR m.duplicate_of = coalesce((SELECT duplicate_of FROM messages WHERE id = ?), ?)""",
+        (message_id, message_id, message_id, message_id),
+    )
+    copies = {r["id"]: _copy(r) for r in rows}
+    if message_id not in copies:
+        return []
+    by_id = {r["id"]: r for r in rows}
+    releases = _release_names(archive, [r["document_id"] for r in rows])
+    found = []
+    for exposure, showing in exposures_in(copies[message_id], list(copies.values())):
+        best = by_id[showing[0].id]
+        names = [n for c in showing for n in releases.get(c.document_id) or [by_id[c.id]["path"]]]
+        found.append(
+            {
+                "index": exposure.index,
+                "offset": exposure.offset,
+                "code": exposure.code,
+                "text": exposure.text,
+                "readable_in": list(dict.fromkeys(names)),
+                "message_id": best["id"],
+                "source": {"file": best["path"], "page_start": best["page_start"], "bates": best["bates_start"]},
+            }
+        )
+    return found
+
+
+# -- gaps ------------------------------------------------------------------------------------------------
+
+
+def find_gaps(archive: Archive) -> list[Gap]:
+    """Everything the archive's releases point at but do not contain: quoted-only emails, missing attachments
+    and silences, in that order."""
+    rows = archive.query(
+        """SELECT id, coalesce(duplicate_of, id) AS canon, copy_kind, quoted_in, sent, sender_name, sender_email,
+                  subject, thread_id, message_id, in_reply_to, body, duplicate_of IS NULL AS canonical
+           FROM messages"""
+    )
+    copies = {r["id"]: GapCopy(**{name: r[name] for name in GapCopy.__dataclass_fields__}) for r in rows}
+    canonical = [copies[r["id"]] for r in rows if r["canonical"]]
+    named = [
+        NamedFile(copies[a["message_id"]], a["name"], bool(a["sha256"] or a["document_id"]))
+        for a in archive.query("SELECT message_id, name, sha256, document_id FROM attachments")
+    ]
+    named += [NamedFile(c, name) for c in copies.values() for name in attachment_references(c)]
+    documents = [r["path"] for r in archive.query("SELECT path FROM documents WHERE status = 'imported'")]
+    recipients: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
+    for p in archive.query("SELECT message_id, name, email FROM participants WHERE role IN ('to', 'cc')"):
+        recipients[p["message_id"]].append((p["name"], p["email"]))
+    return quoted_only(list(copies.values())) + missing_attachments(named, documents) + silences(canonical, recipients)
+
+
+def cited_sources(archive: Archive, ids: list[str]) -> dict[str, list[dict]]:
+    """Where each email's copies stand, for citing: {file, page_start, bates, release} per copy and release."""
+    sources: dict[str, list[dict]] = defaultdict(list)
+    for chunk in _chunks(list(dict.fromkeys(ids))):
+        for row in archive.query(
+            f"""SELECT coalesce(m.duplicate_of, m.id) AS canon, d.path AS file, m.page_start, m.bates_start AS bates,
+                       r.name AS release
+                FROM messages m JOIN documents d ON d.id = m.document_id
+                LEFT JOIN release_documents rd ON rd.document_id = d.id LEFT JOIN releases r ON r.id = rd.release_id
+                WHERE m.id IN ({_marks(chunk)}) OR m.duplicate_of IN ({_marks(chunk)})
+                ORDER BY m.copy_kind = 'quoted', r.name, d.path, m.page_start""",
+            (*chunk, *chunk),
+        ):
+            sources[row.pop("canon")].append(row)
+    return dict(sources)

@@ -1,0 +1,180 @@
+"""`foia releases`, `foia release add|edit|rm`, `foia compare` and `foia gaps`: productions side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from foia_tui.archive.releases import (
+    ReleaseUsageError,
+    add_release,
+    cited_sources,
+    compare_releases,
+    edit_release,
+    find_gaps,
+    list_releases,
+    remove_release,
+)
+from foia_tui.cli.common import emit_json, emit_json_lines, fail, with_archive
+from foia_tui.display import one_line
+from foia_tui.releases import STATUSES, gaps_markdown, normalise_date
+
+INDEX_KEYS = ("name", "agency", "request_id", "filed", "produced", "requester", "status", "notes")
+COUNT_KEYS = ("documents", "pages", "messages", "redactions")
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A date option as YYYY-MM-DD, YYYY-MM or YYYY ('' clears it in `release edit`)."""
+    if not value:
+        return value
+    try:
+        return normalise_date(value)
+    except ValueError as error:
+        fail(f"--{param.name}: {error}", 2)
+    return None
+
+
+def request_options(command: Callable) -> Callable:
+    """--agency, --request-id, --filed, --produced: what `foia import` can say about the release it fills."""
+    options = [
+        click.option("--agency", default=None, help="Agency that produced the release."),
+        click.option("--request-id", "request_id", default=None, help="Request or tracking number."),
+        click.option("--filed", default=None, callback=_date, help="Date the request was filed (YYYY-MM-DD)."),
+        click.option("--produced", default=None, callback=_date, help="Date the records came back (YYYY-MM-DD)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def release_options(command: Callable) -> Callable:
+    """The request options plus --requester, --status and --notes, for `release add` and `release edit`."""
+    options = [
+        click.option("--requester", default=None, help="Who filed the request."),
+        click.option("--status", type=click.Choice(STATUSES), default=None, help="What came of the request."),
+        click.option("--notes", default=None, help="Free-text notes."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return request_options(command)
+
+
+def _usage(action: Callable, *args, **kwargs):
+    """Run a library call; a release named wrongly is a usage error (exit 2)."""
+    try:
+        return action(*args, **kwargs)
+    except ReleaseUsageError as error:
+        fail(str(error), 2)
+
+
+@click.command("releases")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines, one release per line.")
+@with_archive()
+def releases_command(archive, as_json: bool) -> None:
+    """The index of releases, newest first, with documents, pages, distinct messages and redactions."""
+    rows = list_releases(archive)
+    if as_json:
+        emit_json_lines({key: row[key] for key in INDEX_KEYS + COUNT_KEYS} for row in rows)
+        return
+    for r in rows:
+        when = r["produced"] or r["filed"] or "-"
+        click.echo(
+            f"{one_line(r['name'], 28):28}  {one_line(r['agency'] or '-', 20):20}  {r['status']:11}  {when:10}  "
+            f"{r['documents']:>5} docs  {r['pages']:>6} pages  {r['messages']:>6} messages  "
+            f"{r['redactions']:>6} redactions"
+        )
+
+
+@click.group("release")
+def release_group() -> None:
+    """Record, change or remove a release (including requests that produced nothing)."""
+
+
+@release_group.command("add")
+@click.argument("name")
+@release_options
+@with_archive(create=True)
+def release_add(archive, name: str, **fields: str | None) -> None:
+    """Record a release by NAME, e.g. a request that came back with no records."""
+    _usage(add_release, archive, name, **fields)
+    click.echo(f"added release {one_line(name)!r}")
+
+
+@release_group.command("edit")
+@click.argument("name")
+@click.option("--rename", default=None, help="A new name for the release.")
+@release_options
+@with_archive()
+def release_edit(archive, name: str, rename: str | None, **fields: str | None) -> None:
+    """Change what is recorded about release NAME (an empty value clears a field)."""
+    release = _usage(edit_release, archive, name, rename=rename, **fields)
+    click.echo(f"updated release {one_line(release['name'])!r}")
+
+
+@release_group.command("rm")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Also remove tags on emails that only this release holds.")
+@with_archive()
+def release_rm(archive, name: str, force: bool) -> None:
+    """Remove release NAME and the documents no other release holds; tags move to surviving copies."""
+    result = _usage(remove_release, archive, name, force=force)
+    click.echo(
+        f"removed release {one_line(name)!r}: {result['documents_removed']} documents, "
+        f"{result['messages_removed']} message copies; {result['taggings_moved']} taggings moved to other "
+        f"copies, {result['taggings_removed']} removed"
+    )
+
+
+def _message_line(m: dict) -> str:
+    sender = m["from"]["name"] or m["from"]["email"] or "?"
+    return f"{(m['sent'] or '-')[:16]:16}  {one_line(sender, 24):24}  {one_line(m['subject'] or '', 50)}"
+
+
+@click.command("compare")
+@click.argument("a")
+@click.argument("b")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object: both, only_a, only_b, exposures.")
+@with_archive()
+def compare_command(archive, a: str, b: str, as_json: bool) -> None:
+    """What releases A and B share, what only one holds, and what one boxed that the other shows."""
+    result = _usage(compare_releases, archive, a, b)
+    if as_json:
+        emit_json(result)
+        return
+    name_a, name_b = one_line(a, 40), one_line(b, 40)
+    click.echo(
+        f"{name_a} and {name_b}: {len(result['both'])} emails in both, {len(result['only_a'])} only in {name_a}, "
+        f"{len(result['only_b'])} only in {name_b}; {len(result['exposures'])} passages boxed in one and readable "
+        "in the other"
+    )
+    for e in result["exposures"]:
+        click.echo(
+            f"  {_message_line(e['message'])}  {e['code'] or 'box'} in {one_line(e['redacted_in'], 30)}, "
+            f"readable in {one_line(e['readable_in'], 30)}: {one_line(e['text'], 80)!r}"
+        )
+    for key, name in (("only_a", name_a), ("only_b", name_b)):
+        if result[key]:
+            click.echo(f"only in {name}:")
+            for m in result[key]:
+                click.echo(f"  {_message_line(m)}")
+
+
+@click.command("gaps")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines of {kind, message, evidence, detail}.")
+@click.option(
+    "--format", "form", type=click.Choice(["text", "md"]), default="text", help="md: a list to send to the agency."
+)
+@with_archive()
+def gaps_command(archive, as_json: bool, form: str) -> None:
+    """What the releases point at but do not contain: quoted-only emails, missing attachments, silences."""
+    gaps = find_gaps(archive)
+    if as_json:
+        emit_json_lines(g.as_json() for g in gaps)
+    elif form == "md":
+        sources = cited_sources(archive, [e for g in gaps for e in g.evidence])
+        click.echo(gaps_markdown(gaps, sources), nl=False)
+    else:
+        for g in gaps:
+            sent = (g.message.get("sent") or "-")[:16]
+            click.echo(f"{g.kind:18}  {sent:16}  {one_line(g.detail, 140)}")

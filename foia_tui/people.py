@@ -1,0 +1,325 @@
+"""Correspondents as people: every printed sender/recipient string resolved to one person with its aliases.
+
+Pure (no SQL). The same person is printed as "Ton-That, Hoan", "Hoan Ton-That <hoan@clearview.ai>",
+"hoan@clearview.ai" or, after OCR, "Hoan Ton-Tbat". Aliases are joined by address equality, equal names in any
+order, names spelled out in an address, the copies of one email (whose senders are one person) and OCR-confusable
+spellings; a join that would put two different addresses or two manual groups into one person is refused, so two
+real people are never merged on a guess. Redacted names never reach this module: each stays its own person.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from importers.records import Address
+
+_EXEMPTION = re.compile(r"\(b\)\s*\(\d|\bpol\s*87|\bexempt", re.IGNORECASE)
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_WORD = re.compile(r"[^\W\d_]+")
+_LAST_FIRST = re.compile(r"^\s*(?P<last>[^,()]+?)\s*,\s*(?P<first>[^,()]+?)\s*(?P<rest>\(.*\))?\s*$")
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "hon", "jr", "sr", "esq", "ii", "iii"})
+# Characters and pairs OCR confuses; folding both spellings the same way makes "Ton-Tbat" meet "Ton-That".
+_OCR_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("ii", "u"))
+_OCR_CHARS = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s", "8": "b", "h": "b", "c": "e"})
+FUZZY_EDIT_MIN_LENGTH = 7  # a one-letter difference joins only long words ("Hansen"/"Jansen" stay apart)
+
+
+def is_redacted(name: str | None, email: str | None, raw: str = "") -> bool:
+    """A name or address hidden by a redaction box or replaced by an exemption code."""
+    return Address(name, email, raw).redacted or bool(_EXEMPTION.search(f"{name or ''} {email or ''} {raw}"))
+
+
+def _clean_name(name: str | None, email: str | None) -> str:
+    text = " ".join((name or "").split()).strip("'\" ")
+    return "" if not text or (email and text.casefold() == email.casefold()) else text
+
+
+def alias_key(name: str | None, email: str | None) -> str:
+    """One key per printed form (case and spacing ignored): 'hoan ton-that <hoan@clearview.ai>'."""
+    address = (email or "").strip().lower()
+    printed = _clean_name(name, address).casefold()
+    if printed and address:
+        return f"{printed} <{address}>"
+    return address or printed
+
+
+def alias_text(name: str | None, email: str | None) -> str:
+    """The alias as a person reads it: 'Hoan Ton-That <hoan@clearview.ai>', a bare name or a bare address."""
+    address = (email or "").strip().lower()
+    printed = _clean_name(name, address)
+    if printed and address:
+        return f"{printed} <{address}>"
+    return address or printed
+
+
+def display_name(name: str) -> str:
+    """'Ton-That, Hoan' -> 'Hoan Ton-That'; 'Doe, John (OAG)' -> 'John Doe (OAG)'; other names as printed."""
+    match = _LAST_FIRST.match(name)
+    if not match or "@" in name:
+        return " ".join(name.split())
+    return " ".join(part for part in (match["first"], match["last"], match["rest"]) if part)
+
+
+def name_tokens(name: str | None) -> tuple[str, ...]:
+    """A name's words in reading order, lower case, accents, titles and affiliations removed."""
+    if not name or "@" in name:
+        return ()
+    text = unicodedata.normalize("NFKD", display_name(_BRACKETED.sub(" ", name)))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    tokens = [t for t in _WORD.findall(text) if t not in _TITLES]
+    long = [t for t in tokens if len(t) > 1]
+    return tuple(long) if len(long) >= 2 else tuple(tokens)
+
+
+def ocr_fold(text: str) -> str:
+    text = text.casefold()
+    for pair, single in _OCR_PAIRS:
+        text = text.replace(pair, single)
+    return text.translate(_OCR_CHARS)
+
+
+def _garbled_tokens(name: str | None) -> tuple[str, ...]:
+    """Like name_tokens, but digits OCR put in place of letters are kept (folded) so 'Moren0' stays a word."""
+    if not name or "@" in name:
+        return ()
+    return tuple(t for t in re.findall(r"[^\W_]+", ocr_fold(display_name(_BRACKETED.sub(" ", name)))) if len(t) > 1)
+
+
+def identity_keys(name: str | None, email: str | None) -> set[str]:
+    """Folded keys two printings of one correspondent share: 'Ton-That, H0an', 'hoan.tonthat@x' and 'Hoan
+    Ton-That' all give 'boantontbat' (OCR-confusable letters folded, words joined in reading order)."""
+    keys = set()
+    if email:
+        keys.add(ocr_fold(email))
+        keys.add(ocr_fold(re.sub(r"[._\-+]", "", email.split("@", 1)[0])))
+    words = _garbled_tokens(name)
+    if words:
+        keys.add("".join(words))
+        keys.add(" ".join(sorted(words)))
+    keys.discard("")
+    return keys
+
+
+def _tokens_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Same words, allowing OCR confusions and one wrong letter in a long word, in at most one word."""
+    if len(a) != len(b) or len(a) < 2 or a == b:
+        return False
+    differing = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if len(differing) != 1:
+        return False
+    x, y = differing[0]
+    return min(len(x), len(y)) >= FUZZY_EDIT_MIN_LENGTH and Levenshtein.distance(x, y) <= 1
+
+
+def local_part_tokens(email: str | None) -> tuple[str, ...]:
+    """'alice.moreno@x' -> ('alice', 'moreno'): an address that spells its owner's name."""
+    if not email or "@" not in email:
+        return ()
+    parts = [p for p in re.split(r"[._\-+]", email.split("@", 1)[0].casefold()) if p.isalpha()]
+    return tuple(parts) if len(parts) >= 2 and all(len(p) > 1 for p in parts) else ()
+
+
+def names_compatible(a: str | None, b: str | None) -> bool:
+    """Could these two printed names be one person? ('Hoan' and 'Ton-That, Hoan' can; 'Jane Roe'/'John Doe' not)."""
+    ta, tb = name_tokens(a), name_tokens(b)
+    if not ta or not tb:
+        return True
+    if set(ta) & set(tb) or sorted(ta) == sorted(tb):
+        return True
+    return fuzz.ratio(ocr_fold(" ".join(ta)), ocr_fold(" ".join(tb))) >= 80
+
+
+@dataclass(frozen=True)
+class AliasInfo:
+    """One printed form of a correspondent and how many participant rows print it."""
+
+    key: str
+    name: str | None
+    email: str | None
+    count: int = 1
+
+
+@dataclass
+class _Cluster:
+    emails: set[str] = field(default_factory=set)
+    group: str | None = None  # manual group pinned by `foia people merge/split`
+    count: int = 0
+
+
+class _People:
+    """Union-find over alias keys that refuses joins across different addresses or manual groups."""
+
+    def __init__(self, aliases: dict[str, AliasInfo], pins: dict[str, str]) -> None:
+        self.parent = {key: key for key in aliases}
+        self.cluster = {
+            key: _Cluster({a.email} if a.email else set(), pins.get(key), a.count) for key, a in aliases.items()
+        }
+
+    def find(self, key: str) -> str:
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def conflict(self, a: str, b: str, *, check_emails: bool = True) -> bool:
+        ca, cb = self.cluster[self.find(a)], self.cluster[self.find(b)]
+        if ca.group and cb.group and ca.group != cb.group:
+            return True
+        return check_emails and _emails_conflict(ca.emails, cb.emails)
+
+    def union(self, a: str, b: str, *, check_emails: bool = True) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return True
+        if self.conflict(ra, rb, check_emails=check_emails):
+            return False
+        keep, gone = min(ra, rb), max(ra, rb)
+        self.parent[gone] = keep
+        ck, cg = self.cluster[keep], self.cluster.pop(gone)
+        ck.emails |= cg.emails
+        ck.group = ck.group or cg.group
+        ck.count += cg.count
+        return True
+
+
+def _emails_conflict(a: set[str], b: set[str]) -> bool:
+    """Two different addresses mean two people, unless one is the other with a new domain or an OCR slip."""
+    if not a or not b or a & b:
+        return False
+    local_a = {e.split("@")[0] for e in a} | {ocr_fold(e) for e in a}
+    local_b = {e.split("@")[0] for e in b} | {ocr_fold(e) for e in b}
+    return not local_a & local_b
+
+
+def resolve_people(
+    aliases: Iterable[AliasInfo],
+    *,
+    pins: dict[str, str] | None = None,
+    copy_pairs: Iterable[tuple[str, str]] = (),
+) -> list[list[str]]:
+    """Group alias keys into people; each list holds one person's alias keys (the most printed first).
+
+    `pins` maps alias keys to manual groups (merges/splits a person made; they always win); `copy_pairs` are
+    alias keys printed in the same place of two copies of one email, hence the same person.
+    """
+    by_key = {a.key: a for a in aliases}
+    people = _People(by_key, pins or {})
+    for members in _grouped(by_key.values(), lambda a: (pins or {}).get(a.key)).values():
+        for other in members[1:]:
+            people.union(members[0].key, other.key, check_emails=False)
+    _join_by_address(by_key, people)
+    _join_by_name(by_key, people)
+    for a, b in copy_pairs:
+        if a in by_key and b in by_key and names_compatible(by_key[a].name, by_key[b].name):
+            people.union(a, b)
+    _join_ocr_variants(by_key, people)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(by_key, key=lambda k: (-by_key[k].count, k)):
+        groups[people.find(key)].append(key)
+    return list(groups.values())
+
+
+def _grouped(aliases: Iterable[AliasInfo], key_of) -> dict:
+    groups: dict = defaultdict(list)
+    for alias in aliases:
+        key = key_of(alias)
+        if key:
+            groups[key].append(alias)
+    return groups
+
+
+def _join_by_address(by_key: dict[str, AliasInfo], people: _People) -> None:
+    """Aliases printing one address are one person, unless the address is a shared mailbox used under
+    incompatible names: then each name keeps its own person and the bare address joins the most printed."""
+    for members in _grouped(by_key.values(), lambda a: a.email).values():
+        named = sorted((a for a in members if name_tokens(a.name)), key=lambda a: (-a.count, a.key))
+        heads: list[AliasInfo] = []
+        for alias in named:
+            head = next((h for h in heads if names_compatible(h.name, alias.name)), None)
+            if head is None:
+                heads.append(alias)
+            else:
+                people.union(head.key, alias.key)
+        if len(heads) > 1:
+            for alias in members:
+                if not name_tokens(alias.name):
+                    people.union(heads[0].key, alias.key)
+            continue
+        for alias in members[1:]:
+            people.union(members[0].key, alias.key)
+
+
+def _join_by_name(by_key: dict[str, AliasInfo], people: _People) -> None:
+    """The same words in any order ('Ton-That, Hoan' = 'Hoan Ton-That'), or an address spelling the name,
+    are one person; a name printed without an address joins the most printed person of that name."""
+    by_name: dict[tuple[str, ...], list[AliasInfo]] = defaultdict(list)
+    for alias in by_key.values():
+        tokens = name_tokens(alias.name) or local_part_tokens(alias.email)
+        if len(tokens) >= 2:
+            by_name[tuple(sorted(tokens))].append(alias)
+    for members in by_name.values():
+        members.sort(key=lambda a: (not a.email, -people.cluster[people.find(a.key)].count, a.key))
+        for alias in members[1:]:
+            for head in members:
+                if head is alias or people.union(head.key, alias.key):
+                    break
+
+
+def _join_ocr_variants(by_key: dict[str, AliasInfo], people: _People) -> None:
+    """Join a name that differs from exactly one other person's name by OCR-confusable letters."""
+    variants: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for alias in by_key.values():
+        tokens = _garbled_tokens(alias.name)
+        if len(tokens) >= 2:
+            variants[people.find(alias.key)].add(tokens)
+    index: dict[tuple[int, str], set[str]] = defaultdict(set)  # (word count, first or last word) -> roots
+    for root, names in variants.items():
+        for tokens in names:
+            index[(len(tokens), "<" + tokens[0])].add(root)
+            index[(len(tokens), ">" + tokens[-1])].add(root)
+    for root in sorted(variants, key=lambda r: (people.cluster[people.find(r)].count, r)):
+        current = people.find(root)
+        matches = set()
+        for tokens in variants[root]:
+            for probe in ("<" + tokens[0], ">" + tokens[-1]):
+                for other in index[(len(tokens), probe)]:
+                    other_root = people.find(other)
+                    if other_root != current and any(t == tokens or _tokens_match(tokens, t) for t in variants[other]):
+                        matches.add(other_root)
+        if len(matches) == 1:
+            people.union(current, matches.pop())
+
+
+def copy_pairs(copies: list[list[tuple[str, list[str]]]]) -> list[tuple[str, str]]:
+    """Alias keys that must be one person because they sit in the same place of copies of one email.
+
+    `copies` holds, per email, each copy's (sender key, recipient keys); senders always pair, recipient
+    lists pair position by position when both copies list the same number of people.
+    """
+    pairs: list[tuple[str, str]] = []
+    for group in copies:
+        first_sender, first_to = group[0]
+        for sender, to in group[1:]:
+            if first_sender and sender and first_sender != sender:
+                pairs.append((first_sender, sender))
+            if len(to) == len(first_to):
+                pairs.extend((a, b) for a, b in zip(first_to, to, strict=True) if a != b)
+    return pairs
+
+
+def person_name(aliases: list[AliasInfo]) -> str:
+    """The name a person is listed under: the most printed name (an addressed one before a bare one)."""
+    named = [a for a in aliases if name_tokens(a.name)]
+    if not named:
+        return next((a.email for a in aliases if a.email), aliases[0].name or "?")
+    best = max(named, key=lambda a: (a.count + (2 * a.count if a.email else 0), -len(a.key)))
+    return display_name(_clean_name(best.name, best.email))

@@ -1,0 +1,62 @@
+"""What an email's author wrote versus what it quotes, in comparable form.
+
+Duplicate detection compares what authors wrote (a native body carries the quoted chain, a printed copy split
+by the PDF importer does not); header-less threading matches the text a reply quotes with the text its parent
+wrote. Both work on folded text: lower case, letters and digits only, redaction boxes removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Where the quoted part of a body starts: "On ... wrote:", an Outlook "-----Original Message-----" or
+# "From: ... Sent:" block, a forwarded-message banner, or the first line quoted with ">".
+_QUOTE_START = re.compile(
+    r"(?im)^[ \t]*(?:"
+    r"-{2,}[ \t]*(?:original message|forwarded message)[ \t]*-{2,}"
+    r"|begin forwarded message:"
+    r"|on\b[^\n]{0,300}(?:\n[^\n]{0,300})?\bwrote:[ \t]*$"
+    r"|from:[^\n]*\n(?:[^\n]*\n){0,3}?[ \t]*(?:sent|date):"
+    r"|>"
+    r")"
+)
+_HEADER_LINE = re.compile(r"^[ \t]*[A-Za-z][\w -]{0,24}:[ \t]")
+_REDACTION = re.compile(r"█[^█\n]{0,80}█|█+")
+_NON_WORD = re.compile(r"[\W_]+")
+FINGERPRINT_CHARS = 160
+MIN_FINGERPRINT = 24
+
+
+def fold(text: str) -> str:
+    """Lower case, redaction boxes dropped, everything but letters and digits turned into single spaces."""
+    return _NON_WORD.sub(" ", _REDACTION.sub(" ", text).casefold()).strip()
+
+
+def own_text(body: str) -> str:
+    """The part of a body its author wrote, before any quoted or forwarded message."""
+    match = _QUOTE_START.search(body)
+    return body[: match.start()] if match else body
+
+
+def quoted_text(body: str) -> str:
+    """What the author of the first quoted/forwarded message wrote (empty when nothing is quoted)."""
+    match = _QUOTE_START.search(body)
+    if not match:
+        return ""
+    if body[match.start() :].lstrip().startswith(">"):
+        lines = body[match.start() :].splitlines()
+    else:  # skip the rest of the banner line, then the quoted message's header block
+        lines = body[match.end() :].splitlines()[1:]
+        while lines and _HEADER_LINE.match(lines[0]):
+            lines = lines[1:]
+    quoted = []
+    for line in lines:
+        stripped = line.lstrip()
+        quoted.append(stripped[1:] if stripped.startswith(">") else line)
+    return own_text("\n".join(quoted).strip())
+
+
+def fingerprint(text: str) -> str:
+    """The first words of folded text, long enough to tell messages apart ('' when too short to trust)."""
+    folded = fold(text)[:FINGERPRINT_CHARS]
+    return folded if len(folded) >= MIN_FINGERPRINT else ""

@@ -1,0 +1,446 @@
+"""Releases without SQL or UI: two productions side by side, what one boxed and another showed, what is missing.
+
+A release holds copies of emails; the archive's duplicate detection (blocked on the minute sent and on the
+sender, see conversations.py) gives every copy of one email the same canonical id, so two releases pair by
+that id. Exposures come from aligning the words around each redaction marker with another copy's words.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from rapidfuzz.distance import Indel
+
+from foia_tui.conversations import COPY_PREFERENCE
+from foia_tui.display import one_line
+from foia_tui.people import is_redacted, name_tokens
+
+STATUSES = ("produced", "no_records", "no_response", "denied", "partial")
+MARKER = re.compile(r"█\[[^\]█\n]*\]█")
+_TOKEN = re.compile(MARKER.pattern + r"|\w+|[^\w\s]")
+_QUOTE_PREFIX = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+# -- release metadata ------------------------------------------------------------------------------------
+
+
+def normalise_date(text: str) -> str:
+    """'2020-03-05', '2020-03' or '2020' (a release index often knows only the year); ValueError otherwise."""
+    value = text.strip()
+    if not _DATE.fullmatch(value):
+        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)")
+    parts = [int(p) for p in value.split("-")]
+    try:
+        date(parts[0], *[*parts[1:], 1, 1][:2])
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)") from None
+    return value
+
+
+def default_release_name(path: Path) -> str:
+    """An import without --release goes to a release named after the directory or file given (no extension)."""
+    resolved = path.resolve()
+    return resolved.name if resolved.is_dir() else resolved.stem or resolved.name
+
+
+# -- copies and pairing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Copy:
+    """One stored copy of an email as comparison needs it; `canon` is the archive's id for the email."""
+
+    id: str
+    canon: str
+    document_id: str
+    ordinal: int
+    copy_kind: str
+    sent: str | None
+    body: str
+
+
+def preference(copy: Copy) -> tuple:
+    """Sort key of copies, best first: the archive's own choice (native, then print, then quoted; longest)."""
+    return (COPY_PREFERENCE.get(copy.copy_kind, 3), -len(copy.body), copy.document_id, copy.ordinal)
+
+
+def by_email(copies: Iterable[Copy]) -> dict[str, list[Copy]]:
+    """Copies grouped by the email they are copies of, each group best copy first."""
+    groups: dict[str, list[Copy]] = defaultdict(list)
+    for copy in copies:
+        groups[copy.canon].append(copy)
+    for group in groups.values():
+        group.sort(key=preference)
+    return dict(groups)
+
+
+@dataclass
+class Pairing:
+    """Emails (canonical ids) two releases share and those only one of them holds, each in time order."""
+
+    both: list[str] = field(default_factory=list)
+    only_a: list[str] = field(default_factory=list)
+    only_b: list[str] = field(default_factory=list)
+
+
+def _time_order(group: list[Copy]) -> tuple:
+    return (group[0].sent is None, group[0].sent or "", group[0].canon)
+
+
+def pair_releases(a: dict[str, list[Copy]], b: dict[str, list[Copy]]) -> Pairing:
+    """Pair the emails of two releases (as `by_email` groups): an email is in both when both hold a copy."""
+    return Pairing(
+        both=sorted((c for c in a if c in b), key=lambda c: _time_order(a[c])),
+        only_a=sorted((c for c in a if c not in b), key=lambda c: _time_order(a[c])),
+        only_b=sorted((c for c in b if c not in a), key=lambda c: _time_order(b[c])),
+    )
+
+
+def _wall_clock(sent: str | None) -> datetime | None:
+    """The time as printed, to the minute (a zoned time keeps its own wall clock)."""
+    try:
+        return datetime.fromisoformat(sent[:16]) if sent else None
+    except ValueError:
+        return None
+
+
+def correspondent_key(name: str | None, email: str | None) -> str:
+    """One key per correspondent: the address when printed, else the name's words ('' when redacted)."""
+    if is_redacted(name, email):
+        return ""
+    if email and "@" in email:
+        return email.strip().casefold()
+    return " ".join(sorted(name_tokens(name)))
+
+
+# -- exposures -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """A box in one copy's body whose place another copy shows as text."""
+
+    index: int  # which marker of the redacted body (0-based, in body order)
+    offset: int  # character offset of that marker in the redacted body
+    code: str | None
+    text: str  # what the other copy shows there
+
+
+def marker_code(marker: str) -> str | None:
+    """'█[REDACTED (b)(6)]█' -> '(b)(6)'; a box printed without a code -> None."""
+    inner = marker[2:-2].strip()
+    word, _, rest = inner.partition(" ")
+    if word.upper() in ("REDACTED", "WITHHELD"):
+        return rest.strip() or None
+    return inner or None
+
+
+def _blank_quotes(body: str) -> str:
+    """The body with quote prefixes ('> ') blanked, so every offset stays true."""
+    return _QUOTE_PREFIX.sub(lambda m: " " * len(m.group()), body) if ">" in body else body
+
+
+def _is_marker(token: str) -> bool:
+    return token.startswith("█[") and len(token) > 3
+
+
+def find_exposures(redacted: str, readable: str) -> list[Exposure]:
+    """Every marker of `redacted` whose place (found by the words matched on both sides) `readable` shows as text.
+
+    Both bodies become word/punctuation/marker tokens; an LCS alignment (rapidfuzz Indel) pairs the tokens the
+    copies share. A run of unmatched markers whose neighbours are matched reads the other copy's tokens between
+    those neighbours; when a neighbour is unmatched too, the place is unsure and nothing is reported.
+    """
+    if "█[" not in redacted or not readable:
+        return []
+    blanked, shown = _blank_quotes(redacted), _blank_quotes(readable)
+    red, other = _TOKEN.findall(blanked), _TOKEN.findall(shown)
+    matched = [-1] * len(red)
+    for op in Indel.opcodes(red, other):
+        if op.tag == "equal":
+            matched[op.src_start : op.src_end] = range(op.dest_start, op.dest_end)
+    markers = [i for i, token in enumerate(red) if token[:2] == "█[" and len(token) > 3]
+    offsets = [m.start() for m in MARKER.finditer(blanked)]
+    spans: list[tuple[int, int]] = []
+    found: list[Exposure] = []
+    done = -1
+    for n, i in enumerate(markers):
+        if i <= done or matched[i] >= 0:
+            continue
+        right = i
+        while right < len(red) and matched[right] < 0 and _is_marker(red[right]):
+            right += 1
+        done, left = right - 1, i - 1
+        if (
+            (left >= 0 and matched[left] < 0)
+            or (right < len(red) and matched[right] < 0)
+            or (left < 0 and right == len(red))
+        ):
+            continue  # the words around the box differ too: no safe place to read from
+        gap = range(matched[left] + 1 if left >= 0 else 0, matched[right] if right < len(red) else len(other))
+        if any(not _is_marker(other[k]) for k in gap):
+            spans = spans or [m.span() for m in _TOKEN.finditer(shown)]
+            text = " ".join(shown[spans[gap[0]][0] : spans[gap[-1]][1]].split())
+            found.append(Exposure(n, offsets[n], marker_code(red[i]), text))
+    return found
+
+
+def exposures_in(copy: Copy, others: Sequence[Copy]) -> list[tuple[Exposure, list[Copy]]]:
+    """The boxes of `copy` that other copies show, each with the copies (best first) that show it."""
+    found: dict[int, tuple[Exposure, list[Copy]]] = {}
+    for other in sorted(others, key=preference):
+        if other.id == copy.id or other.body == copy.body:
+            continue
+        for exposure in find_exposures(copy.body, other.body):
+            if exposure.index in found:
+                found[exposure.index][1].append(other)
+            else:
+                found[exposure.index] = (exposure, [other])
+    return [found[index] for index in sorted(found)]
+
+
+# -- gaps ------------------------------------------------------------------------------------------------
+
+SILENCE_FACTOR = 8  # a silence is at least this many usual intervals long …
+SILENCE_MIN = timedelta(days=14)  # … and at least this long
+SILENCE_MIN_MESSAGES = 5  # below this there is no cadence to speak of
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|aw|sv|antw)\s*(?:\[\d+\])?\s*:)+", re.IGNORECASE)
+_ATTACHMENT_REF = re.compile(
+    r"[\w][\w.()&'-]*\.(?:pdf|docx?|xlsx?|pptx?|csv|txt|rtf|jpe?g|png|gif|tiff?|zip|msg|eml)\b", re.IGNORECASE
+)
+
+
+@dataclass
+class Gap:
+    """Something the productions point at but do not contain."""
+
+    kind: str  # quoted_only, attachment_missing, silence
+    message: dict
+    evidence: list[str]
+    detail: str
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "message": self.message, "evidence": self.evidence, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class GapCopy:
+    """What gap detection needs of one stored copy."""
+
+    id: str
+    canon: str
+    copy_kind: str
+    quoted_in: str | None
+    sent: str | None
+    sender_name: str | None
+    sender_email: str | None
+    subject: str | None
+    thread_id: str | None = None
+    message_id: str | None = None
+    in_reply_to: str | None = None
+    body: str = ""
+
+
+def _summary(copy: GapCopy) -> dict:
+    return {"sent": copy.sent, "from": {"name": copy.sender_name, "email": copy.sender_email}, "subject": copy.subject}
+
+
+def _who(name: str | None, email: str | None) -> str:
+    return one_line(name or email or "(unknown sender)", 60)
+
+
+def parent_subject(subject: str | None) -> str | None:
+    """The subject of the email a reply answers: its own without the reply prefixes ('RE: RE: X' -> 'X')."""
+    return _REPLY_PREFIX.sub("", subject or "").strip() or None
+
+
+def quoted_only(copies: Sequence[GapCopy]) -> list[Gap]:
+    """Emails known only as quotes inside later ones, or only as the parent a native reply names."""
+    canon_of = {c.id: c.canon for c in copies}
+    by_id = {c.id: c for c in copies}
+    groups: dict[str, list[GapCopy]] = defaultdict(list)
+    for c in copies:
+        groups[c.canon].append(c)
+    gaps: list[Gap] = []
+    for group in groups.values():
+        if any(c.copy_kind != "quoted" for c in group):
+            continue
+        evidence = sorted({canon_of.get(c.quoted_in, c.quoted_in) for c in group if c.quoted_in})
+        shown = max(group, key=lambda c: (bool(c.sent), bool(c.sender_name or c.sender_email), len(c.body)))
+        summary = _summary(shown)
+        if not summary["subject"] and shown.quoted_in in by_id:  # a quote printed without its subject line
+            summary["subject"] = parent_subject(by_id[shown.quoted_in].subject)
+        detail = f"quoted in {len(evidence)} message(s) but never produced as its own record"
+        gaps.append(Gap("quoted_only", summary, evidence, detail))
+    gaps += _replied_to_only(copies, canon_of)
+    return sorted(gaps, key=lambda g: (g.message["sent"] or "", g.evidence))
+
+
+def _replied_to_only(copies: Sequence[GapCopy], canon_of: dict[str, str]) -> list[Gap]:
+    known = {c.message_id for c in copies if c.message_id}
+    quoting = {c.quoted_in for c in copies if c.quoted_in}
+    replies: dict[str, list[GapCopy]] = defaultdict(list)
+    for c in copies:
+        if c.in_reply_to and c.in_reply_to not in known and c.id not in quoting:
+            replies[c.in_reply_to].append(c)
+    gaps = []
+    for parent, children in replies.items():
+        first = min(children, key=lambda c: c.sent or "")
+        subject = parent_subject(first.subject)
+        evidence = sorted({canon_of[c.id] for c in children})
+        message = {"sent": None, "from": None, "subject": subject, "message_id": parent}
+        gaps.append(Gap("quoted_only", message, evidence, f"replied to (Message-ID <{parent}>) but never produced"))
+    return gaps
+
+
+@dataclass(frozen=True)
+class NamedFile:
+    """A file an email names: in its Attachments: line (`produced` when its bytes are in the archive) or its text."""
+
+    message: GapCopy
+    name: str
+    produced: bool = False
+
+
+def attachment_references(copy: GapCopy) -> list[str]:
+    """File names mentioned in lines of a body that speak of an attachment ('see attached Budget.xlsx')."""
+    names: list[str] = []
+    for line in copy.body.splitlines():
+        if "attach" in line.casefold():
+            names += [m.group() for m in _ATTACHMENT_REF.finditer(line)]
+    return names
+
+
+def missing_attachments(named: Sequence[NamedFile], documents: Iterable[str]) -> list[Gap]:
+    """Named files whose bytes no release produced: not attached to any copy, not imported as a document."""
+    produced = {Path(d).name.casefold() for d in documents}
+    produced |= {n.name.strip().casefold() for n in named if n.produced}
+    by_name: dict[str, list[NamedFile]] = defaultdict(list)
+    for n in named:
+        key = n.name.strip().casefold()
+        if key and key not in produced:
+            by_name[key].append(n)
+    gaps = []
+    for refs in by_name.values():
+        first = min(refs, key=lambda n: (n.message.sent or "", n.message.canon))
+        evidence = sorted({n.message.canon for n in refs})
+        detail = f"names {one_line(first.name, 120)!r}, which no release produced"
+        gaps.append(Gap("attachment_missing", _summary(first.message), evidence, detail))
+    return sorted(gaps, key=lambda g: (g.message["sent"] or "", g.detail))
+
+
+def _silent_spans(series: list[tuple[datetime, GapCopy]]) -> list[tuple[int, timedelta, timedelta]]:
+    """(index before the gap, gap, usual interval) for every gap far beyond the series' own cadence."""
+    if len(series) < SILENCE_MIN_MESSAGES:
+        return []
+    gaps = [series[i + 1][0] - series[i][0] for i in range(len(series) - 1)]
+    usual = max(statistics.median(gaps), timedelta(hours=1))
+    return [(i, g, usual) for i, g in enumerate(gaps) if g >= SILENCE_MIN and g >= SILENCE_FACTOR * usual]
+
+
+def _days(span: timedelta) -> str:
+    return f"{span.days} days" if span >= timedelta(days=2) else f"{span.total_seconds() / 3600:.0f} hours"
+
+
+def silences(canonical: Sequence[GapCopy], recipients: dict[str, list[tuple[str | None, str | None]]]) -> list[Gap]:
+    """Threads and pairs of correspondents that fall silent far beyond their usual cadence.
+
+    `recipients` maps a message id to its (name, email) To/Cc entries; a pair's silence that is also its
+    thread's silence (the same two messages) is reported once, as the thread's.
+    """
+    threads: dict[str, list[tuple[datetime, GapCopy]]] = defaultdict(list)
+    pairs: dict[tuple[str, str], list[tuple[datetime, GapCopy]]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for c in canonical:
+        when = _wall_clock(c.sent)
+        if when is None:
+            continue
+        if c.thread_id:
+            threads[c.thread_id].append((when, c))
+        sender = correspondent_key(c.sender_name, c.sender_email)
+        names.setdefault(sender, _who(c.sender_name, c.sender_email))
+        for name, email in recipients.get(c.id, []):
+            other = correspondent_key(name, email)
+            names.setdefault(other, _who(name, email))
+            if sender and other and other != sender:
+                pairs[(min(sender, other), max(sender, other))].append((when, c))
+    gaps: list[Gap] = []
+    seen: set[tuple[str, str]] = set()
+    for label, series in [*(("thread", s) for s in threads.values()), *((p, s) for p, s in pairs.items())]:
+        series.sort(key=lambda item: (item[0], item[1].id))
+        deduped = [item for k, item in enumerate(series) if k == 0 or item[1].id != series[k - 1][1].id]
+        for i, span, usual in _silent_spans(deduped):
+            before, after = deduped[i][1], deduped[i + 1][1]
+            if (before.id, after.id) in seen:
+                continue
+            seen.add((before.id, after.id))
+            who = (
+                f"thread {one_line(before.subject or '(no subject)', 80)!r}"
+                if label == "thread"
+                else f"{names[label[0]]} and {names[label[1]]}"
+            )
+            detail = (
+                f"{who}: nothing for {_days(span)} ({deduped[i][0]:%Y-%m-%d} to {deduped[i + 1][0]:%Y-%m-%d}), "
+                f"usually every {_days(usual)}"
+            )
+            gaps.append(Gap("silence", _summary(before), [before.canon, after.canon], detail))
+    return sorted(gaps, key=lambda g: (g.message["sent"] or "", g.detail))
+
+
+# -- Markdown for the attorney -------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+GAP_HEADINGS = {
+    "quoted_only": "Emails quoted or answered but not produced",
+    "attachment_missing": "Attachments named but not produced",
+    "silence": "Periods with no records where correspondence was regular",
+}
+
+
+def md_text(text: str | None, width: int = 200) -> str:
+    """Document text as one Markdown-inert line."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text or "", width))
+
+
+def cite(source: dict) -> str:
+    """'release.pdf, p. 3, Bates NYPD-000123 (NYPD round 1)' from a copy's source."""
+    parts = [Path(source.get("file") or "?").name]
+    if source.get("page_start"):
+        parts.append(f"p. {source['page_start']}")
+    if source.get("bates"):
+        parts.append(f"Bates {source['bates']}")
+    text = ", ".join(parts)
+    return f"{text} ({source['release']})" if source.get("release") else text
+
+
+def gaps_markdown(gaps: Sequence[Gap], sources: dict[str, list[dict]]) -> str:
+    """A request list to send back to the agency: each item with what shows it exists, cited by file, page, Bates."""
+    lines = ["# Records the productions point to but do not contain", ""]
+    if not gaps:
+        lines.append("No gaps found.")
+    for kind, heading in GAP_HEADINGS.items():
+        items = [g for g in gaps if g.kind == kind]
+        if not items:
+            continue
+        lines += [f"## {heading} ({len(items)})", ""]
+        for n, gap in enumerate(items, 1):
+            m = gap.message or {}
+            sender = m.get("from") or {}
+            what = f"Email of {m.get('sent') or 'unknown date'}"
+            if sender.get("name") or sender.get("email"):
+                what += f" from {md_text(_who(sender.get('name'), sender.get('email')), 80)}"
+            if m.get("subject"):
+                what += f", subject “{md_text(m['subject'], 120)}”"
+            lines.append(f"{n}. {what}: {md_text(gap.detail, 300)}.")
+            for evidence in gap.evidence:
+                cited = "; ".join(md_text(cite(s), 200) for s in sources.get(evidence, [])) or md_text(evidence)
+                lines.append(f"   - See {cited}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,44 @@
+"""Maildir folders: find the message files (cur/ and new/); each file is one message read like an .eml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from importers.mailparts import looks_like_message, parse_message_file
+from importers.records import DocumentRecord
+
+SUBFOLDERS = ("cur", "new")
+
+
+def message_files(directory: Path) -> list[Path]:
+    """Message files of one maildir (cur/ then new/, each sorted by name); hidden files skipped."""
+    files: list[Path] = []
+    for sub in SUBFOLDERS:
+        folder = Path(directory) / sub
+        if folder.is_dir():
+            files.extend(sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")))
+    return files
+
+
+def is_maildir(directory: Path) -> bool:
+    """A folder with cur/ or new/ (tmp/ is often dropped when maildirs are copied) holding mail.
+
+    The first message file must open with a header line, so a release folder that merely has a
+    "new" subfolder of PDFs is not taken for a maildir.
+    """
+    directory = Path(directory)
+    if not any((directory / sub).is_dir() for sub in SUBFOLDERS):
+        return False
+    files = message_files(directory)
+    if not files:
+        return (directory / "tmp").is_dir()
+    try:
+        with files[0].open("rb") as handle:
+            return looks_like_message(handle.read(4096))
+    except OSError:
+        return False
+
+
+def parse(path: Path) -> DocumentRecord:
+    """Read one maildir message file (kind "maildir")."""
+    return parse_message_file(Path(path), "maildir")

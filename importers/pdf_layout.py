@@ -1,0 +1,152 @@
+"""Printed lines of a PDF page, with positions, read fast from the text layer with pypdfium2.
+
+Everything downstream (redactions, running headers, header blocks) works on `Line`s in points from the
+top-left of the unrotated page, so text-layer pages and OCR'd pages look the same to the splitter.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from importers.records import RedactionRecord
+
+
+@dataclass
+class Unit:
+    """The smallest piece of a line a box can cover: a character (text layer) or a word (OCR)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    light: bool = False  # light ink: visible on a black box, so it is a label, not hidden text
+
+
+@dataclass
+class Line:
+    """One printed line. `marks` are the redaction markers in `text`, by character offset."""
+
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    text: str
+    bold: bool = False
+    units: list[Unit] | None = None
+    joiner: str = ""  # what goes between units when the line is rebuilt ("" chars, " " words)
+    marks: list[tuple[int, RedactionRecord]] = field(default_factory=list)
+    char_ranges: list[tuple[int, int]] = field(default_factory=list)  # text-layer character indices
+
+
+def merge_same_baseline(lines: list[Line]) -> list[Line]:
+    """Lines sorted top to bottom, pieces drawn separately on one baseline joined left to right."""
+    lines.sort(key=lambda ln: (round(ln.top), ln.x0))
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        height = min(line.bottom - line.top, prev.bottom - prev.top) if prev else 0
+        overlap = min(line.bottom, prev.bottom) - max(line.top, prev.top) if prev else 0
+        if prev is not None and height > 0 and overlap > 0.6 * height and line.x0 >= prev.x1 - 1:
+            prev.text = f"{prev.text} {line.text}"
+            prev.x1 = max(prev.x1, line.x1)
+            prev.top, prev.bottom = min(prev.top, line.top), max(prev.bottom, line.bottom)
+            prev.bold = prev.bold and line.bold
+            if prev.units is not None and line.units is not None:
+                prev.units += [Unit(" ", prev.x1, prev.top, line.x0, prev.bottom), *line.units]
+            prev.char_ranges += line.char_ranges
+            continue
+        out.append(line)
+    return out
+
+
+class TextLayer:
+    """The text layer of one pdfium page: lines with boxes, and characters on demand."""
+
+    def __init__(self, page: pdfium.PdfPage, number: int) -> None:
+        self.page = page
+        self.number = number
+        self.textpage = page.get_textpage()
+        left, _bottom, _right, top = page.get_cropbox()
+        self.left, self.top = left, top
+
+    def close(self) -> None:
+        self.textpage.close()
+
+    @property
+    def char_count(self) -> int:
+        return self.textpage.count_chars()
+
+    def char_box(self, index: int) -> tuple[float, float, float, float]:
+        """(x0, top, x1, bottom) of one character in top-left page points (advance box, not ink)."""
+        rect = pdfium_c.FS_RECTF()
+        pdfium_c.FPDFText_GetLooseCharBox(self.textpage.raw, index, rect)
+        return (rect.left - self.left, self.top - rect.top, rect.right - self.left, self.top - rect.bottom)
+
+    def is_light(self, index: int) -> bool:
+        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        if not pdfium_c.FPDFText_GetFillColor(self.textpage.raw, index, r, g, b, a):
+            return False
+        return 0.299 * r.value + 0.587 * g.value + 0.114 * b.value > 160
+
+    def is_bold(self, index: int) -> bool:
+        if pdfium_c.FPDFText_GetFontWeight(self.textpage.raw, index) >= 600:
+            return True
+        buf = ctypes.create_string_buffer(128)
+        flags = ctypes.c_int()
+        pdfium_c.FPDFText_GetFontInfo(self.textpage.raw, index, buf, 128, flags)
+        return b"bold" in buf.value.lower() or b"black" in buf.value.lower()
+
+    def lines(self) -> list[Line]:
+        """The page's lines in reading order (top to bottom, pieces on one baseline joined)."""
+        text = self.textpage.get_text_range()
+        if len(text) != self.char_count:
+            text = "".join(chr(pdfium_c.FPDFText_GetUnicode(self.textpage.raw, i)) for i in range(self.char_count))
+        lines: list[Line] = []
+        pos = 0
+        for piece in re.split(r"(\r\n|\n|\r)", text):
+            start, pos = pos, pos + len(piece)
+            if not piece.strip() or piece in ("\r\n", "\n", "\r"):
+                continue
+            first = start + len(piece) - len(piece.lstrip())
+            last = start + len(piece.rstrip()) - 1
+            x0, top0, _x1, bottom0 = self.char_box(first)
+            _x0, top1, x1, bottom1 = self.char_box(last)
+            lines.append(
+                Line(
+                    page=self.number,
+                    top=min(top0, top1),
+                    bottom=max(bottom0, bottom1),
+                    x0=x0,
+                    x1=x1,
+                    text=re.sub(r"[ \t\u00a0]+", " ", piece.strip()),
+                    bold=self.is_bold(first),
+                    char_ranges=[(first, last + 1)],
+                )
+            )
+        return merge_same_baseline(lines)
+
+    def units(self, line: Line) -> list[Unit]:
+        """Characters of `line`, each with its box and ink, for placing redaction boxes."""
+        units: list[Unit] = []
+        for char_range in line.char_ranges:
+            if units:
+                units.append(Unit(" ", units[-1].x1, units[-1].top, units[-1].x1, units[-1].bottom))
+            for index in range(*char_range):
+                char = chr(pdfium_c.FPDFText_GetUnicode(self.textpage.raw, index))
+                if char in "\r\n":
+                    continue
+                if pdfium_c.FPDFText_IsGenerated(self.textpage.raw, index) or char.isspace():
+                    prev = units[-1] if units else None
+                    x = prev.x1 if prev else line.x0
+                    units.append(Unit(" ", x, line.top, x, line.bottom))
+                    continue
+                x0, top, x1, bottom = self.char_box(index)
+                units.append(Unit(char, x0, top, x1, bottom, self.is_light(index)))
+        return units

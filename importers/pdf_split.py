@@ -1,0 +1,328 @@
+"""Printed emails cut out of a release's lines: Outlook header blocks, Gmail thread prints, Outlook Web
+prints and "On <date>, <name> wrote:" quotes.
+
+The top message of each printed record is copy_kind "print"; every header block or quote line below it
+starts a "quoted" message, quoted in the message just above it (a reply quotes the chain below it).
+Lines are the content of all pages in order, running headers and footers already removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from importers.addresses import parse_address, parse_address_list
+from importers.dates import search_date
+from importers.pdf_layout import Line
+from importers.records import AttachmentRecord, MessageRecord, RedactionRecord
+
+_LABELS = {
+    "from": "from",
+    "sent": "sent",
+    "date": "date",
+    "to": "to",
+    "cc": "cc",
+    "bcc": "bcc",
+    "subject": "subject",
+    "attachments": "attachments",
+    "attachment": "attachments",
+    "importance": "importance",
+    "reply-to": "reply_to",
+}
+_LABEL_RE = re.compile(
+    r"^\s*(?P<label>from|sent|date|to|cc|bcc|subject|attachments?|importance|reply-to)\s*[:;]\s*(?P<value>.*)$",
+    re.IGNORECASE,
+)
+_COUNT_RE = re.compile(r"^\d+\s+messages?$", re.IGNORECASE)
+_SEPARATOR_RE = re.compile(
+    r"^(?:[-_=\s]*(?:original message|forwarded message|begin forwarded message:?)[-_=\s]*|[-_=]{8,})$",
+    re.IGNORECASE,
+)
+_ANGLE_ADDR_RE = re.compile(r"<[^<>\s]+@[^<>\s]+>|^[^\s<>@]+@[^\s<>@]+\.\w+")
+_QUOTE_PREFIX_RE = re.compile(r"^(?:>\s?)+")
+_MARKER_RE = re.compile(r"█\[[^\]]*\]█")
+
+
+@dataclass
+class _Start:
+    """Where a message begins: its header lines and the first line of its body."""
+
+    index: int
+    body: int
+    kind: str  # "print" or "quoted"
+    fields: dict[str, str] = field(default_factory=dict)
+    header_lines: list[Line] = field(default_factory=list)
+
+
+def header_label(line: Line) -> tuple[str, str] | None:
+    """(field, value) when the line starts with a mail header label such as "From:" or "Sent:"."""
+    match = _LABEL_RE.match(line.text)
+    if not match:
+        return None
+    return _LABELS[match.group("label").lower()], match.group("value").strip()
+
+
+def _gap(prev: Line, line: Line) -> float:
+    if prev.page != line.page:
+        return 0.0
+    return line.top - prev.bottom
+
+
+def _read_block(lines: list[Line], i: int) -> tuple[dict[str, str], int] | None:
+    """A header block starting at line i: its fields and the index just past it, if it is one."""
+    fields: dict[str, str] = {}
+    last = None
+    label_x = lines[i].x0
+    j = i
+    while j < len(lines):
+        line = lines[j]
+        found = header_label(line)
+        if found and (found[0] not in fields or found[0] in ("to", "cc", "bcc")):
+            name, value = found
+            fields[name] = f"{fields[name]}; {value}" if name in fields else value
+            last = name
+            j += 1
+            continue
+        if last and not found and j > i:
+            prev = lines[j - 1]
+            height = max(4.0, line.bottom - line.top)
+            close = _gap(prev, line) < 0.8 * height
+            indented = line.x0 > label_x + 15
+            continues_list = last in ("to", "cc", "bcc") and fields[last].rstrip().endswith((";", ","))
+            if close and (indented or continues_list):
+                fields[last] = f"{fields[last]} {line.text}".strip()
+                j += 1
+                continue
+        break
+    has_date = "sent" in fields or "date" in fields
+    addressed = "subject" in fields and "to" in fields
+    if "from" in fields and (has_date or addressed):
+        return fields, j
+    if "sent" in fields and addressed and lines[i].text.lower().startswith("sent"):
+        # the From line was lost under a box or to OCR: take the marker left on the line above
+        above = lines[i - 1] if i else None
+        if above is not None and above.page == lines[i].page and "█" in above.text and len(above.text) < 60:
+            fields["from"] = " ".join(_MARKER_RE.findall(above.text))
+        return fields, j
+    return None
+
+
+def _gmail_header(lines: list[Line], i: int, gmail: bool) -> tuple[dict[str, str], int] | None:
+    """ "Name <address>   date" (date at the right margin), then To:/Cc: lines."""
+    text = lines[i].text
+    who = _ANGLE_ADDR_RE.search(text)
+    if not who or header_label(lines[i]):
+        return None
+    rest = text[who.end() :]
+    found = search_date(rest)
+    if not found or rest[: found.start].strip(" ,") or len(rest) - found.end > 16:
+        return None
+    fields = {"from": text[: who.end()].strip(), "date": rest[found.start : found.end].strip()}
+    j = i + 1
+    while j < len(lines):
+        label = header_label(lines[j])
+        if label and label[0] in ("to", "cc", "bcc", "reply_to"):
+            fields[label[0]] = label[1]
+            j += 1
+            while j < len(lines) and not header_label(lines[j]) and lines[j].x0 > lines[i].x0 + 10:
+                fields[label[0]] += " " + lines[j].text
+                j += 1
+            continue
+        break
+    if j == i + 1 and not gmail:
+        return None
+    return fields, j
+
+
+def _wrote(lines: list[Line], i: int) -> tuple[dict[str, str], int] | None:
+    """ "On <date>, <name> wrote:" (possibly wrapped over up to three lines)."""
+    first = _QUOTE_PREFIX_RE.sub("", lines[i].text)
+    if not first.lower().startswith("on "):
+        return None
+    text = first
+    for j in range(i, min(i + 3, len(lines))):
+        if j > i:
+            text += " " + _QUOTE_PREFIX_RE.sub("", lines[j].text)
+        if re.search(r"\bwrote:?\s*$", text, re.IGNORECASE) and text.rstrip().endswith(":"):
+            found = search_date(text[3:])
+            if not found:
+                return None
+            who = text[3 + found.end :].strip(" ,")
+            who = re.sub(r"\s*wrote:\s*$", "", who, flags=re.IGNORECASE).strip(" ,")
+            return {"from": who, "date": text[3 + found.start : 3 + found.end].strip()}, j + 1
+    return None
+
+
+def _owa(lines: list[Line], i: int) -> tuple[dict[str, str], int] | None:
+    """Outlook Web print: subject, sender, "Tue 11/7/2017 4:02 PM", then To:/Cc: lines."""
+    if i + 3 >= len(lines):
+        return None
+    subject, sender, date = lines[i], lines[i + 1], lines[i + 2]
+    if any(header_label(ln) for ln in (subject, sender, date)) or not header_label(lines[i + 3]):
+        return None
+    found = search_date(date.text)
+    if not found or len(date.text) - (found.end - found.start) > 6 or len(sender.text) > 80:
+        return None
+    if header_label(lines[i + 3])[0] not in ("to", "cc"):  # type: ignore[index]
+        return None
+    fields = {"subject": subject.text, "from": sender.text, "date": date.text}
+    j = i + 3
+    while j < len(lines):
+        label = header_label(lines[j])
+        if not label or label[0] not in ("to", "cc", "bcc"):
+            break
+        fields[label[0]] = label[1]
+        j += 1
+        # OWA wraps recipient lists to the margin and ends every entry with ";"
+        while j < len(lines) and not header_label(lines[j]) and not fields[label[0]].rstrip().endswith(";"):
+            fields[label[0]] += " " + lines[j].text
+            j += 1
+    return fields, j
+
+
+def _is_banner(lines: list[Line], i: int, first_on_page: bool) -> bool:
+    """The mailbox owner's name printed above an Outlook print (bold, or first line of an OCR'd page)."""
+    line = lines[i]
+    if not first_on_page or header_label(line) or len(line.text) > 60:
+        return False
+    ocr = line.units is not None and line.joiner == " "
+    if not (line.bold or ocr):
+        return False
+    for j in range(i + 1, min(i + 3, len(lines))):
+        if lines[j].page != line.page:
+            return False
+        found = header_label(lines[j])
+        if found:
+            return found[0] == "from" and _read_block(lines, j) is not None
+    return False
+
+
+def find_starts(lines: list[Line]) -> tuple[list[_Start], set[int], str | None]:
+    """Every message start, the indexes of non-body lines (banners, titles, separators), and a
+    Gmail thread subject."""
+    starts: list[_Start] = []
+    skip: set[int] = set()
+    gmail_subject: str | None = None
+    gmail = False
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        first_on_page = i == 0 or lines[i - 1].page != line.page
+        if _COUNT_RE.match(line.text) and i >= 1:
+            gmail, gmail_subject = True, lines[i - 1].text
+            k = i
+            while k > 0 and lines[k - 1].page == line.page and i - k < 4:
+                k -= 1
+            skip.update(range(k, i + 1))
+            i += 1
+            continue
+        if _SEPARATOR_RE.match(line.text):
+            skip.add(i)
+            i += 1
+            continue
+        if _is_banner(lines, i, first_on_page):
+            skip.add(i)
+            j = i + 1
+            while not header_label(lines[j]):
+                skip.add(j)
+                j += 1
+            fields, end = _read_block(lines, j)  # type: ignore[misc]
+            starts.append(_Start(j, end, "print", fields, lines[j:end]))
+            i = end
+            continue
+        for reader, kind in ((_read_block, None), (_owa, "print"), (_wrote, "quoted")):
+            found = reader(lines, i)
+            if found:
+                fields, end = found
+                start_kind = kind or ("quoted" if starts else "print")
+                if reader is _owa and starts:
+                    start_kind = "quoted"
+                first = i
+                if reader is _read_block and (header_label(lines[i]) or ("",))[0] == "sent" and fields.get("from"):
+                    first = i - 1  # the redacted From line above belongs to this header
+                    skip.add(first)
+                starts.append(_Start(first, end, start_kind, fields, lines[first:end]))
+                i = end
+                break
+        else:
+            found = _gmail_header(lines, i, gmail)
+            if found:
+                fields, end = found
+                if gmail_subject:
+                    fields["subject"] = gmail_subject
+                starts.append(_Start(i, end, "print", fields, lines[i:end]))
+                i = end
+            else:
+                i += 1
+    return starts, skip, gmail_subject
+
+
+def _body(lines: list[Line]) -> tuple[str, list[tuple[int, RedactionRecord]]]:
+    """Body text (quote prefixes off, a blank line at paragraph gaps) and marker offsets in it."""
+    parts: list[str] = []
+    marks: list[tuple[int, RedactionRecord]] = []
+    length = 0
+    prev: Line | None = None
+    for line in lines:
+        if prev is not None:
+            sep = "\n\n" if _gap(prev, line) > 0.5 * max(4.0, line.bottom - line.top) else "\n"
+            parts.append(sep)
+            length += len(sep)
+        prefix = _QUOTE_PREFIX_RE.match(line.text)
+        cut = prefix.end() if prefix else 0
+        parts.append(line.text[cut:])
+        marks += [(length + offset - cut, record) for offset, record in line.marks if offset >= cut]
+        length += len(line.text) - cut
+        prev = line
+    text = "".join(parts)
+    stripped = text.lstrip()
+    lead = len(text) - len(stripped)
+    return stripped.rstrip(), [(offset - lead, record) for offset, record in marks]
+
+
+def split_messages(lines: list[Line], bates: dict[int, str | None]) -> list[MessageRecord]:
+    """All messages in order of appearance, with provenance and redactions."""
+    starts, skip, _subject = find_starts(lines)
+    messages: list[MessageRecord] = []
+    for n, start in enumerate(starts):
+        stop = starts[n + 1].index if n + 1 < len(starts) else len(lines)
+        body_lines = [lines[k] for k in range(start.body, stop) if k not in skip]
+        body, marks = _body(body_lines)
+        quoted_in = messages[-1].ordinal if start.kind == "quoted" and messages else None
+        f = start.fields
+        header_reds = [record for line in start.header_lines for _offset, record in line.marks]
+        for record in header_reds:
+            record.offset = None
+        for offset, record in marks:
+            record.offset = offset
+        last_page = (body_lines or start.header_lines)[-1].page
+        first_page = start.header_lines[0].page
+        date_text = f.get("sent") or f.get("date")
+        found = search_date(date_text) if date_text else None
+        messages.append(
+            MessageRecord(
+                ordinal=len(messages),
+                subject=f.get("subject") or None,
+                sender=parse_address(f["from"]) if f.get("from") else None,
+                to=parse_address_list(f.get("to")),
+                cc=parse_address_list(f.get("cc")),
+                bcc=parse_address_list(f.get("bcc")),
+                reply_to=parse_address_list(f.get("reply_to")),
+                sent=found.iso if found else None,
+                date_text=date_text,
+                body=body,
+                page_start=first_page,
+                page_end=last_page,
+                bates_start=bates.get(first_page),
+                bates_end=bates.get(last_page),
+                redactions=header_reds + [record for _offset, record in marks],
+                attachments=[
+                    AttachmentRecord(name=name.strip())
+                    for name in re.split(r";\s*", f.get("attachments", ""))
+                    if name.strip()
+                ],
+                copy_kind="quoted" if start.kind == "quoted" else "print",
+                quoted_in=quoted_in,
+            )
+        )
+    return messages

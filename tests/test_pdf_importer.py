@@ -1,0 +1,430 @@
+"""The PDF importer against generated releases with known truth, bad input, and the real corpora."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+from fpdf import FPDF
+from pdfgen import (
+    Email,
+    Person,
+    Record,
+    Redaction,
+    ReleaseTruth,
+    TruthMessage,
+    make_scanned_copy,
+    random_body,
+    random_release,
+    write_release,
+)
+
+from importers.addresses import parse_address, parse_address_list
+from importers.dates import parse_date
+from importers.pdf import parse
+from importers.records import Address, DocumentRecord, MessageRecord, UnreadableFile
+
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+COVER = Record(
+    "cover",
+    letter=[
+        "December 10, 2018",
+        "Re: FOIL Request 2018-PL-1234",
+        "Dear Requester: This letter responds to your request under the Public Officers Law. "
+        "Records are released with redactions under POL 87(2)(b) and the clearview agreement is enclosed.",
+        "Sincerely, Records Access Officer",
+    ],
+)
+
+
+# dates and addresses ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("printed", "iso"),
+    [
+        ("Tuesday, December 4, 2018 3:14 PM", "2018-12-04T15:14:00"),
+        ("Tue, Dec 4, 2018 at 3:14 PM", "2018-12-04T15:14:00"),
+        ("12/4/2018 3:14:00 PM", "2018-12-04T15:14:00"),
+        ("Fri 2/16/2018 9:59 PM", "2018-02-16T21:59:00"),
+        ("Thursday, March 07, 2013 3:04 PM", "2013-03-07T15:04:00"),
+        ("Tuesday, December 4, 2018 3:14 PM EST", "2018-12-04T15:14:00-05:00"),
+        ("Tue, 4 Dec 2018 15:14:00 +0100", "2018-12-04T15:14:00+01:00"),
+        ("Dec 4, 2018, at 12:05 AM (UTC-05:00)", "2018-12-04T00:05:00-05:00"),
+        ("December 4, 2018", "2018-12-04"),
+        ("no date here 13/45/2018", None),
+    ],
+)
+def test_printed_dates_keep_their_zone_or_stay_naive(printed: str, iso: str | None) -> None:
+    assert parse_date(printed) == iso
+
+
+def test_address_lists_respect_last_first_commas_and_redactions() -> None:
+    people = parse_address_list("Doe, Jane <jane@x.gov>, Roe, Rick <rick@x.gov>")
+    assert [(a.name, a.email) for a in people] == [("Doe, Jane", "jane@x.gov"), ("Roe, Rick", "rick@x.gov")]
+    assert [a.name for a in parse_address_list("Doe, Jane; Roe, Rick")] == ["Doe, Jane", "Roe, Rick"]
+    assert [a.name for a in parse_address_list("Jane Doe, Rick Roe")] == ["Jane Doe", "Rick Roe"]
+    assert [a.email for a in parse_address_list("a@b.com, c@d.org")] == ["a@b.com", "c@d.org"]
+    mixed = parse_address_list("█[REDACTED (b)(6), (b)(7)(C)]█; Smith, John")
+    assert [a.redacted for a in mixed] == [True, False]
+    assert parse_address("(b)(6)").redacted
+    assert parse_address("Jane Doe [mailto:jane@x.com]") == Address(
+        "Jane Doe", "jane@x.com", "Jane Doe [mailto:jane@x.com]"
+    )
+
+
+# generated releases ---------------------------------------------------------------------------------------
+def _person_matches(found: Address | None, expected: Person | Redaction) -> bool:
+    if isinstance(expected, Redaction):
+        return found is not None and found.redacted
+    return found is not None and (found.name, found.email) == (expected.name, expected.email)
+
+
+def _people_match(found: list[Address], expected: list[Person | Redaction]) -> bool:
+    return len(found) == len(expected) and all(map(_person_matches, found, expected))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _match(truth: ReleaseTruth, doc: DocumentRecord) -> dict[int, MessageRecord]:
+    """Truth ordinal -> the record read at the same place with the same date."""
+    pool = list(doc.messages)
+    matched = {}
+    for want in truth.messages:
+        for got in pool:
+            if got.page_start == want.page_start and got.sent == want.sent:
+                matched[want.ordinal] = got
+                pool.remove(got)
+                break
+    return matched
+
+
+def _field_score(want: TruthMessage, got: MessageRecord, matched: dict[int, MessageRecord]) -> dict[str, bool]:
+    parent = matched.get(want.quoted_in) if want.quoted_in is not None else None
+    return {
+        "subject": got.subject == want.subject,
+        "sender": _person_matches(got.sender, want.sender),
+        "to": _people_match(got.to, want.to),
+        "cc": _people_match(got.cc, want.cc),
+        "sent": got.sent == want.sent,
+        "body": _norm(got.body) == _norm(want.body),
+        "kind": got.copy_kind == want.copy_kind and (parent.ordinal if parent else None) == got.quoted_in,
+        "pages": (got.page_start, got.page_end) == (want.page_start, want.page_end),
+        "bates": (got.bates_start, got.bates_end) == (want.bates_start, want.bates_end),
+    }
+
+
+def _assert_release_read(truth: ReleaseTruth, doc: DocumentRecord) -> None:
+    matched = _match(truth, doc)
+    assert len(matched) >= 0.95 * len(truth.messages), "messages recovered"
+    assert len(doc.messages) == len(matched), "no spurious messages"
+    scores = [_field_score(want, matched[want.ordinal], matched) for want in truth.messages if want.ordinal in matched]
+    for name in scores[0]:
+        right = sum(score[name] for score in scores)
+        assert right >= 0.95 * len(scores), f"{name}: {right}/{len(scores)} right"
+    found = [r for m in doc.messages for r in m.redactions]
+    for want in truth.redactions:
+        near = [r for r in found if r.page == want.page and _iou(r.bbox, want.bbox) > 0.6]
+        assert len(near) == 1, f"box on page {want.page} at {want.bbox}"
+        assert near[0].code == want.code
+        assert near[0].leaked_text == want.leaked_text
+    assert len(found) == len(truth.redactions)
+    for message in doc.messages:
+        for red in message.redactions:
+            if red.offset is not None:
+                assert message.body[red.offset :].startswith("█[REDACTED")
+            if red.leaked_text:
+                assert red.leaked_text not in message.body
+
+
+def _iou(a: tuple[float, ...] | None, b: tuple[float, ...] | None) -> float:
+    if a is None or b is None:
+        return 0.0
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    inter = max(0.0, w) * max(0.0, h)
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
+
+
+def _long_outlook() -> Record:
+    """One message running over three pages, an image box, a code printed beside its box, a wrapped To."""
+    body = random_body(__import__("random").Random(3), boxes=0.0, paragraphs=14)
+    body[3:3] = [
+        Redaction("(b)(7)(C)", "Jane Q. Witness", style="image"),
+        " and ",
+        Redaction("(b)(6)", "212-555-0199", style="beside"),
+    ]
+    to = [Person(f"Officer, Number{i}", f"officer{i}@nypd.org") for i in range(6)]
+    email = Email(Person("Doe, Jane", "jane.doe@nypd.org"), to, "Long report", datetime(2019, 1, 2, 9, 5), body)
+    email.attachments = ["report.pdf", "photo 1.jpg"]
+    return Record("outlook", [email], owner=Person("Doe, Jane"))
+
+
+def _gmail_with_nested_quotes() -> Record:
+    a, b = Person("Hoan Ton-That", "hoan@clearview.ai"), Person("Jane Doe", "jane.doe@nypd.org")
+    oldest = Email(Redaction("POL 87(2)(b)", "Hoan Ton-That"), [], "Trial", datetime(2019, 2, 1, 8, 0), ["Here are your trial credentials."])
+    middle = Email(
+        b,
+        [],
+        "Trial",
+        datetime(2019, 2, 1, 9, 30),
+        ["Thanks, it works. Call me at ", Redaction("(b)(6)", "917-555-0142", leak=True), " today."],
+    )
+    middle.quoted = oldest
+    top = Email(
+        a, [b], "Trial", datetime(2019, 2, 2, 10, 0), ["Glad to hear it."], cc=[Person("Sales", "sales@clearview.ai")]
+    )
+    top.quoted = middle
+    first = Email(b, [a], "Trial", datetime(2019, 2, 1, 7, 0), ["Can we get a trial for the unit?"])
+    return Record("gmail", [first, top], owner=Person("Jane Doe", "jane.doe@nypd.org"))
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> tuple[ReleaseTruth, DocumentRecord]:
+    path = tmp_path_factory.mktemp("pdf") / "release.pdf"
+    records = [COVER, *random_release(7, 24, boxes=0.35, leak=0.1), _long_outlook(), _gmail_with_nested_quotes()]
+    truth = write_release(path, records)
+    return truth, parse(path)
+
+
+def test_generated_release_messages_fields_and_boxes_match_truth(release: tuple[ReleaseTruth, DocumentRecord]) -> None:
+    truth, doc = release
+    assert len(truth.messages) > 40 and len(truth.redactions) > 40
+    _assert_release_read(truth, doc)
+    assert doc.page_count == len(truth.pages) == len(doc.pages)
+    assert [p.bates for p in doc.pages] == [p.bates for p in truth.pages]
+    assert not doc.warnings
+
+
+def test_running_header_footer_and_bates_stay_out_of_bodies(release: tuple[ReleaseTruth, DocumentRecord]) -> None:
+    _truth, doc = release
+    long = next(m for m in doc.messages if m.subject == "Long report")
+    assert long.page_end - long.page_start >= 1 and long.bates_start != long.bates_end
+    assert [a.name for a in long.attachments] == ["report.pdf", "photo 1.jpg"]
+    assert len(long.to) == 6
+    for message in doc.messages:
+        assert "NYPD-FOIL-" not in message.body and "Released Records" not in message.body
+        assert "mail.google.com" not in message.body and "Page " not in message.body
+
+
+def test_cover_letter_gives_a_page_but_no_message(release: tuple[ReleaseTruth, DocumentRecord]) -> None:
+    truth, doc = release
+    assert truth.pages[0].kind == "cover"
+    assert "Records Access Officer" in doc.pages[0].text and doc.pages[0].bates == truth.pages[0].bates
+    assert all(m.page_start > 1 for m in doc.messages)
+
+
+def test_gmail_quotes_become_their_own_records(release: tuple[ReleaseTruth, DocumentRecord]) -> None:
+    _truth, doc = release
+    top = next(m for m in doc.messages if m.body.startswith("Glad to hear it"))
+    middle = doc.messages[top.ordinal + 1]
+    oldest = doc.messages[top.ordinal + 2]
+    assert (middle.copy_kind, middle.quoted_in, oldest.quoted_in) == ("quoted", top.ordinal, middle.ordinal)
+    assert middle.sender == Address("Jane Doe", "jane.doe@nypd.org", "Jane Doe <jane.doe@nypd.org>")
+    assert top.body == "Glad to hear it." and "wrote:" not in middle.body
+    leak = middle.redactions[0]
+    assert leak.leaked_text == "917-555-0142" and "917-555" not in middle.body
+    assert "█[REDACTED (b)(6)]█" in middle.body
+
+
+def test_outlook_header_variants(tmp_path: Path) -> None:
+    """Unpadded labels, a Date: label with a numeric date, a header at the bottom of a page."""
+    rng = __import__("random").Random(5)
+    first = Email(
+        Person("Roe, Rick", "rick@dc.gov"),
+        [Person("Doe, Jane")],
+        "Numbers",
+        datetime(2018, 12, 4, 15, 14),
+        random_body(rng, 0.0, paragraphs=10),
+        date_style="numeric",
+    )
+    first.quoted = Email(
+        Person("Doe, Jane", "jane@dc.gov"),
+        [Person("Roe, Rick")],
+        "Numbers",
+        datetime(2018, 12, 3, 9, 0),
+        random_body(rng, 0.0, paragraphs=9),
+    )
+    truth = write_release(
+        tmp_path / "v.pdf",
+        [
+            Record("outlook", [first]),
+            Record(
+                "outlook",
+                [Email(Person("Roe, Rick"), [], "Second", datetime(2018, 12, 5, 8, 0), ["Short."])],
+                owner=Person("Roe, Rick"),
+            ),
+        ],
+        bates_prefix="CLEARVIEW_",
+        running_header=None,
+    )
+    doc = parse(tmp_path / "v.pdf")
+    _assert_release_read(truth, doc)
+    assert doc.messages[0].date_text == "12/4/2018 3:14:00 PM"
+    assert doc.messages[0].bates_start == "CLEARVIEW_000123"
+
+
+# scans and bad input -----------------------------------------------------------------------------------------
+def test_scanned_copy_is_read_by_ocr(tmp_path: Path) -> None:
+    body = ["Please call the detective about the ", Redaction("(b)(6)", "Jane Witness"), " interview tomorrow morning."]
+    email = Email(
+        Person("Doe, Jane", "jane.doe@nypd.org"),
+        [Person("Roe, Rick", "rick.roe@nypd.org")],
+        "Interview schedule",
+        datetime(2018, 12, 4, 15, 14),
+        body,
+    )
+    truth = write_release(tmp_path / "text.pdf", [Record("outlook", [email], owner=Person("Doe, Jane"))])
+    make_scanned_copy(tmp_path / "text.pdf", tmp_path / "scan.pdf")
+    doc = parse(tmp_path / "scan.pdf")
+    assert [p.ocr for p in doc.pages] == [True]
+    assert doc.pages[0].bates == truth.pages[0].bates
+    [message] = doc.messages
+    assert message.subject == "Interview schedule" and message.sent == "2018-12-04T15:14:00"
+    assert message.sender is not None and message.sender.email == "jane.doe@nypd.org"
+    assert "interview tomorrow" in message.body
+    [red] = message.redactions
+    assert red.page == 1 and _iou(red.bbox, truth.redactions[0].bbox) > 0.5 and red.leaked_text is None
+
+
+def test_ocr_off_reports_scanned_pages(tmp_path: Path) -> None:
+    truth = write_release(tmp_path / "t.pdf", [COVER])
+    make_scanned_copy(truth.path, tmp_path / "s.pdf", dpi=50)
+    doc = parse(tmp_path / "s.pdf", ocr=False)
+    assert doc.page_count == 1 and doc.warnings == ["page 1: no text layer (OCR turned off)"]
+
+
+def _one_page(path: Path, **encryption: str) -> None:
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.text(20, 30, "From: Doe, Jane <jane@x.gov>")
+    pdf.text(20, 36, "Sent: Tuesday, December 4, 2018 3:14 PM")
+    pdf.text(20, 42, "Subject: Rotated")
+    pdf.text(20, 54, "The body of a page that was rotated.")
+    if encryption:
+        pdf.set_encryption(**encryption)
+    pdf.output(str(path))
+
+
+def test_bad_input_raises_unreadable(tmp_path: Path) -> None:
+    _one_page(tmp_path / "locked.pdf", owner_password="owner", user_password="secret")
+    with pytest.raises(UnreadableFile, match="password"):
+        parse(tmp_path / "locked.pdf")
+    _one_page(tmp_path / "ok.pdf")
+    data = (tmp_path / "ok.pdf").read_bytes()
+    (tmp_path / "cut.pdf").write_bytes(data[: len(data) // 3])
+    (tmp_path / "junk.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 20)
+    (tmp_path / "text.pdf").write_text("just text")
+    (tmp_path / "empty.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    for name in ("cut.pdf", "junk.pdf", "text.pdf", "empty.pdf", "missing.pdf"):
+        with pytest.raises(UnreadableFile) as err:
+            parse(tmp_path / name)
+        assert "\n" not in str(err.value) and str(err.value)
+
+
+def test_owner_password_only_and_rotated_pages_import(tmp_path: Path) -> None:
+    _one_page(tmp_path / "owner.pdf", owner_password="owner")
+    assert parse(tmp_path / "owner.pdf").messages[0].subject == "Rotated"
+    _one_page(tmp_path / "plain.pdf")
+    doc = pdfium.PdfDocument(str(tmp_path / "plain.pdf"))
+    doc[0].set_rotation(90)
+    doc.save(str(tmp_path / "rotated.pdf"))
+    doc.close()
+    [message] = parse(tmp_path / "rotated.pdf").messages
+    assert message.subject == "Rotated" and message.body == "The body of a page that was rotated."
+
+
+# real corpora --------------------------------------------------------------------------------------------------
+def _corpus(name: str) -> Path:
+    folder = CORPORA / name
+    if not folder.is_dir():
+        pytest.skip(f"corpus {name} not present at {folder}")
+    return folder
+
+
+XRAY_BAD = {"rectangles_yes.pdf": 3, "rectangles_yes_2.pdf": 1, "bad_cross_hatched_redactions.pdf": 10}
+XRAY_BOXES = {"multi_line_redaction_ok.pdf": 17, "ok_words.pdf": 4, "whitespace_redactions.pdf": 1}
+XRAY_GOOD = [
+    "rectangles_no.pdf",
+    "multi_line_redaction_ok.pdf",
+    "ok_words.pdf",
+    "whitespace_redactions.pdf",
+    "no_bad_redactions.2.1.pdf",
+    "hidden_text_on_visible_text.pdf",
+]
+
+
+def _page_redactions(path: Path) -> tuple[int, int]:
+    """(boxes, leaks) on every page, read straight from the page layer (these files are not emails)."""
+    from importers.pdf_layout import TextLayer
+    from importers.pdf_redactions import apply_boxes, vector_boxes
+
+    doc = pdfium.PdfDocument(str(path))
+    boxes = leaks = 0
+    for index in range(len(doc)):
+        page = doc[index]
+        layer = TextLayer(page, index + 1)
+        found, _share = vector_boxes(page)
+        lines = apply_boxes(layer.lines(), found, index + 1, layer.units)
+        reds = [r for line in lines for _o, r in line.marks]
+        boxes, leaks = boxes + len(reds), leaks + sum(1 for r in reds if r.leaked_text)
+        layer.close()
+        page.close()
+    doc.close()
+    return boxes, leaks
+
+
+@pytest.mark.parametrize("name", sorted(XRAY_BAD) + XRAY_GOOD)
+def test_xray_fixtures_leaks_only_in_bad_ones(name: str) -> None:
+    path = _corpus("xray-redaction-fixtures") / name
+    parse(path)  # imports as pages without crashing
+    boxes, leaks = _page_redactions(path)
+    assert boxes >= (XRAY_BAD.get(name, 0) or XRAY_BOXES.get(name, 0))
+    if name in XRAY_BAD:
+        assert leaks >= XRAY_BAD[name]
+    else:
+        assert leaks == 0
+
+
+def test_dc_bega_text_layer_prints() -> None:
+    folder = _corpus("dc-bega-foia")
+    docs = {p.name: parse(p, ocr=False) for p in sorted(folder.rglob("*")) if p.suffix.lower() == ".pdf"}
+    assert len(docs) == 17
+    call = docs["Re_ Call this morning_Redacted.pdf"]
+    assert [m.copy_kind for m in call.messages] == ["print", "quoted", "quoted"]
+    assert [m.quoted_in for m in call.messages] == [None, 0, 1]
+    assert call.messages[2].sender == Address(
+        "Weil, Sonia (Council)", "sweil@DCCOUNCIL.US", "Weil, Sonia (Council) <sweil@DCCOUNCIL.US>"
+    )
+    assert call.messages[0].sent == "2018-02-05T10:37:42" and len(call.messages[0].redactions) == 1
+    natale = docs["Natale Email.pdf"].messages[0]
+    assert natale.subject == "Complaint regarding OOG" and len(natale.to) == 4 and len(natale.cc) == 2
+    phone = docs["Chairs Phone no. Email_Redacted.pdf"].messages
+    assert [m.copy_kind for m in phone] == ["print", "quoted"] and phone[0].redactions
+    delay = docs["Re_ possible to delay mtg a day or so_ _Redacted.pdf"]
+    assert len(delay.messages) >= 4 and delay.messages[-1].page_end == 4
+    letter = docs["2018-2-22 Letter to NFPHC re OMA.PDF"]
+    assert not letter.messages and "Chairperson May" in letter.pages[0].text
+    scans = [d for d in docs.values() if d.warnings]
+    assert len(scans) == 5 and all("no text layer" in w for d in scans for w in d.warnings)
+    assert not any(r.leaked_text for d in docs.values() for m in d.messages for r in m.redactions)
+
+
+def test_dc_bega_scanned_letter_by_ocr() -> None:
+    path = _corpus("dc-bega-foia") / "20180227-COST-OOG" / "OOG and OAH Letters" / "Letter to EAdams.111317.pdf"
+    doc = parse(path)
+    assert doc.pages[0].ocr and "Office of Administrative Hearings" in doc.pages[0].text
+    assert not doc.messages and not doc.warnings
+
+
+def test_chicago_scans_are_reported_without_ocr_and_boxes_seen() -> None:
+    folder = _corpus("chicago-pd-foia-15-3569")
+    doc = parse(folder / "FOIA 15-3569 FINAL PART 4.pdf", ocr=False)
+    assert doc.page_count == 40 and len(doc.warnings) == 40
