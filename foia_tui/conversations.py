@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -40,7 +40,7 @@ Correspondent = tuple[str | None, str | None]  # (name, email) as printed
 BodyLoader = Callable[[Collection[str]], dict[str, str]]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MessageKey:
     """What duplicate detection and threading need of one stored message (its body is loaded on demand)."""
 
@@ -103,8 +103,8 @@ def _moment(sent_sort: str | None) -> datetime | None:
 # Duplicates ------------------------------------------------------------------------------------------------
 
 
-def _sender_keys(sender: Correspondent | None) -> set[str]:
-    return identity_keys(*sender) if sender else set()
+def _sender_keys(sender: Correspondent | None) -> frozenset[str]:
+    return identity_keys(*sender) if sender else frozenset()
 
 
 def _blocks(messages: list[MessageKey]) -> Iterable[list[int]]:
@@ -131,6 +131,7 @@ def _blocks(messages: list[MessageKey]) -> Iterable[list[int]]:
             yield block
 
 
+@lru_cache(maxsize=1 << 18)
 def _definitely_different(a: Correspondent, b: Correspondent) -> bool:
     if a[1] and b[1]:
         return a[1] != b[1] and ocr_fold(a[1]) != ocr_fold(b[1])
@@ -309,12 +310,12 @@ class _Linker:
         return found[:FALLBACK_CANDIDATES]
 
     def previous_print(self, head: MessageKey) -> MessageKey | None:
-        """The message printed just before a print of `head` in the same document under the same subject, when
-        they share people: a Gmail thread print lists a conversation's messages under its first subject."""
+        """The message printed just before a print of `head` in the same document under the very same subject,
+        when they share people: a Gmail thread print lists a conversation's messages under its first subject."""
         for copy in self.printed_as.get(head.id, ()):
             prints = self.prints[copy.document_id]
             index = bisect.bisect_left(prints, copy.ordinal, key=lambda p: p.ordinal)
-            if index == 0 or not copy.subject_norm or prints[index - 1].subject_norm != copy.subject_norm:
+            if index == 0 or not copy.subject_norm or prints[index - 1].subject != copy.subject:
                 continue
             previous = prints[index - 1]
             found = self.by_id[self.canon[previous.id]]
@@ -347,14 +348,15 @@ class _Linker:
         mine = self.people[m.id]
         if mine.sender is None:
             return next((c for c in candidates if len(mine.participants & self.people[c.id].participants) >= 2), None)
-        loose = None
+        followed = None  # the latest message its sender took part in (a follow-up or a forward answers it)
         for c in candidates:
             theirs = self.people[c.id]
-            if mine.sender in theirs.participants:
-                if theirs.sender is None or theirs.sender in mine.participants:
-                    return c
-                loose = loose or c
-        return None if quoted else loose
+            if mine.sender not in theirs.participants:
+                continue
+            if theirs.sender not in (None, mine.sender) and theirs.sender in mine.participants:
+                return c  # written to the sender of an earlier message that reached this sender: a reply
+            followed = followed or c
+        return None if quoted else followed
 
 
 def assign_threads(

@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -26,8 +27,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 _LAST_FIRST = re.compile(r"^\s*(?P<last>[^,()]+?)\s*,\s*(?P<first>[^,()]+?)\s*(?P<rest>\(.*\))?\s*$")
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "hon", "jr", "sr", "esq", "ii", "iii"})
 # Characters and pairs OCR confuses; folding both spellings the same way makes "Ton-Tbat" meet "Ton-That".
-_OCR_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("ii", "u"))
+_OCR_PAIRS = (("rn", "m"), ("ri", "n"), ("cl", "d"), ("vv", "w"), ("ii", "u"))
 _OCR_CHARS = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s", "8": "b", "h": "b", "c": "e"})
+CACHE_SIZE = 1 << 16  # distinct printed names seen in one rebuild, roughly
 FUZZY_EDIT_MIN_LENGTH = 7  # a one-letter difference joins only long words ("Hansen"/"Jansen" stay apart)
 
 
@@ -59,6 +61,7 @@ def alias_text(name: str | None, email: str | None) -> str:
     return address or printed
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def display_name(name: str) -> str:
     """'Ton-That, Hoan' -> 'Hoan Ton-That'; 'Doe, John (OAG)' -> 'John Doe (OAG)'; other names as printed."""
     match = _LAST_FIRST.match(name)
@@ -67,6 +70,7 @@ def display_name(name: str) -> str:
     return " ".join(part for part in (match["first"], match["last"], match["rest"]) if part)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def name_tokens(name: str | None) -> tuple[str, ...]:
     """A name's words in reading order, lower case, accents, titles and affiliations removed."""
     if not name or "@" in name:
@@ -78,33 +82,45 @@ def name_tokens(name: str | None) -> tuple[str, ...]:
     return tuple(long) if len(long) >= 2 else tuple(tokens)
 
 
-def ocr_fold(text: str) -> str:
+@lru_cache(maxsize=CACHE_SIZE)
+def ocr_fold(text: str, pairs: bool = True) -> str:
+    """Text with OCR-confusable letters made equal ('Ton-Tbat' and 'Ton-That' fold alike). Letter pairs are
+    folded too unless `pairs` is False: 'cl' may be a misread 'd' or a misread 'el', so callers try both."""
     text = text.casefold()
-    for pair, single in _OCR_PAIRS:
-        text = text.replace(pair, single)
+    if pairs:
+        for pair, single in _OCR_PAIRS:
+            text = text.replace(pair, single)
     return text.translate(_OCR_CHARS)
 
 
-def _garbled_tokens(name: str | None) -> tuple[str, ...]:
-    """Like name_tokens, but digits OCR put in place of letters are kept (folded) so 'Moren0' stays a word."""
+@lru_cache(maxsize=CACHE_SIZE)
+def _garbled_tokens(name: str | None, pairs: bool = True) -> tuple[str, ...]:
+    """Like name_tokens, but folded, with digits OCR put in place of letters kept so 'Moren0' stays a word."""
     if not name or "@" in name:
         return ()
-    return tuple(t for t in re.findall(r"[^\W_]+", ocr_fold(display_name(_BRACKETED.sub(" ", name)))) if len(t) > 1)
+    text = ocr_fold(display_name(_BRACKETED.sub(" ", name)), pairs)
+    return tuple(t for t in re.findall(r"[^\W_]+", text) if len(t) > 1)
 
 
-def identity_keys(name: str | None, email: str | None) -> set[str]:
+@lru_cache(maxsize=CACHE_SIZE)
+def _spellings(name: str | None) -> frozenset[tuple[str, ...]]:
+    """The folded word sequences a printed name may stand for."""
+    return frozenset(t for t in (_garbled_tokens(name), _garbled_tokens(name, False)) if len(t) >= 2)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def identity_keys(name: str | None, email: str | None) -> frozenset[str]:
     """Folded keys two printings of one correspondent share: 'Ton-That, H0an', 'hoan.tonthat@x' and 'Hoan
     Ton-That' all give 'boantontbat' (OCR-confusable letters folded, words joined in reading order)."""
     keys = set()
     if email:
         keys.add(ocr_fold(email))
         keys.add(ocr_fold(re.sub(r"[._\-+]", "", email.split("@", 1)[0])))
-    words = _garbled_tokens(name)
-    if words:
+    for words in _spellings(name):
         keys.add("".join(words))
         keys.add(" ".join(sorted(words)))
     keys.discard("")
-    return keys
+    return frozenset(keys)
 
 
 def _tokens_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -126,6 +142,7 @@ def local_part_tokens(email: str | None) -> tuple[str, ...]:
     return tuple(parts) if len(parts) >= 2 and all(len(p) > 1 for p in parts) else ()
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def names_compatible(a: str | None, b: str | None) -> bool:
     """Could these two printed names be one person? ('Hoan' and 'Ton-That, Hoan' can; 'Jane Roe'/'John Doe' not)."""
     ta, tb = name_tokens(a), name_tokens(b)
@@ -278,9 +295,7 @@ def _join_ocr_variants(by_key: dict[str, AliasInfo], people: _People) -> None:
     """Join a name that differs from exactly one other person's name by OCR-confusable letters."""
     variants: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for alias in by_key.values():
-        tokens = _garbled_tokens(alias.name)
-        if len(tokens) >= 2:
-            variants[people.find(alias.key)].add(tokens)
+        variants[people.find(alias.key)] |= _spellings(alias.name)
     index: dict[tuple[int, str], set[str]] = defaultdict(set)  # (word count, first or last word) -> roots
     for root, names in variants.items():
         for tokens in names:

@@ -19,6 +19,7 @@ from rapidfuzz.distance import Indel
 
 from foia_tui.conversations import COPY_PREFERENCE
 from foia_tui.display import one_line
+from foia_tui.exports import md_inline
 from foia_tui.people import is_redacted, name_tokens
 
 STATUSES = ("produced", "no_records", "no_response", "denied", "partial")
@@ -48,6 +49,11 @@ def default_release_name(path: Path) -> str:
     """An import without --release goes to a release named after the directory or file given (no extension)."""
     resolved = path.resolve()
     return resolved.name if resolved.is_dir() else resolved.stem or resolved.name
+
+
+def release_query(name: str) -> str:
+    """The search that lists a release's messages (a name with a double quote loses it: the query cannot hold one)."""
+    return 'release:"' + name.replace('"', "") + '"'
 
 
 # -- copies and pairing ----------------------------------------------------------------------------------
@@ -195,9 +201,10 @@ def find_exposures(redacted: str, readable: str) -> list[Exposure]:
 def exposures_in(copy: Copy, others: Sequence[Copy]) -> list[tuple[Exposure, list[Copy]]]:
     """The boxes of `copy` that other copies show, each with the copies (best first) that show it."""
     found: dict[int, tuple[Exposure, list[Copy]]] = {}
+    unboxed = " ".join(MARKER.sub(" ", copy.body).split())
     for other in sorted(others, key=preference):
-        if other.id == copy.id or other.body == copy.body:
-            continue
+        if other.id == copy.id or " ".join(MARKER.sub(" ", other.body).split()) == unboxed:
+            continue  # the other copy shows no word this one does not: it boxed the same places
         for exposure in find_exposures(copy.body, other.body):
             if exposure.index in found:
                 found[exposure.index][1].append(other)
@@ -396,17 +403,11 @@ def silences(canonical: Sequence[GapCopy], recipients: dict[str, list[tuple[str 
 
 # -- Markdown for the attorney -------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
 GAP_HEADINGS = {
-    "quoted_only": "Emails quoted or answered but not produced",
-    "attachment_missing": "Attachments named but not produced",
-    "silence": "Periods with no records where correspondence was regular",
+    "quoted_only": ("Emails quoted or answered but not produced", ["Quoted or answered in"]),
+    "attachment_missing": ("Attachments named but not produced", ["Named in"]),
+    "silence": ("Periods with no records where correspondence was regular", ["Last record before", "First after"]),
 }
-
-
-def md_text(text: str | None, width: int = 200) -> str:
-    """Document text as one Markdown-inert line."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(text or "", width))
 
 
 def cite(source: dict) -> str:
@@ -420,27 +421,33 @@ def cite(source: dict) -> str:
     return f"{text} ({source['release']})" if source.get("release") else text
 
 
+def _gap_title(gap: Gap) -> str:
+    m = gap.message or {}
+    if gap.kind == "silence":
+        return gap.detail
+    sender = m.get("from") or {}
+    what = f"Email of {(m.get('sent') or 'unknown date')[:16].replace('T', ' ')}"
+    if sender.get("name") or sender.get("email"):
+        what += f" from {_who(sender.get('name'), sender.get('email'))}"
+    if m.get("subject"):
+        what += f", subject “{one_line(m['subject'], 120)}”"
+    return f"{what}: {gap.detail}"
+
+
 def gaps_markdown(gaps: Sequence[Gap], sources: dict[str, list[dict]]) -> str:
     """A request list to send back to the agency: each item with what shows it exists, cited by file, page, Bates."""
     lines = ["# Records the productions point to but do not contain", ""]
     if not gaps:
         lines.append("No gaps found.")
-    for kind, heading in GAP_HEADINGS.items():
+    for kind, (heading, labels) in GAP_HEADINGS.items():
         items = [g for g in gaps if g.kind == kind]
         if not items:
             continue
         lines += [f"## {heading} ({len(items)})", ""]
         for n, gap in enumerate(items, 1):
-            m = gap.message or {}
-            sender = m.get("from") or {}
-            what = f"Email of {m.get('sent') or 'unknown date'}"
-            if sender.get("name") or sender.get("email"):
-                what += f" from {md_text(_who(sender.get('name'), sender.get('email')), 80)}"
-            if m.get("subject"):
-                what += f", subject “{md_text(m['subject'], 120)}”"
-            lines.append(f"{n}. {what}: {md_text(gap.detail, 300)}.")
-            for evidence in gap.evidence:
-                cited = "; ".join(md_text(cite(s), 200) for s in sources.get(evidence, [])) or md_text(evidence)
-                lines.append(f"   - See {cited}")
+            lines.append(f"{n}. {md_inline(_gap_title(gap))}")
+            for k, evidence in enumerate(gap.evidence):
+                cited = "; ".join(cite(s) for s in sources.get(evidence, [])) or evidence
+                lines.append(f"   - {labels[min(k, len(labels) - 1)]}: {md_inline(cited)}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

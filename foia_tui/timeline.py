@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Literal
 
 from rich.text import Text
@@ -100,6 +101,17 @@ def zoom(unit: Unit, step: int) -> Unit:
 # -- series -------------------------------------------------------------------------------------------------
 
 
+def rollup(counts: dict[date, int], unit: Unit) -> dict[date, int]:
+    """Counts per day as counts per bucket of `unit`."""
+    if unit == "day":
+        return dict(counts)
+    out: dict[date, int] = {}
+    for day, n in counts.items():
+        start = bucket_start(day, unit)
+        out[start] = out.get(start, 0) + n
+    return out
+
+
 @dataclass
 class Series:
     """Counts per bucket start; everything between the first and last bucket is part of the span."""
@@ -107,22 +119,16 @@ class Series:
     unit: Unit
     counts: dict[date, int] = field(default_factory=dict)
 
-    @classmethod
-    def from_rows(cls, unit: Unit, rows: Iterable[tuple[str, int]]) -> Series:
-        counts: dict[date, int] = {}
-        for key, n in rows:
-            try:
-                start = bucket_start(date.fromisoformat(key), unit)
-            except (TypeError, ValueError):
-                continue
-            counts[start] = counts.get(start, 0) + n
-        return cls(unit, counts)
+    def rollup(self, unit: Unit) -> Series:
+        """Day counts gathered into weeks or months."""
+        assert self.unit == "day", "only day counts roll up exactly"
+        return Series(unit, rollup(self.counts, unit))
 
-    @property
+    @cached_property
     def first(self) -> date | None:
         return min(self.counts) if self.counts else None
 
-    @property
+    @cached_property
     def last(self) -> date | None:
         return max(self.counts) if self.counts else None
 
@@ -141,20 +147,17 @@ class Series:
         return sum(self.counts.values())
 
 
-def span_json(series: Series, hits: Series | None = None) -> list[dict]:
+def span_json(series: Series) -> list[dict]:
     """Buckets as `foia timeline --json` prints them."""
-    rows = []
-    for start, count in series.span():
-        row = {
+    return [
+        {
             "bucket": bucket_label(start, series.unit),
             "start": start.isoformat(),
             "end": bucket_end(start, series.unit).isoformat(),
             "count": count,
         }
-        if hits is not None:
-            row["hits"] = hits.counts.get(start, 0)
-        rows.append(row)
-    return rows
+        for start, count in series.span()
+    ]
 
 
 @dataclass
@@ -180,7 +183,7 @@ class Event:
 
 @dataclass
 class TimelineData:
-    """Everything the chart draws for one zoom level."""
+    """Everything the chart draws for one zoom level (treated as fixed once made: first and size are cached)."""
 
     totals: Series
     hits: Series | None = None
@@ -191,13 +194,22 @@ class TimelineData:
     def unit(self) -> Unit:
         return self.totals.unit
 
-    @property
+    def zoomed(self, unit: Unit, lanes: list[Lane]) -> TimelineData:
+        """This day-level data, and day-level `lanes`, by `unit`."""
+        return TimelineData(
+            self.totals.rollup(unit),
+            self.hits.rollup(unit) if self.hits is not None else None,
+            [Lane(lane.key, lane.label, rollup(lane.counts, unit)) for lane in lanes],
+            self.events,
+        )
+
+    @cached_property
     def first(self) -> date | None:
         """The first bucket: the earliest message's, or an earlier event's."""
         starts = [s for s in (self.totals.first, *(bucket_start(e.date, self.unit) for e in self.events)) if s]
         return min(starts) if starts else None
 
-    @property
+    @cached_property
     def size(self) -> int:
         """Number of buckets from the first message or event to the last."""
         first = self.first

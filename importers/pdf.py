@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -18,12 +19,13 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
+from importers.pdf_boxes import Box, image_boxes, vector_boxes
 from importers.pdf_layout import Line, TextLayer, merge_same_baseline
 from importers.pdf_ocr import DPI, OcrError, ocr_lines, png_bytes, read_box_labels, render
-from importers.pdf_redactions import Box, apply_boxes, image_boxes, vector_boxes
+from importers.pdf_redactions import apply_boxes
 from importers.pdf_running import find_bates, in_band, is_furniture, running_lines
-from importers.pdf_split import header_label, split_messages
-from importers.records import DocumentRecord, PageRecord, UnreadableFile
+from importers.pdf_split import THREAD_COUNT_RE, header_label, split_messages
+from importers.records import DocumentRecord, MessageRecord, PageRecord, UnreadableFile
 
 _MIN_TEXT_CHARS = 20  # fewer visible characters on a scanned page: a stamp, not a text layer
 
@@ -63,11 +65,12 @@ def _open(path: Path) -> pdfium.PdfDocument:
         raise UnreadableFile("damaged PDF: it cannot be parsed (truncated or corrupt)") from exc
 
 
-def _garbled(text: str) -> bool:
+_BAD_CHARS_RE = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0e-\x1f]")
+
+
+def _garbled(text: str, visible: int) -> bool:
     """Text layers from fonts without a Unicode map read as private-use or replacement characters."""
-    visible = [c for c in text if not c.isspace()]
-    bad = sum(1 for c in visible if c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or ord(c) < 32)
-    return bool(visible) and bad > 0.3 * len(visible)
+    return visible > 0 and len(_BAD_CHARS_RE.findall(text)) > 0.3 * visible
 
 
 def _ocr_page(image: Image.Image, number: int, boxes: list[Box]) -> list[Line]:
@@ -82,6 +85,7 @@ class _Ocr:
         self.pool: ThreadPoolExecutor | None = None
         self.jobs: deque[tuple[_Page, Future[list[Line]], list[Box]]] = deque()
         self.workers = max(1, min(4, os.cpu_count() or 1))
+        self.warnings: list[str] = []
 
     def submit(self, pdf_page: pdfium.PdfPage, page: _Page) -> None:
         image = render(pdf_page)
@@ -91,25 +95,29 @@ class _Ocr:
             self.pool = ThreadPoolExecutor(self.workers)
         self.jobs.append((page, self.pool.submit(_ocr_page, image, page.number, boxes), boxes))
         while len(self.jobs) > 2 * self.workers:
-            self.finish_one()
+            self._finish_one()
 
-    def finish_one(self) -> str | None:
+    def _finish_one(self) -> None:
         page, job, boxes = self.jobs.popleft()
         try:
             lines = merge_same_baseline(job.result())
         except OcrError as exc:
-            return f"page {page.number}: no text layer and OCR failed ({exc})"
+            self.warnings.append(f"page {page.number}: no text layer and OCR failed ({exc})")
+            return
         if not lines:
-            page.lines = []
-            return f"page {page.number}: no text layer and OCR found no text"
-        page.lines = apply_boxes(lines, boxes, page.number, lambda line: line.units or [])
-        return None
+            self.warnings.append(f"page {page.number}: no text layer and OCR found no text")
+            return
+        page.lines = apply_boxes(lines, boxes, page.number, page.height, lambda line, _boxes: line.units or [])
 
     def finish(self) -> list[str]:
-        warnings = [w for w in (self.finish_one() for _ in range(len(self.jobs))) if w]
+        """Wait for every job; the warnings of pages OCR could not read."""
+        while self.jobs:
+            self._finish_one()
+        return self.warnings
+
+    def close(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown()
-        return warnings
+            self.pool.shutdown(cancel_futures=True)
 
 
 def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: list[str]) -> _Page:
@@ -126,11 +134,11 @@ def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: 
         try:
             lines = layer.lines()
             text = "".join(line.text for line in lines)
-            visible = sum(1 for c in text if not c.isspace())
+            visible = len(text) - text.count(" ")
             boxes, image_share = vector_boxes(pdf_page)
-            scanned = (visible < _MIN_TEXT_CHARS and (image_share > 0.4 or visible == 0)) or _garbled(text)
+            scanned = (visible < _MIN_TEXT_CHARS and (image_share > 0.4 or visible == 0)) or _garbled(text, visible)
             if not scanned:
-                page.lines = apply_boxes(lines, boxes, number, layer.units)
+                page.lines = apply_boxes(lines, boxes, number, page.height, layer.units)
                 return page
         finally:
             layer.close()
@@ -151,15 +159,30 @@ def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: 
 
 
 def _banners(page: _Page) -> set[int]:
-    """Bold (or OCR'd) lines just above a "From:" line in the top band: the banner of a printed
-    email, which repeats like furniture but marks where a print starts."""
+    """Lines in the top band that repeat like furniture but mark where a print starts: the bold
+    (or OCR'd) banner above a "From:" line, and a Gmail thread's subject above "N messages"."""
     protected = set()
     for k, line in enumerate(page.lines[:-1]):
-        if not in_band(line, page.height) or not (line.bold or page.ocr) or is_furniture(line.text):
+        if not in_band(line, page.height) or is_furniture(line.text):
             continue
-        if any((header_label(n) or ("",))[0] == "from" for n in page.lines[k + 1 : k + 3]):
+        starts_thread = THREAD_COUNT_RE.match(page.lines[k + 1].text) is not None
+        above_from = any((header_label(n) or ("",))[0] == "from" for n in page.lines[k + 1 : k + 3])
+        if starts_thread or ((line.bold or page.ocr) and above_from):
             protected.add(id(line))
     return protected
+
+
+def _stray_leaks(pages: list[_Page], messages: list[MessageRecord]) -> list[str]:
+    """Failed redactions outside any message (cover letters, attachments, banners) have no
+    message to carry them, so they are flagged as warnings rather than lost."""
+    owned = {id(r) for m in messages for r in m.redactions}
+    return [
+        f"page {page.number}: failed redaction, text still under a box: {record.leaked_text!r}"
+        for page in pages
+        for line in page.lines
+        for _offset, record in line.marks
+        if record.leaked_text and id(record) not in owned
+    ]
 
 
 def parse(path: Path, ocr: bool = True) -> DocumentRecord:
@@ -179,6 +202,8 @@ def parse(path: Path, ocr: bool = True) -> DocumentRecord:
         if jobs is not None:
             warnings += jobs.finish()
     finally:
+        if jobs is not None:
+            jobs.close()
         doc.close()
     if warnings and all(w.endswith("(damaged page)") for w in warnings) and len(warnings) == count:
         raise UnreadableFile("damaged PDF: none of its pages can be loaded")
@@ -187,11 +212,13 @@ def parse(path: Path, ocr: bool = True) -> DocumentRecord:
     protected = set().union(*(_banners(page) for page in pages))
     running = running_lines([p.lines for p in pages], [p.height for p in pages], protected)
     content = [line for page in pages for line in page.lines if id(line) not in running]
+    messages = split_messages(content, bates)
+    warnings += _stray_leaks(pages, messages)
     return DocumentRecord(
         path=str(path),
         sha256=_sha256(path),
         kind="pdf",
-        messages=split_messages(content, bates),
+        messages=messages,
         pages=[
             PageRecord(page.number, "\n".join(line.text for line in page.lines), bates[page.number], page.ocr)
             for page in pages

@@ -8,12 +8,23 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from importers.records import RedactionRecord
+
+
+class Area(Protocol):
+    """Anything with a box in top-left page points (redaction boxes)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
 
 
 @dataclass
@@ -75,6 +86,9 @@ class TextLayer:
         self.textpage = page.get_textpage()
         left, _bottom, _right, top = page.get_cropbox()
         self.left, self.top = left, top
+        self.text = ""
+        self._rect = pdfium_c.FS_RECTF()
+        self._rgba = [ctypes.c_uint() for _ in range(4)]
 
     def close(self) -> None:
         self.textpage.close()
@@ -85,12 +99,12 @@ class TextLayer:
 
     def char_box(self, index: int) -> tuple[float, float, float, float]:
         """(x0, top, x1, bottom) of one character in top-left page points (advance box, not ink)."""
-        rect = pdfium_c.FS_RECTF()
+        rect = self._rect
         pdfium_c.FPDFText_GetLooseCharBox(self.textpage.raw, index, rect)
         return (rect.left - self.left, self.top - rect.top, rect.right - self.left, self.top - rect.bottom)
 
     def is_light(self, index: int) -> bool:
-        r, g, b, a = (ctypes.c_uint() for _ in range(4))
+        r, g, b, a = self._rgba
         if not pdfium_c.FPDFText_GetFillColor(self.textpage.raw, index, r, g, b, a):
             return False
         return 0.299 * r.value + 0.587 * g.value + 0.114 * b.value > 160
@@ -108,6 +122,7 @@ class TextLayer:
         text = self.textpage.get_text_range()
         if len(text) != self.char_count:
             text = "".join(chr(pdfium_c.FPDFText_GetUnicode(self.textpage.raw, i)) for i in range(self.char_count))
+        self.text = text
         lines: list[Line] = []
         pos = 0
         for piece in re.split(r"(\r\n|\n|\r)", text):
@@ -132,21 +147,24 @@ class TextLayer:
             )
         return merge_same_baseline(lines)
 
-    def units(self, line: Line) -> list[Unit]:
-        """Characters of `line`, each with its box and ink, for placing redaction boxes."""
+    def units(self, line: Line, boxes: Sequence[Area]) -> list[Unit]:
+        """Characters of `line` with their boxes; ink colour is read only for those under `boxes`."""
         units: list[Unit] = []
+        areas = [(b.x0, b.top, b.x1, b.bottom) for b in boxes]
+        rect, raw, left, top = self._rect, self.textpage.raw, self.left, self.top
+        loose_box = pdfium_c.FPDFText_GetLooseCharBox
         for char_range in line.char_ranges:
             if units:
                 units.append(Unit(" ", units[-1].x1, units[-1].top, units[-1].x1, units[-1].bottom))
             for index in range(*char_range):
-                char = chr(pdfium_c.FPDFText_GetUnicode(self.textpage.raw, index))
-                if char in "\r\n":
-                    continue
-                if pdfium_c.FPDFText_IsGenerated(self.textpage.raw, index) or char.isspace():
-                    prev = units[-1] if units else None
-                    x = prev.x1 if prev else line.x0
+                char = self.text[index]
+                if char.isspace():
+                    x = units[-1].x1 if units else line.x0
                     units.append(Unit(" ", x, line.top, x, line.bottom))
                     continue
-                x0, top, x1, bottom = self.char_box(index)
-                units.append(Unit(char, x0, top, x1, bottom, self.is_light(index)))
+                loose_box(raw, index, rect)
+                x0, x1, y0, y1 = rect.left - left, rect.right - left, top - rect.top, top - rect.bottom
+                cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+                under = any(a <= cx <= c and b <= cy <= d for a, b, c, d in areas)
+                units.append(Unit(char, x0, y0, x1, y1, under and self.is_light(index)))
         return units

@@ -15,8 +15,8 @@ from collections import defaultdict
 import pypdfium2 as pdfium
 from PIL import Image, ImageOps
 
+from importers.pdf_boxes import Box
 from importers.pdf_layout import Line, Unit
-from importers.pdf_redactions import Box
 
 DPI = 200
 TESSERACT = shutil.which("tesseract")

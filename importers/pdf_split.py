@@ -2,7 +2,9 @@
 prints and "On <date>, <name> wrote:" quotes.
 
 The top message of each printed record is copy_kind "print"; every header block or quote line below it
-starts a "quoted" message, quoted in the message just above it (a reply quotes the chain below it).
+starts a "quoted" message, quoted in the message just above it (a reply quotes the chain below it),
+unless it is dated later than that message: a reply never quotes a later email, so that is a new print
+(releases often concatenate prints without any banner between them).
 Lines are the content of all pages in order, running headers and footers already removed.
 """
 
@@ -33,7 +35,7 @@ _LABEL_RE = re.compile(
     r"^\s*(?P<label>from|sent|date|to|cc|bcc|subject|attachments?|importance|reply-to)\s*[:;]\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
-_COUNT_RE = re.compile(r"^\d+\s+messages?$", re.IGNORECASE)
+THREAD_COUNT_RE = re.compile(r"^\d+\s+messages?$", re.IGNORECASE)
 _SEPARATOR_RE = re.compile(
     r"^(?:[-_=\s]*(?:original message|forwarded message|begin forwarded message:?)[-_=\s]*|[-_=]{8,})$",
     re.IGNORECASE,
@@ -124,7 +126,8 @@ def _gmail_header(lines: list[Line], i: int, gmail: bool) -> tuple[dict[str, str
         if label and label[0] in ("to", "cc", "bcc", "reply_to"):
             fields[label[0]] = label[1]
             j += 1
-            while j < len(lines) and not header_label(lines[j]) and lines[j].x0 > lines[i].x0 + 10:
+            # a wrapped list goes on at the margin; the body starts after a gap
+            while j < len(lines) and not header_label(lines[j]) and _gap(lines[j - 1], lines[j]) < 4:
                 fields[label[0]] += " " + lines[j].text
                 j += 1
             continue
@@ -158,12 +161,11 @@ def _owa(lines: list[Line], i: int) -> tuple[dict[str, str], int] | None:
     if i + 3 >= len(lines):
         return None
     subject, sender, date = lines[i], lines[i + 1], lines[i + 2]
-    if any(header_label(ln) for ln in (subject, sender, date)) or not header_label(lines[i + 3]):
+    first_label = header_label(lines[i + 3])
+    if any(header_label(ln) for ln in (subject, sender, date)) or not first_label or first_label[0] not in ("to", "cc"):
         return None
     found = search_date(date.text)
     if not found or len(date.text) - (found.end - found.start) > 6 or len(sender.text) > 80:
-        return None
-    if header_label(lines[i + 3])[0] not in ("to", "cc"):  # type: ignore[index]
         return None
     fields = {"subject": subject.text, "from": sender.text, "date": date.text}
     j = i + 3
@@ -185,8 +187,7 @@ def _is_banner(lines: list[Line], i: int, first_on_page: bool) -> bool:
     line = lines[i]
     if not first_on_page or header_label(line) or len(line.text) > 60:
         return False
-    ocr = line.units is not None and line.joiner == " "
-    if not (line.bold or ocr):
+    if not (line.bold or line.joiner == " "):  # bold in a text layer; OCR cannot tell
         return False
     for j in range(i + 1, min(i + 3, len(lines))):
         if lines[j].page != line.page:
@@ -197,9 +198,8 @@ def _is_banner(lines: list[Line], i: int, first_on_page: bool) -> bool:
     return False
 
 
-def find_starts(lines: list[Line]) -> tuple[list[_Start], set[int], str | None]:
-    """Every message start, the indexes of non-body lines (banners, titles, separators), and a
-    Gmail thread subject."""
+def find_starts(lines: list[Line]) -> tuple[list[_Start], set[int]]:
+    """Every message start and the indexes of non-body lines (banners, titles, separators)."""
     starts: list[_Start] = []
     skip: set[int] = set()
     gmail_subject: str | None = None
@@ -208,7 +208,7 @@ def find_starts(lines: list[Line]) -> tuple[list[_Start], set[int], str | None]:
     while i < len(lines):
         line = lines[i]
         first_on_page = i == 0 or lines[i - 1].page != line.page
-        if _COUNT_RE.match(line.text) and i >= 1:
+        if THREAD_COUNT_RE.match(line.text) and i >= 1:
             gmail, gmail_subject = True, lines[i - 1].text
             k = i
             while k > 0 and lines[k - 1].page == line.page and i - k < 4:
@@ -230,13 +230,11 @@ def find_starts(lines: list[Line]) -> tuple[list[_Start], set[int], str | None]:
             starts.append(_Start(j, end, "print", fields, lines[j:end]))
             i = end
             continue
-        for reader, kind in ((_read_block, None), (_owa, "print"), (_wrote, "quoted")):
+        for reader in (_read_block, _owa, _wrote):
             found = reader(lines, i)
             if found:
                 fields, end = found
-                start_kind = kind or ("quoted" if starts else "print")
-                if reader is _owa and starts:
-                    start_kind = "quoted"
+                start_kind = "quoted" if starts or reader is _wrote else "print"
                 first = i
                 if reader is _read_block and (header_label(lines[i]) or ("",))[0] == "sent" and fields.get("from"):
                     first = i - 1  # the redacted From line above belongs to this header
@@ -254,7 +252,7 @@ def find_starts(lines: list[Line]) -> tuple[list[_Start], set[int], str | None]:
                 i = end
             else:
                 i += 1
-    return starts, skip, gmail_subject
+    return starts, skip
 
 
 def _body(lines: list[Line]) -> tuple[str, list[tuple[int, RedactionRecord]]]:
@@ -282,14 +280,19 @@ def _body(lines: list[Line]) -> tuple[str, list[tuple[int, RedactionRecord]]]:
 
 def split_messages(lines: list[Line], bates: dict[int, str | None]) -> list[MessageRecord]:
     """All messages in order of appearance, with provenance and redactions."""
-    starts, skip, _subject = find_starts(lines)
+    starts, skip = find_starts(lines)
     messages: list[MessageRecord] = []
     for n, start in enumerate(starts):
         stop = starts[n + 1].index if n + 1 < len(starts) else len(lines)
         body_lines = [lines[k] for k in range(start.body, stop) if k not in skip]
         body, marks = _body(body_lines)
-        quoted_in = messages[-1].ordinal if start.kind == "quoted" and messages else None
         f = start.fields
+        date_text = f.get("sent") or f.get("date")
+        found = search_date(date_text) if date_text else None
+        kind = start.kind
+        if kind == "quoted" and messages and found and messages[-1].sent and found.iso[:19] > messages[-1].sent[:19]:
+            kind = "print"  # newer than the message above: a reply never quotes a later email
+        quoted_in = messages[-1].ordinal if kind == "quoted" and messages else None
         header_reds = [record for line in start.header_lines for _offset, record in line.marks]
         for record in header_reds:
             record.offset = None
@@ -297,8 +300,6 @@ def split_messages(lines: list[Line], bates: dict[int, str | None]) -> list[Mess
             record.offset = offset
         last_page = (body_lines or start.header_lines)[-1].page
         first_page = start.header_lines[0].page
-        date_text = f.get("sent") or f.get("date")
-        found = search_date(date_text) if date_text else None
         messages.append(
             MessageRecord(
                 ordinal=len(messages),
@@ -321,7 +322,7 @@ def split_messages(lines: list[Line], bates: dict[int, str | None]) -> list[Mess
                     for name in re.split(r";\s*", f.get("attachments", ""))
                     if name.strip()
                 ],
-                copy_kind="quoted" if start.kind == "quoted" else "print",
+                copy_kind="quoted" if kind == "quoted" else "print",
                 quoted_in=quoted_in,
             )
         )

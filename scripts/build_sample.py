@@ -28,6 +28,10 @@ sys.path.insert(0, str(ROOT / "tests"))
 from pdfgen import Email, Person, Record, Redaction, make_scanned_copy, write_release  # noqa: E402
 
 from foia_tui.archive import Archive  # noqa: E402
+from foia_tui.archive.releases import add_release  # noqa: E402
+from foia_tui.archive.search import save_search  # noqa: E402
+from foia_tui.archive.tags import create_tag, query_message_ids, tag_excerpt, tag_messages  # noqa: E402
+from foia_tui.archive.timeline import add_event  # noqa: E402
 from foia_tui.pipeline import run_import  # noqa: E402
 
 SAMPLES = ROOT / "samples" / "nypd-clearview"
@@ -80,8 +84,12 @@ def introduction() -> Email:
         [boxed("Investor adviser J. Caldwell", PRIVACY)],
         "RE: Introduction: Clearview AI",
         at(2018, 10, 17, 11, 5),
-        ["Thank you for the introduction. Hoan, I would be glad to see a demonstration. ",
-         "My office number is ", boxed("646-610-5555", PRIVACY), "."],
+        [
+            "Thank you for the introduction. Hoan, I would be glad to see a demonstration. ",
+            "My office number is ",
+            boxed("646-610-5555", PRIVACY),
+            ".",
+        ],
         cc=[HOAN],
         quoted=first,
     )
@@ -90,8 +98,10 @@ def introduction() -> Email:
         [inspector()],
         "RE: Introduction: Clearview AI",
         at(2018, 10, 17, 14, 30),
-        ["Great to meet you. I can come to One Police Plaza any day next week to show the app. ",
-         "It takes a photo and finds matching public images in seconds."],
+        [
+            "Great to meet you. I can come to One Police Plaza any day next week to show the app. ",
+            "It takes a photo and finds matching public images in seconds.",
+        ],
         quoted=reply,
     )
 
@@ -109,8 +119,12 @@ def demo() -> Email:
         [HOAN],
         "RE: Clearview demo at One Police Plaza",
         at(2018, 11, 2, 12, 48),
-        ["Thursday works. Room ", boxed("1204", LAW_ENFORCEMENT), " on the 12th floor. ",
-         "I will have two detectives from the Facial Identification Section join us."],
+        [
+            "Thursday works. Room ",
+            boxed("1204", LAW_ENFORCEMENT),
+            " on the 12th floor. ",
+            "I will have two detectives from the Facial Identification Section join us.",
+        ],
         cc=[officer(0), officer(1)],
         quoted=ask,
     )
@@ -119,8 +133,10 @@ def demo() -> Email:
         [inspector()],
         "RE: Clearview demo at One Police Plaza",
         at(2018, 11, 9, 16, 3),
-        ["Thank you for your time yesterday. As discussed, we can set up free trial accounts for the ",
-         "detectives so they can test the app on open cases."],
+        [
+            "Thank you for your time yesterday. As discussed, we can set up free trial accounts for the ",
+            "detectives so they can test the app on open cases.",
+        ],
         cc=[officer(0), officer(1)],
         quoted=yes,
     )
@@ -132,8 +148,10 @@ def trial_accounts() -> Email:
         [inspector()],
         "Trial accounts for your team",
         at(2018, 12, 3, 9, 0),
-        ["We have created trial accounts for your team. The trial runs from December through the end of ",
-         "March. Each officer will get an invitation email with a link to set a password."],
+        [
+            "We have created trial accounts for your team. The trial runs from December through the end of ",
+            "March. Each officer will get an invitation email with a link to set a password.",
+        ],
         attachments=["Clearview_Trial_Terms.pdf"],
     )
     return email(
@@ -141,8 +159,16 @@ def trial_accounts() -> Email:
         [HOAN],
         "RE: Trial accounts for your team",
         at(2018, 12, 4, 15, 14),
-        ["Please add the following members: ", officer(0), ", ", officer(1), ", ", officer(2), ". ",
-         "They will report back to me on results."],
+        [
+            "Please add the following members: ",
+            officer(0),
+            ", ",
+            officer(1),
+            ", ",
+            officer(2),
+            ". ",
+            "They will report back to me on results.",
+        ],
         quoted=offer,
     )
 
@@ -160,8 +186,11 @@ def feedback() -> Email:
         [HOAN],
         "RE: Clearview feedback",
         at(2019, 1, 14, 18, 51),
-        ["App is working great. Ran it on a ", boxed("robbery pattern in the 4-0", LAW_ENFORCEMENT),
-         " and got a lead the same day."],
+        [
+            "App is working great. Ran it on a ",
+            boxed("robbery pattern in the 4-0", LAW_ENFORCEMENT),
+            " and got a lead the same day.",
+        ],
         quoted=ask,
     )
 
@@ -179,9 +208,12 @@ def results() -> Email:
         [HOAN],
         "RE: Trial results",
         at(2019, 2, 12, 8, 47),
-        ["Hoan, we continue to receive positive results. Several identifications have gone on to make arrests, ",
-         "including case ", boxed("2019-040-00123", LAW_ENFORCEMENT, leak=True),
-         ". I cannot share details of open investigations."],
+        [
+            "Hoan, we continue to receive positive results. Several identifications have gone on to make arrests, ",
+            "including case ",
+            boxed("2019-040-00123", LAW_ENFORCEMENT, leak=True),
+            ". I cannot share details of open investigations.",
+        ],
         cc=[officer(0)],
         quoted=ask,
     )
@@ -193,16 +225,21 @@ def homeland() -> tuple[Email, Email]:
         [inspector()],
         "Homeland Security contacts",
         at(2019, 2, 20, 13, 5),
-        ["Do you know anyone at Homeland Security Investigations who would want to try the app? ",
-         "We would be grateful for an introduction."],
+        [
+            "Do you know anyone at Homeland Security Investigations who would want to try the app? ",
+            "We would be grateful for an introduction.",
+        ],
     )
     forward = email(
         inspector(),
         [boxed("Special Agent D. Reyes, HSI", "(b)(6)")],
         "FW: Homeland Security contacts",
         at(2019, 2, 21, 9, 12),
-        ["Forwarding the below. The vendor is asking for an HSI contact. Reach me at ",
-         boxed("646-610-5555", PRIVACY), " if you want to talk first."],
+        [
+            "Forwarding the below. The vendor is asking for an HSI contact. Reach me at ",
+            boxed("646-610-5555", PRIVACY),
+            " if you want to talk first.",
+        ],
         quoted=ask,
     )
     reply = email(
@@ -222,16 +259,20 @@ def trial_end() -> Email:
         [inspector()],
         "Trial period ending",
         at(2019, 3, 25, 11, 0),
-        ["The trial accounts are set to expire at the end of March. We are happy to extend them while the ",
-         "department evaluates. Let me know."],
+        [
+            "The trial accounts are set to expire at the end of March. We are happy to extend them while the ",
+            "department evaluates. Let me know.",
+        ],
     )
     return email(
         inspector(),
         [HOAN],
         "RE: Trial period ending",
         at(2019, 3, 27, 10, 12),
-        ["The evaluation is ongoing. Please keep the accounts active for now; any decision on a contract ",
-         "will go through the Deputy Commissioner."],
+        [
+            "The evaluation is ongoing. Please keep the accounts active for now; any decision on a contract ",
+            "will go through the Deputy Commissioner.",
+        ],
         quoted=notice,
     )
 
@@ -242,8 +283,10 @@ def conference() -> Email:
         [inspector(), officer(0)],
         "Law enforcement technology summit",
         at(2019, 6, 4, 14, 22),
-        ["We will be presenting at a law enforcement technology summit in Washington next month and would ",
-         "welcome a short testimonial from your unit. No pressure at all."],
+        [
+            "We will be presenting at a law enforcement technology summit in Washington next month and would ",
+            "welcome a short testimonial from your unit. No pressure at all.",
+        ],
     )
 
 
@@ -253,8 +296,10 @@ def personal_devices() -> list[Email]:
         [SUPPORT],
         "Using Clearview on my personal phone",
         at(2019, 1, 8, 21, 17),
-        ["Can I install the app on my personal phone? My department phone is an older model and the ",
-         "camera is not good enough for the photos we take in the field."],
+        [
+            "Can I install the app on my personal phone? My department phone is an older model and the ",
+            "camera is not good enough for the photos we take in the field.",
+        ],
         style="gmail",
     )
     answer = email(
@@ -262,8 +307,10 @@ def personal_devices() -> list[Email]:
         [officer(3)],
         "Using Clearview on my personal phone",
         at(2019, 1, 9, 8, 2),
-        ["Yes, the app works on any iPhone or Android phone. Use the link in your invitation email and log ",
-         "in with your department address."],
+        [
+            "Yes, the app works on any iPhone or Android phone. Use the link in your invitation email and log ",
+            "in with your department address.",
+        ],
         quoted=question,
         style="gmail",
     )
@@ -297,9 +344,120 @@ def press_inquiry() -> Email:
         [inspector()],
         "Press inquiry re: facial recognition",
         at(2020, 1, 21, 10, 5),
-        ["We have received press inquiries following the weekend's reporting on Clearview AI. Please confirm ",
-         "which units used the app and whether any accounts are still active."],
+        [
+            "We have received press inquiries following the weekend's reporting on Clearview AI. Please confirm ",
+            "which units used the app and whether any accounts are still active.",
+        ],
     )
+
+
+def crime_center() -> Email:
+    ask = email(
+        boxed("Lt. P. Okafor, RTCC", PRIVACY),
+        [inspector()],
+        "Clearview for the Real Time Crime Center",
+        at(2019, 1, 22, 8, 55),
+        [
+            "The Real Time Crime Center would like two accounts for the overnight tour. Is the vendor still ",
+            "adding users during the trial?",
+        ],
+    )
+    yes = email(
+        inspector(),
+        [boxed("Lt. P. Okafor, RTCC", PRIVACY)],
+        "RE: Clearview for the Real Time Crime Center",
+        at(2019, 1, 22, 10, 31),
+        [
+            "Yes. Send me the names and I will pass them to Hoan. Remind your people the trial is not an ",
+            "approved tool: results are leads only and need independent confirmation.",
+        ],
+        cc=[HOAN],
+        quoted=ask,
+    )
+    names = email(
+        boxed("Lt. P. Okafor, RTCC", PRIVACY),
+        [inspector()],
+        "RE: Clearview for the Real Time Crime Center",
+        at(2019, 1, 22, 14, 2),
+        ["Names: ", officer(1), " and ", boxed("Det. K. Alvarez", PRIVACY), ". Thanks."],
+        cc=[HOAN],
+        quoted=yes,
+    )
+    return email(
+        HOAN,
+        [boxed("Lt. P. Okafor, RTCC", PRIVACY)],
+        "RE: Clearview for the Real Time Crime Center",
+        at(2019, 1, 23, 9, 15),
+        ["Both accounts are set up. They should reach 100 searches to get a feel for the app."],
+        cc=[inspector()],
+        quoted=names,
+    )
+
+
+def pricing() -> Email:
+    quote = email(
+        HOAN,
+        [inspector()],
+        "Clearview pricing for the department",
+        at(2019, 4, 10, 15, 45),
+        [
+            "Attached is a proposal for a department-wide license. The price per seat drops with volume. ",
+            "We can also keep a limited number of trial accounts open during procurement.",
+        ],
+        attachments=["Clearview_NYPD_Proposal_2019.pdf"],
+    )
+    forward = email(
+        inspector(),
+        [boxed("Deputy Commissioner's office", PRIVACY)],
+        "FW: Clearview pricing for the department",
+        at(2019, 4, 11, 9, 3),
+        [
+            "For your review. The unit found the tool useful during the trial; I have no recommendation on ",
+            "procurement.",
+        ],
+        quoted=quote,
+    )
+    return email(
+        boxed("Deputy Commissioner's office", PRIVACY),
+        [inspector()],
+        "RE: FW: Clearview pricing for the department",
+        at(2019, 4, 15, 17, 20),
+        [
+            "We will not be moving forward with a contract at this time. Please make sure all trial use ",
+            "follows the facial recognition guidelines.",
+        ],
+        quoted=forward,
+    )
+
+
+def case_search() -> list[Email]:
+    first = email(
+        officer(0),
+        [SUPPORT],
+        "Search returned no results",
+        at(2019, 1, 29, 23, 40),
+        ["I ran a still from a surveillance video and got nothing back. Is there a minimum resolution?"],
+        style="gmail",
+    )
+    second = email(
+        SUPPORT,
+        [officer(0)],
+        "Search returned no results",
+        at(2019, 1, 30, 9, 5),
+        ["Try cropping to the face and using the highest quality frame you have. Side profiles rarely match."],
+        quoted=first,
+        style="gmail",
+    )
+    third = email(
+        officer(0),
+        [SUPPORT],
+        "Search returned no results",
+        at(2019, 1, 30, 12, 26),
+        ["Cropped it and got two possible matches. Thanks."],
+        quoted=second,
+        style="gmail",
+    )
+    return [first, second, third]
 
 
 COVER_LETTER = [
@@ -317,16 +475,25 @@ def onboarding_emails() -> list[EmailMessage]:
     """Native mail the vendor produced: onboarding and account notices."""
     to = "[REDACTED POL 87(2)(b)] <redacted@nypd.org>"
     texts = [
-        (at(2018, 12, 5, 9, 30), "Welcome to Clearview",
-         "Welcome to Clearview! Search as much as you can: the more you search, the more you will find. "
-         "Try to reach 100 searches in your first weeks and tell your colleagues about it.\n\n"
-         "Tip: photos of your friends or celebrities make good test searches."),
-        (at(2018, 12, 12, 9, 30), "Clearview tips: getting the most out of your trial",
-         "Officers who reach 100 searches find the tool most useful. Upload clear, front-facing photos "
-         "where you can. Reply to this email with any questions."),
-        (at(2019, 3, 29, 9, 0), "Your Clearview trial account",
-         "Your trial account remains active. Your department is evaluating Clearview; keep searching and "
-         "share your success stories with us."),
+        (
+            at(2018, 12, 5, 9, 30),
+            "Welcome to Clearview",
+            "Welcome to Clearview! Search as much as you can: the more you search, the more you will find. "
+            "Try to reach 100 searches in your first weeks and tell your colleagues about it.\n\n"
+            "Tip: photos of your friends or celebrities make good test searches.",
+        ),
+        (
+            at(2018, 12, 12, 9, 30),
+            "Clearview tips: getting the most out of your trial",
+            "Officers who reach 100 searches find the tool most useful. Upload clear, front-facing photos "
+            "where you can. Reply to this email with any questions.",
+        ),
+        (
+            at(2019, 3, 29, 9, 0),
+            "Your Clearview trial account",
+            "Your trial account remains active. Your department is evaluating Clearview; keep searching and "
+            "share your success stories with us.",
+        ),
     ]
     messages = []
     for i, (sent, subject, body) in enumerate(texts):
@@ -350,7 +517,6 @@ def write_sources(folder: Path) -> dict[str, list[Path]]:
     for part in (round1, round2, hsi):
         part.mkdir(parents=True)
     forward, hsi_reply = homeland()
-    owner = boxed("Deputy Inspector R. Marino")
     write_release(
         round1 / "NYPD-FOIL-2020-PL-0312-part1.pdf",
         [
@@ -361,17 +527,19 @@ def write_sources(folder: Path) -> dict[str, list[Path]]:
             Record("outlook", [feedback()], owner=Person("Marino, R.")),
             Record("outlook", [results()], owner=Person("Marino, R.")),
             Record("outlook", [forward], owner=Person("Marino, R.")),
+            Record("outlook", [crime_center()], owner=Person("Marino, R.")),
             Record("outlook", [trial_end()], owner=Person("Marino, R.")),
+            Record("outlook", [pricing()], owner=Person("Marino, R.")),
         ],
         bates_prefix="NYPD-FOIL-",
         bates_start=1,
         running_header="FOIL 2020-PL-0312 - Released Records - Part 1",
     )
-    del owner
     write_release(
         round2 / "NYPD-FOIL-2020-PL-0312-part2-gmail.pdf",
         [
             Record("gmail", personal_devices(), owner=Person("Records Officer", "foil.records@gmail.com")),
+            Record("gmail", case_search(), owner=Person("Records Officer", "foil.records@gmail.com")),
             Record("gmail", new_accounts_2020(), owner=Person("Records Officer", "foil.records@gmail.com")),
         ],
         bates_prefix="NYPD-FOIL-",
@@ -382,7 +550,11 @@ def write_sources(folder: Path) -> dict[str, list[Path]]:
         printed = Path(scratch) / "scan-source.pdf"
         write_release(
             printed,
-            [Record("outlook", [conference()]), Record("outlook", [press_inquiry()])],
+            [
+                Record("outlook", [conference()]),
+                Record("outlook", [press_inquiry()]),
+                Record("outlook", [results()]),  # the same chain again, as releases often repeat it
+            ],
             bates_prefix="NYPD-FOIL-",
             bates_start=201,
             running_header="FOIL 2020-PL-0312 - Released Records - Part 2 (scanned)",
@@ -404,11 +576,80 @@ def write_sources(folder: Path) -> dict[str, list[Path]]:
         bates_start=4417,
         running_header="ICE FOIA 2021-ICFO-04417 (referral from NYPD)",
     )
-    return {
-        "NYPD FOIL 2020-PL-0312 part 1": [round1],
-        "NYPD FOIL 2020-PL-0312 part 2": [round2],
-        "HSI referral 2021-ICFO-04417": [hsi],
-    }
+    return {"part 1": [round1], "part 2": [round2], "hsi": [hsi]}
+
+
+RELEASES = {
+    "part 1": {
+        "name": "NYPD FOIL 2020-PL-0312 part 1",
+        "agency": "New York City Police Department",
+        "request_id": "2020-PL-0312",
+        "filed": "2020-01-24",
+        "produced": "2020-09-15",
+    },
+    "part 2": {
+        "name": "NYPD FOIL 2020-PL-0312 part 2",
+        "agency": "New York City Police Department",
+        "request_id": "2020-PL-0312",
+        "filed": "2020-01-24",
+        "produced": "2021-03-30",
+    },
+    "hsi": {
+        "name": "HSI referral 2021-ICFO-04417",
+        "agency": "U.S. Immigration and Customs Enforcement (HSI)",
+        "request_id": "2021-ICFO-04417",
+        "filed": "2020-11-02",
+        "produced": "2021-04-02",
+    },
+}
+EVENTS = [
+    ("2018-10-17", "First contact: vendor CEO introduced to the Deputy Inspector"),
+    ("2018-12-03", "Trial period begins"),
+    ("2019-03-31", "Trial period ends"),
+    ("2020-01-18", "News reporting on Clearview AI"),
+]
+# (tag, colour, query, excerpt phrase or None for whole messages, note)
+TAGS = [
+    ("trial", "yellow", 'subject:"trial accounts"', None, "Accounts created for the trial"),
+    ("quote-for-brief", "magenta", '"working great"', "App is working great", "Officer's own assessment"),
+    ("quote-for-brief", "magenta", '"positive results"', "we continue to receive positive results", None),
+    ("arrests", "red", '"make arrests"', "gone on to make arrests", "Arrests attributed to the app"),
+    ("personal-devices", "cyan", '"personal phone"', None, "Use on personal phones"),
+    ("after-trial", "#ff8800", "after:2019-04-01", None, "Activity after the trial 'ended'"),
+]
+SAVED_SEARCHES = [
+    ("Leaked redactions", "has:leak"),
+    ("Homeland Security", "homeland OR hsi"),
+    ("100 searches", '"100 searches"'),
+]
+
+
+def annotate(archive: Archive) -> None:
+    """An investigator's first hour: a request that produced nothing, tags, excerpts, events, saved searches."""
+    add_release(
+        archive,
+        "NYPD FOIL 2020-PL-0388 (contracts)",
+        agency="New York City Police Department",
+        request_id="2020-PL-0388",
+        filed="2020-02-10",
+        status="no_records",
+        notes="No contract or purchase records located.",
+    )
+    for name, colour, query, phrase, note in TAGS:
+        create_tag(archive, name, color=colour)
+        ids = query_message_ids(archive, query)
+        if phrase is None:
+            tag_messages(archive, name, ids, note=note)
+            continue
+        for message_id in ids:
+            body = archive.scalar("SELECT body FROM messages WHERE id = ?", (message_id,))
+            start = body.find(phrase)
+            if start >= 0:
+                tag_excerpt(archive, name, message_id, start, start + len(phrase), note=note)
+    for day, label in EVENTS:
+        add_event(archive, day, label)
+    for name, query in SAVED_SEARCHES:
+        save_search(archive, name, query)
 
 
 def build_archive(sources: dict[str, list[Path]], target: Path) -> Archive:
@@ -416,10 +657,13 @@ def build_archive(sources: dict[str, list[Path]], target: Path) -> Archive:
     for stale in target.parent.glob(target.name + "*"):
         stale.unlink()
     archive = Archive.open(target)
-    for paths in sources.values():
-        summary = run_import(archive, [str(p) for p in paths], workers=1)
+    for key, paths in sources.items():
+        fields = dict(RELEASES[key])
+        summary = run_import(archive, [str(p) for p in paths], workers=1, release=fields.pop("name"),
+                             release_fields=fields)  # fmt: skip
         if summary.failures:
             raise SystemExit(f"sample import failed: {summary.failures}")
+    annotate(archive)
     return archive
 
 

@@ -8,13 +8,16 @@ attachments, and tags. `build_bulk_archive` makes a large archive of generated m
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import random
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fpdf import FPDF
+from textual.worker import WorkerState
 
 from foia_tui.archive import Archive
 from foia_tui.archive.store import message_id_for, store_document
@@ -274,15 +277,16 @@ def build_bulk_archive(path: Path, messages: int = 100_000, *, per_document: int
     return archive
 
 
-async def settle(pilot, rounds: int = 20) -> None:
-    """Wait until the app's workers are done and their results drawn (workers may start more workers)."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+async def settle(pilot, timeout: float = 15.0) -> None:
+    """Wait until no worker is pending or running and their results are drawn (workers may start more)."""
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while quiet < 2 and time.monotonic() < deadline:
         await pilot.pause()
-        if not any(w.is_running for w in pilot.app.workers):
-            await pilot.pause()
-            if not any(w.is_running for w in pilot.app.workers):
-                return
+        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers)
+        quiet = 0 if busy else quiet + 1
+        if busy:
+            await asyncio.sleep(0.002)
 
 
 def screen_text(app) -> str:

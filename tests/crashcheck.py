@@ -20,7 +20,7 @@ from pathlib import Path
 FOIA = str(Path(sys.executable).with_name("foia"))
 
 
-def write_mbox_and_emls(folder: Path, count: int) -> None:
+def write_mbox_and_emls(folder: Path, count: int, prefix: str = "") -> None:
     """`count` .eml files plus one mbox holding `count` more, so kills land inside multi-message documents too."""
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / "bulk.mbox").open("wb") as mbox:
@@ -30,8 +30,8 @@ def write_mbox_and_emls(folder: Path, count: int) -> None:
             message["To"] = "records@example.gov"
             message["Subject"] = f"Report {i // 3}" if i % 3 == 0 else f"Re: Report {i // 3}"
             message["Date"] = f"Mon, {1 + i % 28:02d} Apr 2019 {i % 24:02d}:{i % 60:02d}:00 -0400"
-            message["Message-ID"] = f"<m{i}@example.org>"
-            message.set_content(f"Body {i}: searchable words positive results arrests {'x' * (i % 50)}")
+            message["Message-ID"] = f"<{prefix}m{i}@example.org>"
+            message.set_content(f"{prefix}Body {i}: searchable words positive results arrests {'x' * (i % 50)}")
             if i < count:
                 (folder / f"{i:04d}.eml").write_bytes(bytes(message))
             else:
@@ -82,7 +82,7 @@ def kill_loop(workdir: Path, rounds: int, count: int, seed: int = 7) -> list[str
     ids = [json.loads(line)["id"] for line in run_foia("list", "--db", str(db), "--json").stdout.splitlines()]
     for message_id in ids[:5]:
         run_foia("tag", "add", "evidence", "--message", message_id, "--note", "kept", "--db", str(db))
-    write_mbox_and_emls(second, count)
+    write_mbox_and_emls(second, count, prefix="second-")
     problems: list[str] = []
     for round_number in range(rounds):
         process = subprocess.Popen([FOIA, "import", str(second), "--db", str(db)], stderr=subprocess.DEVNULL,

@@ -103,7 +103,6 @@ class TruthPage:
     number: int
     bates: str | None
     kind: str  # "cover", "email"
-    ocr: bool = False
 
 
 @dataclass
@@ -336,18 +335,22 @@ class _Layout:
         self.w = writer
         self.messages: list[TruthMessage] = []
 
-    def _truth(self, email: Email, kind: str, quoted_in: int | None, subject: str | None) -> TruthMessage:
-        reds = [r for r in [email.sender, *email.to, *email.cc, *email.body] if isinstance(r, Redaction)]
+    def _truth(
+        self, email: Email, kind: str, quoted_in: int | None, subject: str | None, style: DateStyle | None = None
+    ) -> TruthMessage:
+        """Truth for `email` as laid out now; a `style` means a "wrote:" quote line (no To/Cc shown)."""
+        to, cc = (email.to, email.cc) if style is None else ([], [])
+        reds = [r for r in [email.sender, *to, *cc, *email.body] if isinstance(r, Redaction)]
         message = TruthMessage(
             ordinal=len(self.messages),
             copy_kind=kind,
             quoted_in=quoted_in,
             subject=subject,
             sender=email.sender,
-            to=email.to,
-            cc=email.cc,
-            sent=expected_iso(email.sent, email.date_style),
-            date_text=format_date(email.sent, email.date_style),
+            to=to,
+            cc=cc,
+            sent=expected_iso(email.sent, "outlook" if style else email.date_style),
+            date_text=format_date(email.sent, style or email.date_style),
             body=body_text(email.body),
             redactions=reds,
             attachments=email.attachments,
@@ -461,10 +464,7 @@ class _Layout:
         for wrapped in w.wrap(line, PAGE_W - MARGIN - x):
             w.draw_line(wrapped, x)
         w.gap(0.3)
-        inner = self._truth(quoted, "quoted", message.ordinal, None)
-        inner.date_text = format_date(quoted.sent, "gmail")
-        inner.sent = expected_iso(quoted.sent, "outlook")
-        inner.to, inner.cc = [], []
+        inner = self._truth(quoted, "quoted", message.ordinal, None, style="gmail")
         self._gmail_body(quoted, inner, x + 14)
 
     def cover(self, record: Record) -> None:

@@ -8,7 +8,6 @@ archive layer is tested on those records, and the whole path (PDF importer inclu
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pdfgen import Email, Person, Record, Redaction, ReleaseTruth, write_release
+from textual.widgets import DataTable
 
+from foia_tui.app.app import FoiaApp
+from foia_tui.app.screens.releases import ReleasesScreen
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.releases import (
     ReleaseUsageError,
@@ -386,6 +388,35 @@ def test_list_json_carries_copies_per_release(archive, tmp_path):
         assert bates[NYPD].startswith("NYPD-FOIL-") and bates[HSI].startswith("ICE-2019-")
 
 
+# -- the app ------------------------------------------------------------------------------------------------
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_releases_screen_lists_counts_and_enter_filters_the_threads(archive):
+    app = FoiaApp(archive)
+    async with app.run_test(size=(130, 36)) as pilot:
+        await settle(pilot)
+        main = app.screen
+        await pilot.press("L")
+        await settle(pilot)
+        assert isinstance(app.screen, ReleasesScreen)
+        table = app.screen.query_one(DataTable)
+        assert [table.get_row_at(i)[0].plain for i in range(table.row_count)] == [HSI, NYPD]
+        assert [cell.plain for cell in table.get_row_at(0)[5:]] == ["1", "30", "31", "21"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert app.screen is main and main.query_text == 'release:"NYPD round 1"'
+        await pilot.press("L", "escape")
+        await settle(pilot)
+        assert app.screen is main and main.query_text == 'release:"NYPD round 1"'
+
+
 # -- gaps ---------------------------------------------------------------------------------------------------
 
 
@@ -411,7 +442,8 @@ def test_gaps_report_quoted_only_missing_attachments_and_silence(archive, produc
     md = CliRunner().invoke(main, ["gaps", "--format", "md", "--db", db]).output
     assert md.startswith("# Records the productions point to but do not contain")
     assert "## Emails quoted or answered but not produced (2)" in md
-    assert "Bates NYPD\\-FOIL\\-" in md and "Bates ICE\\-2019\\-" in md
+    assert "Quoted or answered in: nypd\\_round1.pdf, p. 6, Bates NYPD-FOIL-000006 (NYPD round 1)" in md
+    assert "Named in: nypd\\_round1.pdf" in md and "Last record before: " in md
     print(f"gaps: {len(quoted)} quoted_only, {len(missing)} attachment_missing, {len(silence)} silence")
 
 
@@ -561,14 +593,22 @@ def test_find_exposures_aligns_on_the_words_around_each_box():
 # -- end to end through the PDF importer --------------------------------------------------------------------
 
 
-@pytest.mark.skipif(importlib.util.find_spec("importers.pdf") is None, reason="the PDF importer is not there yet")
 def test_end_to_end_from_pdfs(productions, tmp_path):
     archive = Archive.open(tmp_path / "pdf.db")
-    for name, agency in ((NYPD, "NYPD"), (HSI, "ICE/HSI")):
-        summary = run_import(archive, [str(productions.truths[name].path)], release=name,
-                             release_fields={"agency": agency}, workers=1)  # fmt: skip
+    for name, files in (
+        (NYPD, [productions.truths[NYPD].path, productions.cover]),
+        (HSI, [productions.truths[HSI].path]),
+    ):
+        summary = run_import(archive, [str(f) for f in files], release=name, workers=1)
         assert not summary.failures, summary.failures
     check_compare(productions, compare_releases(archive, NYPD, HSI), "PDFs")
-    quoted = {g.message["subject"] for g in find_gaps(archive) if g.kind == "quoted_only"}
-    assert {"Case request", "Referral"} <= {(s or "").removeprefix("RE: ") for s in quoted}
+    gaps = find_gaps(archive)
+    assert sorted(g.message["subject"] for g in gaps if g.kind == "quoted_only") == ["Case request", "Referral"]
+    assert [g.detail for g in gaps if g.kind == "attachment_missing"] == [
+        "names 'Draft_policy.docx', which no release produced"
+    ]
+    for row in list_releases(archive):
+        truth = productions.truths[row["name"]]
+        assert row["messages"] == len({t.sent[:16] for t in truth.messages})
+        assert row["redactions"] == len(truth.redactions)
     archive.close()

@@ -12,6 +12,7 @@ from mailgen import make_message
 from foia_tui import pipeline
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.messages import list_messages
+from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.tags import (
     create_tag,
     delete_tag,
@@ -31,6 +32,7 @@ from foia_tui.archive.tags import (
     untag_messages,
 )
 from foia_tui.pipeline import run_import
+from importers.records import DocumentRecord, MessageRecord
 
 ALICE = ("Alice Moreno", "alice@agency.example.gov")
 BRIAN = ("Brian Okafor", "brian@agency.example.gov")
@@ -254,3 +256,22 @@ def test_find_anchor() -> None:
     start, end = find_anchor("prefix The cut was rnade today.", "The cut was made", 0)
     assert (start, end) == (7, 23)
     assert find_anchor("tiny", "a much longer quote than the body", 0) is None
+
+
+def test_store_document_force_then_reanchor_flags_a_collision(tmp_path: Path) -> None:
+    """Two taggings of one quote at two places; the re-read body keeps one place: one moves, one is flagged."""
+    archive = Archive.open(tmp_path / "archive.db")
+    body = "The cut was made. Later the cut was undone."
+    doc = DocumentRecord("scan.pdf", "ab" * 32, "pdf", [MessageRecord(0, subject="Cuts", body=body)])
+    store_document(archive, doc)
+    message_id = message_id_for(doc.sha256, 0)
+    first, second = body.index("cut was"), body.rindex("cut was")
+    tag_excerpt(archive, "cut", message_id, first, first + 7)
+    tag_excerpt(archive, "cut", message_id, second, second + 7)
+    reread = MessageRecord(0, subject="Cuts", body="So the cut was final.")
+    store_document(archive, dataclasses.replace(doc, messages=[reread]), force=True)
+    result = reanchor_taggings(archive)
+    assert (result.moved, result.lost) == (1, 1)
+    statuses = sorted((t.anchor_status, t.start) for t in message_taggings(archive, message_id))
+    assert statuses == [("lost", second), ("moved", 7)]
+    archive.close()

@@ -21,13 +21,15 @@ from foia_tui.archive.timeline import (
     add_event,
     bucket_counts,
     chronology,
+    day_counts,
+    distinct_count,
+    lanes_for,
     list_events,
     load_timeline,
     period_summary,
     person_lanes,
     remove_event,
     thread_lanes,
-    undated_count,
 )
 from foia_tui.cli import main
 from foia_tui.people import display_name
@@ -47,6 +49,7 @@ from foia_tui.timeline import (
     excerpt,
     parse_day,
     period_query,
+    rollup,
     shift,
     viewport,
     zoom,
@@ -93,7 +96,7 @@ def test_bucket_counts_agree_with_sql_counts(generated, unit):
     for start, count in span:
         assert count == sql_count(archive, start, bucket_end(start, unit)), (unit, start)
     distinct = archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NULL")
-    assert series.total + undated_count(archive) == distinct == 400
+    assert series.total == distinct_count(archive) == distinct == 400  # every generated email is dated
     assert archive.scalar("SELECT count(*) FROM messages") == 460  # the 60 copies are left out above
 
 
@@ -120,7 +123,7 @@ def test_search_overlay_counts_only_the_hits(generated):
 
 def test_person_lanes_count_every_message_a_person_wrote_or_received(generated):
     archive, _ = generated
-    lanes = {lane.label: lane for lane in person_lanes(archive, "month")}
+    lanes = {lane.label: lane for lane in person_lanes(archive)}
     names = {display_name(name): email for name, email, _ in mailgen.PEOPLE}  # "Doe, John" is John Doe
     assert set(lanes) == set(names)
     for name, email in names.items():
@@ -130,21 +133,21 @@ def test_person_lanes_count_every_message_a_person_wrote_or_received(generated):
             (email,),
         )
         assert lanes[name].total == involved, name
-        for start, n in lanes[name].counts.items():
+        for day, n in lanes[name].counts.items():
             assert n == sql_count(
                 archive,
-                start,
-                bucket_end(start, "month"),
+                day,
+                day,
                 "m.id IN (SELECT message_id FROM participants WHERE email = ? AND role IN ('from', 'to', 'cc'))",
                 (email,),
             )
-    totals = [lane.total for lane in person_lanes(archive, "month")]
+    totals = [lane.total for lane in person_lanes(archive)]
     assert totals == sorted(totals, reverse=True)
 
 
 def test_thread_lanes_follow_the_thread_table(generated):
     archive, _ = generated
-    lanes = thread_lanes(archive, "week", limit=20)
+    lanes = thread_lanes(archive, limit=20)
     assert len(lanes) == 20
     counts = {r["id"]: r["message_count"] for r in archive.query("SELECT id, message_count FROM threads")}
     busiest = sorted(counts.values(), reverse=True)[:20]
@@ -153,6 +156,19 @@ def test_thread_lanes_follow_the_thread_table(generated):
         assert lane.total == counts[lane.key]
     firsts = [min(lane.counts) for lane in lanes]
     assert firsts == sorted(firsts)
+
+
+def test_lanes_are_remembered_until_the_archive_changes(tmp_path):
+    archive = chronology_archive(tmp_path)
+    first = lanes_for(archive, "person")
+    assert lanes_for(archive, "person") is first
+    assert {lane.label for lane in first} == {"Hoan Ton-That", "Inspector Ruiz", "Chief | Ops"}
+    later = [MessageRecord(0, "New", HOAN, [Address("Dana Lee", "dana@nypd.example")], sent="2019-02-01T10:00:00")]
+    store_document(archive, _doc("later.eml", "eml", later))
+    rebuild_conversations(archive)
+    again = lanes_for(archive, "person")
+    assert again is not first and "Dana Lee" in {lane.label for lane in again}
+    archive.close()
 
 
 def test_period_summary_says_who_and_which_threads(generated):
@@ -164,22 +180,39 @@ def test_period_summary_says_who_and_which_threads(generated):
     assert summary["messages"] == series.counts[start]
     assert sum(n for _, n in summary["threads"]) == series.counts[start]
     person = summary["people"][0][0]
-    lane = next(lane for lane in person_lanes(archive, "month") if lane.label == person)
+    lane = next(lane for lane in person_lanes(archive) if lane.label == person)
     mine = period_summary(archive, start, end, lane=lane.key, hits=[])
-    assert mine["messages"] == lane.counts[start] == summary["people"][0][1]
+    assert mine["messages"] == rollup(lane.counts, "month")[start] == summary["people"][0][1]
     assert mine["hits"] == 0
 
 
-def test_load_timeline_puts_hits_lanes_and_events_together(generated):
+def test_load_timeline_zooms_counts_hits_lanes_and_events_together(generated):
     archive, _ = generated
     event_id = add_event(archive, "2018-06-01", "Contract signed")
     try:
-        data = load_timeline(archive, "month", ids=[], lanes="thread")
-        assert data.hits is not None and data.hits.total == 0
-        assert data.lanes and data.events[0].label == "Contract signed"
-        assert data.start(data.index_of(date(2018, 6, 17))) == date(2018, 6, 1)
+        days = load_timeline(archive, ids=[])
+        assert days.unit == "day" and days.hits is not None and days.hits.total == 0
+        assert days.events[0].label == "Contract signed"
+        months = days.zoomed("month", thread_lanes(archive))
+        assert months.totals.counts == bucket_counts(archive, "month").counts
+        assert months.lanes and all(start.day == 1 for lane in months.lanes for start in lane.counts)
+        assert months.start(months.index_of(date(2018, 6, 17))) == date(2018, 6, 1)
     finally:
         remove_event(archive, event_id)
+
+
+def test_dates_that_are_not_calendar_days_count_as_undated(tmp_path):
+    archive = Archive.open(tmp_path / "odd.db")
+    sent = [None, "2019-02-30T10:00:00", "Tuesday last", "2019-03-01T10:00:00", "2019-03-01T23:00:00-05:00"]
+    records = [MessageRecord(i, f"m{i}", HOAN, [INSPECTOR], sent=s, body=f"body {i}") for i, s in enumerate(sent)]
+    store_document(archive, _doc("odd.mbox", "mbox", records))
+    rebuild_conversations(archive)
+    days = day_counts(archive)
+    assert days.counts == {date(2019, 3, 1): 1, date(2019, 3, 2): 1}  # 23:00 at -05:00 is the 2nd in UTC
+    assert distinct_count(archive) - days.total == 3
+    db = str(archive.path)
+    archive.close()
+    assert "(3 undated not shown)" in run("timeline", "--by", "day", "--db", db).output
 
 
 # -- calendar and drawing ------------------------------------------------------------------------------------
@@ -202,7 +235,7 @@ def test_buckets_are_iso_weeks_and_calendar_months():
 
 
 def test_series_span_keeps_the_silences():
-    series = Series.from_rows("month", [("2019-01-01", 3), ("2019-04-01", 1), ("junk", 9), (None, 2)])
+    series = Series("day", {date(2019, 1, 5): 2, date(2019, 1, 31): 1, date(2019, 4, 1): 1}).rollup("month")
     assert series.span() == [(date(2019, 1, 1), 3), (date(2019, 2, 1), 0), (date(2019, 3, 1), 0), (date(2019, 4, 1), 1)]
     assert series.total == 4
 
@@ -352,18 +385,36 @@ def chronology_archive(folder: Path) -> Archive:
     return archive
 
 
-def test_chronology_markdown_matches_the_golden_file(tmp_path):
+@pytest.mark.parametrize(
+    ("golden", "query"), [("chronology.md", None), ("chronology-trial.md", "trial")], ids=["all", "query"]
+)
+def test_chronology_markdown_matches_the_golden_file(tmp_path, golden, query):
     archive = chronology_archive(tmp_path)
     db = str(archive.path)
     archive.close()
-    result = run("timeline", "--chronology", "--format", "md", "--db", db)
+    args = ["timeline", "--chronology", "--format", "md", "--db", db] + (["--query", query] if query else [])
+    result = run(*args)
     assert result.exit_code == 0, result.output
-    golden = GOLDEN / "chronology.md"
+    path = GOLDEN / golden
     if os.environ.get("UPDATE_GOLDEN"):
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_text(result.output, encoding="utf-8")
-    assert result.output == golden.read_text(encoding="utf-8")
-    assert run("timeline", "--chronology", "--db", db).output == result.output  # deterministic
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(result.output, encoding="utf-8")
+    assert result.output == path.read_text(encoding="utf-8")
+    assert run(*args).output == result.output  # deterministic
+
+
+def test_chronology_of_a_search_keeps_its_messages_and_the_events_between_them(tmp_path):
+    archive = chronology_archive(tmp_path)
+    db = str(archive.path)
+    archive.close()
+    rows = json.loads(run("timeline", "--chronology", "--query", "trial", "--json", "--db", db).output)
+    assert [(r["kind"], r["date"][:10]) for r in rows] == [
+        ("message", "2018-12-04"),
+        ("event", "2018-12-05"),
+        ("message", "2018-12-20"),
+    ]
+    bad = CliRunner().invoke(main, ["timeline", "--chronology", "--query", '"unclosed', "--db", db])
+    assert bad.exit_code == 2 and bad.output.startswith("foia: bad query:") and bad.output.count("\n") == 1
 
 
 def test_chronology_rows_are_dated_cited_and_skip_duplicates(tmp_path):
@@ -404,6 +455,14 @@ def test_timeline_command_prints_buckets(generated):
     assert set(out["buckets"][0]) == {"bucket", "start", "end", "count"}
     series = bucket_counts(archive, "week")
     assert {b["start"]: b["count"] for b in out["buckets"]} == {s.isoformat(): n for s, n in series.span()}
+    june = run("timeline", "--by", "month", "--query", "from:june.park@agency.example.gov", "--json", "--db", db)
+    ids = [
+        r["id"] for r in archive.query("SELECT id FROM messages WHERE sender_email = 'june.park@agency.example.gov'")
+    ]
+    expected = bucket_counts(archive, "month", ids)
+    assert {b["start"]: b["count"] for b in json.loads(june.output)["buckets"]} == {
+        s.isoformat(): n for s, n in expected.span()
+    }
     text = run("timeline", "--db", db).output.splitlines()
     assert text[-1].split()[:2] == ["total", "400"]
     assert len(text) == len(bucket_counts(archive, "month").span()) + 1

@@ -222,6 +222,21 @@ async def test_a_malformed_search_is_explained_and_the_timeline_still_shows(arch
         assert "160 messages" in title and app.screen.data.hits is None
 
 
+async def test_an_event_that_cannot_be_saved_is_reported_not_raised(tmp_path):
+    build_archive(tmp_path / "ro.db", count=20).close()
+    archive = Archive.open(tmp_path / "ro.db", readonly=True)
+    app = TimelineApp(archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a", *"Raid", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TimelineScreen)
+        assert "event not saved" in text_of(app.screen, "#timeline-title")
+        assert any("event not saved" in n.message for n in app._notifications)
+    assert list_events(archive) == []
+    archive.close()
+
+
 async def test_an_empty_archive_says_how_to_fill_it(tmp_path):
     archive = Archive.open(tmp_path / "empty.db")
     app = TimelineApp(archive)

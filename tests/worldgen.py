@@ -104,6 +104,7 @@ def make_people(rng: random.Random, count: int) -> list[Person]:
     pairs = [(f, last) for f in FIRST for last in LAST]
     rng.shuffle(pairs)
     firsts, lasts = Counter(), Counter()
+    emails: set[str] = set()
     for first, last in pairs:
         if len(people) == count:
             break
@@ -113,6 +114,9 @@ def make_people(rng: random.Random, count: int) -> list[Person]:
         lasts[last] += 1
         domain = rng.choice(DOMAINS)
         local = rng.choice((f"{first}.{last}", f"{first[0]}{last}", first)).lower().replace("-", "")
+        if f"{local}@{domain}" in emails:
+            local = f"{first}.{last}".lower().replace("-", "")
+        emails.add(f"{local}@{domain}")
         people.append(Person(len(people), first, last, f"{local}@{domain}", rng.choice(ZONES)))
     return people
 

@@ -13,6 +13,7 @@ from foia_tui.app.commands import BindingCommands
 from foia_tui.app.screens.about import AboutScreen
 from foia_tui.app.screens.help import HelpScreen
 from foia_tui.app.screens.main import MainScreen
+from foia_tui.app.screens.releases import ReleasesScreen
 from foia_tui.app.screens.timeline import TimelineScreen
 from foia_tui.archive import Archive
 from foia_tui.timeline import period_query
@@ -30,6 +31,7 @@ class FoiaApp(App[None]):
         Binding("ctrl+p", "command_palette", "Commands", show=False),
         Binding("a", "about", "About", show=False),
         Binding("g", "timeline", "Timeline"),
+        Binding("L", "releases", "Releases"),
     ]
 
     def __init__(self, archive: Archive, notice: str | None = None, page_image: type[Widget] | None = None) -> None:
@@ -42,8 +44,8 @@ class FoiaApp(App[None]):
             page_image = HalfcellImage
         self.page_image = page_image
 
-    def on_mount(self) -> None:
-        self.push_screen(MainScreen(self.archive, self.notice))
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.archive, self.notice)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -59,6 +61,18 @@ class FoiaApp(App[None]):
             return
         main = next(screen for screen in self.screen_stack if isinstance(screen, MainScreen))
         self.push_screen(TimelineScreen(self.archive, query=main.query_text or None), self._show_period)
+
+    def action_releases(self) -> None:
+        """The releases index with counts; Enter there lists the threads of the chosen release."""
+        if not isinstance(self.screen, ReleasesScreen):
+            self.push_screen(ReleasesScreen(self.archive), self._show_release)
+
+    def _show_release(self, query: str | None) -> None:
+        if query:
+            main = next(screen for screen in self.screen_stack if isinstance(screen, MainScreen))
+            while self.screen is not main:
+                self.pop_screen()
+            main.show_query(query)
 
     def _show_period(self, period: tuple[date, date] | None) -> None:
         if period is None:

@@ -300,8 +300,9 @@ def sidebar(archive: Archive) -> SidebarData:
     for row in archive.query(
         """SELECT pa.person_id, coalesce(pa.email, pa.name) AS key, max(pa.name) AS name,
                   count(DISTINCT pa.message_id) AS n
-           FROM participants pa JOIN messages m ON m.id = pa.message_id AND m.duplicate_of IS NULL
+           FROM participants pa
            WHERE coalesce(pa.email, pa.name, '') != ''
+             AND pa.message_id NOT IN (SELECT id FROM messages WHERE duplicate_of IS NOT NULL)
            GROUP BY coalesce(CAST(pa.person_id AS TEXT), 'address:' || coalesce(pa.email, pa.name))
            ORDER BY n DESC, key LIMIT ?""",
         (SIDEBAR_LIMIT,),

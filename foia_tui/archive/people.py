@@ -121,10 +121,11 @@ def _copies(
 ) -> list[list[tuple[str, list[str]]]]:
     """Per email stored more than once: each copy's (sender key, recipient keys), for people.copy_pairs."""
     with_copies = {head for message_id, head in canon.items() if head != message_id}
+    copies = [r for r in rows if canon.get(r.message_id, r.message_id) in with_copies]
     shape: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for r in sorted(rows, key=lambda r: (r.message_id, r.role, r.position)):
+    for r in sorted(copies, key=lambda r: (r.message_id, r.role, r.position)):
         key = key_of_row.get(r.rowid)
-        if canon.get(r.message_id, r.message_id) not in with_copies or key not in infos:
+        if key not in infos:
             continue
         sender, to = shape[r.message_id]
         (sender if r.role == "from" else to if r.role == "to" else []).append(key)

@@ -59,7 +59,7 @@ def get_release(archive: Archive, name: str) -> dict:
 
 
 def _check_fields(fields: dict) -> dict:
-    """The metadata given (None = not given); unknown fields and statuses are programming errors."""
+    """The metadata given (None = not given): an unknown field is a programming error, a bad status the user's."""
     unknown = set(fields) - set(FIELDS)
     if unknown:
         raise ValueError(f"unknown release fields: {sorted(unknown)}")
@@ -85,10 +85,8 @@ def add_release(archive: Archive, name: str, **fields: str | None) -> dict:
 
 
 def edit_release(archive: Archive, name: str, *, rename: str | None = None, **fields: str | None) -> dict:
-    """Change a release's metadata; an empty string clears a field (status cannot be cleared)."""
+    """Change a release's metadata; an empty string clears a field."""
     given = _check_fields(fields)
-    if given.get("status") == "":
-        raise ReleaseUsageError("status cannot be empty")
     with archive.transaction() as conn:
         get_release(archive, name)
         if rename and rename != name:
@@ -112,7 +110,7 @@ def check_release(archive: Archive, name: str, **fields: str | None) -> dict | N
     conflicts = [
         f"{column} {release[column]!r}, not {value!r}"
         for column, value in given.items()
-        if release[column] not in (None, value) and not (column == "status" and release[column] == "produced")
+        if release[column] not in (None, value)
     ]
     if conflicts:
         raise ReleaseUsageError(
@@ -188,9 +186,9 @@ def release_stats(archive: Archive, name: str) -> dict:
 def remove_release(archive: Archive, name: str, *, force: bool = False) -> dict:
     """Remove a release: its record, and the documents (with their copies) no other release holds.
 
-    Tags belong to the email, not the copy: a tagging on a copy that goes is moved to a surviving copy of the
-    same email (re-anchored on its quoted text). A tagging on an email that no other release holds would be
-    lost, so removal refuses unless `force` (then those taggings go with it).
+    Tags belong to the email, not the copy: a tagging on a copy that goes moves to the copy then shown for the
+    same email (an excerpt re-found there by its quoted text, or flagged 'lost'). A tagging on an email that no
+    other release holds would be lost, so removal refuses unless `force` (then those taggings go with it).
     """
     with archive.transaction() as conn:
         release = get_release(archive, name)
@@ -203,15 +201,14 @@ def remove_release(archive: Archive, name: str, *, force: bool = False) -> dict:
                 (release["id"],),
             )
         ]
-        gone_set = set(gone)
         doomed = _rows_of_documents(archive, gone)
-        moves, orphans = _tagging_moves(archive, doomed, gone_set)
+        survivors, orphans = _tagging_survivors(archive, doomed, set(gone))
         if orphans and not force:
             raise ArchiveError(
                 f"release {name!r}: {len(orphans)} tagging(s) are on emails only this release holds; "
                 "removing it would lose them (use --force to remove them too)"
             )
-        _move_taggings(conn, moves)
+        conn.execute("PRAGMA defer_foreign_keys = ON")  # the taggings move to surviving copies before COMMIT
         for chunk in _chunks(orphans):
             conn.execute(f"DELETE FROM taggings WHERE id IN ({_marks(chunk)})", chunk)
         conn.execute("DELETE FROM releases WHERE id = ?", (release["id"],))
@@ -219,12 +216,12 @@ def remove_release(archive: Archive, name: str, *, force: bool = False) -> dict:
             conn.execute(f"DELETE FROM documents WHERE id IN ({_marks(chunk)})", chunk)
         if gone:
             rebuild_conversations(archive)
-            _lift_taggings_to_canonical(conn, [m[1] for m in moves])
+        _move_taggings(conn, survivors)
     return {
         "release": name,
         "documents_removed": len(gone),
         "messages_removed": len(doomed),
-        "taggings_moved": len(moves),
+        "taggings_moved": len(survivors),
         "taggings_removed": len(orphans),
     }
 
@@ -239,33 +236,30 @@ def _rows_of_documents(archive: Archive, document_ids: list[str]) -> set[str]:
     return ids
 
 
-def _tagging_moves(archive: Archive, doomed: set[str], gone: set[str]) -> tuple[list[tuple[int, str]], list[int]]:
-    """(tagging id, surviving copy) for taggings on doomed rows whose email survives; the rest are orphans."""
+def _tagging_survivors(archive: Archive, doomed: set[str], gone: set[str]) -> tuple[dict[int, str], list[int]]:
+    """{tagging id: a surviving copy of its email} for taggings on doomed rows; the rest are orphans."""
     taggings = archive.query(
         """SELECT tg.id, tg.message_id, coalesce(m.duplicate_of, m.id) AS canon FROM taggings tg
            JOIN messages m ON m.id = tg.message_id"""
     )
-    taggings = [t for t in taggings if t["message_id"] in doomed]
-    moves: list[tuple[int, str]] = []
+    survivors: dict[int, str] = {}
     orphans: list[int] = []
-    for t in taggings:
-        survivors = [
-            _copy(r)
-            for r in archive.query(
-                f"SELECT {COPY_COLUMNS} FROM messages m WHERE m.id = ? OR m.duplicate_of = ?", (t["canon"], t["canon"])
-            )
-            if r["document_id"] not in gone
-        ]
-        if survivors:
-            moves.append((t["id"], min(survivors, key=preference).id))
+    for t in (t for t in taggings if t["message_id"] in doomed):
+        rows = archive.query(
+            f"SELECT {COPY_COLUMNS} FROM messages m WHERE m.id = ? OR m.duplicate_of = ?", (t["canon"], t["canon"])
+        )
+        kept = [_copy(r) for r in rows if r["document_id"] not in gone]
+        if kept:
+            survivors[t["id"]] = min(kept, key=preference).id
         else:
             orphans.append(t["id"])
-    return moves, orphans
+    return survivors, orphans
 
 
-def _move_taggings(conn, moves: list[tuple[int, str]]) -> None:
-    """Point taggings at another copy, finding an excerpt's quoted text there again (flagged 'lost' if not)."""
-    for tagging_id, target in moves:
+def _move_taggings(conn, survivors: dict[int, str]) -> None:
+    """Point each tagging at the copy now shown for its email, re-finding an excerpt's quoted text there."""
+    for tagging_id, survivor in survivors.items():
+        target = conn.execute("SELECT coalesce(duplicate_of, id) FROM messages WHERE id = ?", (survivor,)).fetchone()[0]
         quoted, start = conn.execute("SELECT quoted_text, start FROM taggings WHERE id = ?", (tagging_id,)).fetchone()
         if start is None:
             conn.execute("UPDATE OR IGNORE taggings SET message_id = ? WHERE id = ?", (target, tagging_id))
@@ -280,14 +274,6 @@ def _move_taggings(conn, moves: list[tuple[int, str]]) -> None:
             )
         # the target already had this very tagging: the one left behind is its twin
         conn.execute("DELETE FROM taggings WHERE id = ? AND message_id != ?", (tagging_id, target))
-
-
-def _lift_taggings_to_canonical(conn, targets: list[str]) -> None:
-    """After duplicates are recomputed, a moved tagging sits on the copy shown for its email."""
-    for target in set(targets):
-        row = conn.execute("SELECT duplicate_of FROM messages WHERE id = ?", (target,)).fetchone()
-        if row and row[0]:
-            conn.execute("UPDATE OR IGNORE taggings SET message_id = ? WHERE message_id = ?", (row[0], target))
 
 
 # -- compare ---------------------------------------------------------------------------------------------

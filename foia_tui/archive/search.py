@@ -15,18 +15,19 @@ How a query runs, and why:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import unicodedata
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import MESSAGE_COLUMNS, message_objects
 from foia_tui.archive.store import now_iso
-from foia_tui.people import name_tokens
 from foia_tui.query import (
     MIN_SUBSTRING,
     And,
@@ -45,9 +46,11 @@ from foia_tui.query import (
 )
 
 MARK_OPEN, MARK_CLOSE, ELLIPSIS = "«", "»", "…"
+SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # what FTS5 marks with; text itself never decides a match shows
 SNIPPET_TOKENS = {"messages_fts": 16, "messages_trigram": 64}  # a trigram token is one character's worth
 LAST_CHAR = "\U0010ffff"  # sorts after any text, so [prefix, prefix + LAST_CHAR) is every id with that prefix
 PLAIN_SNIPPET_CHARS = 160
+RANK_LIMIT = 4_000  # bm25 costs ~5 µs a match: more matches than this come newest first
 FUZZY_NAME_SCORE = 80  # rapidfuzz ratio for one typo in a name word ("jonson" finds "johnson")
 FUZZY_NAME_MIN = 4
 MAX_SAVED_NAME = 80
@@ -71,8 +74,8 @@ class SearchResult:
 def search_messages(archive: Archive, query_text: str, *, limit: int = 50, offset: int = 0) -> SearchResult:
     """A page of matching messages: `foia list --json` objects plus snippet, rank, score and matched."""
     _check_page(limit, offset)
-    plan = _plan(archive, query_text)
-    order = "hit.rank, hit.rowid" if plan.driver else "hit.sent_sort DESC, hit.rowid DESC"
+    plan = _plan(archive, query_text).for_listing(archive)
+    order = "hit.rank, hit.rowid" if plan.ranked else "hit.sent_sort DESC, hit.rowid DESC"
     page = archive.query(
         f"""SELECT hit.rowid AS rowid, {plan.rank} AS score FROM {plan.source}
             WHERE {plan.where} ORDER BY {order} LIMIT :limit OFFSET :offset""",
@@ -105,8 +108,8 @@ def search_messages(archive: Archive, query_text: str, *, limit: int = 50, offse
 def search_threads(archive: Archive, query_text: str, *, limit: int = 50, offset: int = 0) -> SearchResult:
     """A page of threads holding matches, best (or latest) first, with how many messages in each matched."""
     _check_page(limit, offset)
-    plan = _plan(archive, query_text)
-    order = "g.best, t.last_sent DESC" if plan.driver else "t.last_sent DESC, t.id"
+    plan = _plan(archive, query_text).for_listing(archive)
+    order = "g.best, t.last_sent DESC" if plan.ranked else "t.last_sent DESC, t.id"
     rows = archive.query(
         f"""SELECT t.id AS thread_id, t.subject, g.hits, t.message_count, t.first_sent, t.last_sent,
                    t.participants, g.best AS score
@@ -182,13 +185,40 @@ def delete_saved_search(archive: Archive, name: str) -> bool:
 
 @dataclass
 class _Plan:
+    """A query as SQL: `SELECT ... FROM {source} WHERE {where}`, the matches' rowids being hit.rowid."""
+
     tree: Node
-    driver: str | None  # FTS5 expression every match satisfies; it ranks the results
-    source: str  # FROM clause; its rowid is hit.rowid
-    where: str
+    driver: str | None  # parameter holding the FTS5 expression every match satisfies (it can rank them)
+    filters: list[str]  # the other conditions
     params: dict
-    rank: str  # SQL for the bm25 score ("NULL" without a driver)
     notes: list[str]
+    ranked: bool  # read through the word index (hit.rank is the bm25 score), else in date order
+
+    @property
+    def source(self) -> str:
+        return "messages_fts AS hit" if self.ranked else "messages AS hit"
+
+    @property
+    def rank(self) -> str:
+        return "hit.rank" if self.ranked else "NULL"
+
+    @property
+    def where(self) -> str:
+        if self.driver is None:
+            return " AND ".join(self.filters)
+        if self.ranked:
+            return " AND ".join([f"hit.messages_fts MATCH {self.driver}", *self.filters])
+        return " AND ".join([f"+hit.rowid IN ({WORD_ROWIDS.format(self.driver)})", *self.filters])
+
+    def for_listing(self, archive: Archive) -> _Plan:
+        """The plan a page of results uses: by bm25, unless the words are so common that scoring every
+        match would take longer than the page may (then newest first, read along the date index)."""
+        if self.driver is None or archive.scalar(
+            f"{WORD_ROWIDS.format(self.driver)} LIMIT 1 OFFSET {RANK_LIMIT}", self.params
+        ) is None:
+            return self
+        note = f"over {RANK_LIMIT:,} messages have these words: newest first rather than by relevance"
+        return dataclasses.replace(self, ranked=False, notes=[*self.notes, note])
 
 
 def _plan(archive: Archive, query_text: str) -> _Plan:
@@ -201,16 +231,11 @@ def _plan(archive: Archive, query_text: str) -> _Plan:
     elif isinstance(tree, And):
         driver, rest = sql.split_and(tree.children)
     if driver is not None:
-        sql.rowid = "+hit.rowid"  # filters only: SQLite must not try to read the FTS table by rowid instead
-    conditions = [sql.condition(node) for node in rest]
+        sql.rowid = "+hit.rowid"  # a filter only: SQLite must not try to read the table by these rowids
+    filters = [sql.condition(node) for node in rest]
     if not any(isinstance(leaf, Filter) and leaf.field == "is" for leaf in leaves(tree)):
-        conditions.append(f"{sql.rowid} NOT IN ({DUPLICATE_ROWIDS})")
-    if driver is not None:
-        conditions.insert(0, f"hit.messages_fts MATCH {sql.param(driver)}")
-        source, rank = "messages_fts AS hit", "hit.rank"
-    else:
-        source, rank = "messages AS hit", "NULL"
-    return _Plan(tree, driver, source, " AND ".join(conditions), sql.params, rank, notes)
+        filters.append(f"{sql.rowid} NOT IN ({DUPLICATE_ROWIDS})")
+    return _Plan(tree, None if driver is None else sql.param(driver), filters, sql.params, notes, driver is not None)
 
 
 def _fts_string(text: str) -> str:
@@ -392,24 +417,23 @@ def _required(node: Node) -> list[Leaf]:
 
 
 def _snippets(archive: Archive, plan: _Plan, rows: list[dict]) -> dict[int, str]:
-    """Each row's best passage with the matched words in «»: from the body when the body has a match (the
-    subject is shown anyway), else from wherever one is; the start of the body when no words matched."""
+    """Each row's passage with the matched words in «»: from the body when it has a match (the subject is on
+    screen anyway), else from the column that has one; the start of the body when no words matched."""
     found: dict[int, str] = {}
     wanted = [leaf for leaf, positive in _polarised(plan.tree) if positive]
-    rowids = json.dumps([row["rowid"] for row in rows])
     for table, kind in (("messages_fts", Words), ("messages_trigram", Substring)):
         terms = [_fts_term(leaf) for leaf in wanted if isinstance(leaf, kind)]
-        if not terms:
-            continue
-        marks = {"open": MARK_OPEN, "close": MARK_CLOSE, "gap": ELLIPSIS, "words": SNIPPET_TOKENS[table]}
-        for row in archive.query(
-            f"""SELECT rowid, snippet({table}, 1, :open, :close, :gap, :words) AS body,
-                       snippet({table}, -1, :open, :close, :gap, :words) AS best
-                FROM {table} WHERE {table} MATCH :terms AND rowid IN (SELECT value FROM json_each(:rowids))""",
-            {**marks, "terms": " OR ".join(terms), "rowids": rowids},
-        ):
-            snippet = row["body"] if MARK_OPEN in (row["body"] or "") else row["best"]
-            found.setdefault(row["rowid"], " ".join((snippet or "").split()))
+        for column in (1, -1) if terms else ():
+            rowids = [row["rowid"] for row in rows if row["rowid"] not in found]
+            for row in archive.query(
+                f"""SELECT rowid, snippet({table}, :column, :open, :close, :gap, :tokens) AS snippet FROM {table}
+                    WHERE {table} MATCH :terms AND rowid IN (SELECT value FROM json_each(:rowids))""",
+                {"column": column, "open": SNIPPET_OPEN, "close": SNIPPET_CLOSE, "gap": ELLIPSIS,
+                 "tokens": SNIPPET_TOKENS[table], "terms": " OR ".join(terms), "rowids": json.dumps(rowids)},
+            ):  # fmt: skip
+                if SNIPPET_OPEN in row["snippet"] or column == -1:
+                    marked = row["snippet"].replace(SNIPPET_OPEN, MARK_OPEN).replace(SNIPPET_CLOSE, MARK_CLOSE)
+                    found[row["rowid"]] = " ".join(marked.split())
     for row in rows:
         if row["rowid"] not in found:
             body = " ".join((row["body"] or "").split())
@@ -452,46 +476,42 @@ class _Correspondent:
     squashed: str  # the name's words run together, so "tonthat" finds "Ton-That"
 
 
-def _query_words(value: str) -> tuple[str, ...]:
-    return name_tokens(value) or tuple(re.findall(r"[^\W_]+", value.casefold()))
-
-
-def _word_in(word: str, who: _Correspondent) -> bool:
-    if word in who.squashed or (who.email and word in who.email):
-        return True
-    return len(word) >= FUZZY_NAME_MIN and any(
-        fuzz.ratio(word, part, score_cutoff=FUZZY_NAME_SCORE) for part in who.words
-    )
-
-
-def _is_match(value: str, words: tuple[str, ...], who: _Correspondent) -> bool:
-    if "@" in value:
-        return bool(who.email) and value.casefold() in who.email
-    return bool(words) and all(_word_in(word, who) for word in words)
+def _words(text: str | None) -> tuple[str, ...]:
+    """Lower-case words without accents (a name's words; order does not matter to `from:`)."""
+    text = (text or "").casefold()
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return tuple(re.findall(r"[^\W_]+", text))
 
 
 def _correspondent(name: str | None, email: str | None, person_id: int | None) -> _Correspondent:
-    words = name_tokens(name) or tuple(re.findall(r"[^\W_]+", (name or "").casefold()))
+    words = _words(name)
     return _Correspondent(name, (email or "").casefold() or None, person_id, words, "".join(words))
 
 
 class _Lookup:
-    """What people and exemption filters compare against, read once per state of the archive."""
+    """What people and exemption filters compare with, read once per state of the archive."""
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self._correspondents: list[_Correspondent] | None = None
+        self._name_words: list[str] | None = None
         self._codes: list[str] | None = None
 
     def correspondents(self) -> list[_Correspondent]:
+        """Every printed form of every person (aliases), the people's names, and unresolved participants."""
         if self._correspondents is None:
-            printed = self.archive.query("SELECT DISTINCT name, email, person_id FROM participants")
-            aliases = self.archive.query(
-                """SELECT a.name, a.email, a.person_id FROM aliases a
-                   UNION SELECT p.name, NULL, p.id FROM people p"""
+            rows = self.archive.query(
+                """SELECT name, email, person_id FROM aliases UNION ALL SELECT name, NULL, id FROM people
+                   UNION ALL SELECT DISTINCT name, email, NULL FROM participants WHERE person_id IS NULL"""
             )
-            self._correspondents = [_correspondent(r["name"], r["email"], r["person_id"]) for r in printed + aliases]
+            self._correspondents = [_correspondent(r["name"], r["email"], r["person_id"]) for r in rows]
         return self._correspondents
+
+    def name_words(self) -> list[str]:
+        if self._name_words is None:
+            self._name_words = sorted({word for who in self.correspondents() for word in who.words})
+        return self._name_words
 
     def codes(self) -> list[str]:
         if self._codes is None:
@@ -500,15 +520,24 @@ class _Lookup:
         return self._codes
 
     def people_matching(self, value: str) -> tuple[str, str, str]:
-        """JSON lists of the person ids, addresses and bare names that `value` finds."""
-        words = _query_words(value)
-        everyone = self.correspondents()
-        found = [who for who in everyone if _is_match(value, words, who)]
+        """JSON lists of the person ids, and of the addresses and bare names of unresolved participants,
+        that `value` finds: an address part, or every word somewhere in a name or address; a word no one
+        has may be one typo away from a name word."""
+        found = self.correspondents()
+        if "@" in value:
+            found = [who for who in found if who.email and value.casefold().strip() in who.email]
+        for word in () if "@" in value else _words(value):
+            hits = [who for who in found if word in who.squashed or (who.email and word in who.email)]
+            if not hits and len(word) >= FUZZY_NAME_MIN:
+                near = process.extract(word, self.name_words(), scorer=fuzz.ratio, score_cutoff=FUZZY_NAME_SCORE,
+                                       limit=None)  # fmt: skip
+                similar = {match[0] for match in near}
+                hits = [who for who in found if similar.intersection(who.words)]
+            found = hits
         persons = sorted({who.person_id for who in found if who.person_id is not None})
-        chosen = set(persons)
-        found += [who for who in everyone if who.person_id in chosen]  # every alias of the people found
-        emails = sorted({who.email for who in found if who.email})
-        names = sorted({who.name for who in found if who.name and not who.email})
+        unresolved = [who for who in found if who.person_id is None]
+        emails = sorted({who.email for who in unresolved if who.email})
+        names = sorted({who.name for who in unresolved if who.name and not who.email})
         return json.dumps(persons), json.dumps(emails), json.dumps(names)
 
 

@@ -380,15 +380,18 @@ def reanchor_taggings(archive: Archive) -> ReanchorResult:
                     result.restored += 1
                 continue
             found = find_anchor(body, quoted, row["start"])
-            if found is None:
+            moved = (
+                found is not None
+                and conn.execute(
+                    """UPDATE OR IGNORE taggings SET start = ?, "end" = ?, anchor_status = 'moved' WHERE id = ?""",
+                    (*found, row["id"]),
+                ).rowcount
+            )
+            if moved:
+                result.moved += 1
+            else:  # not found, or found where the same tag already marks the same span: flag it, keep the note
                 conn.execute("UPDATE taggings SET anchor_status = 'lost' WHERE id = ?", (row["id"],))
                 result.lost += 1
-                continue
-            conn.execute(
-                """UPDATE OR IGNORE taggings SET start = ?, "end" = ?, anchor_status = 'moved' WHERE id = ?""",
-                (*found, row["id"]),
-            )
-            result.moved += 1
     return result
 
 

@@ -7,6 +7,7 @@ real calendar day counts as undated. `ids`, where taken, narrows everything to a
 from __future__ import annotations
 
 import json
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from datetime import date, timedelta
@@ -15,96 +16,164 @@ from foia_tui.archive import Archive
 from foia_tui.archive.store import now_iso
 from foia_tui.timeline import Event, Lane, Series, TimelineData, Unit, chronology_rows, day_of, parse_day
 
-DATED = "date(substr(m.sent_sort, 1, 10)) = substr(m.sent_sort, 1, 10)"
-BUCKET_SQL: dict[str, str] = {
-    "day": "substr(m.sent_sort, 1, 10)",
-    "week": "date(substr(m.sent_sort, 1, 10), '-6 days', 'weekday 1')",
-    "month": "substr(m.sent_sort, 1, 7) || '-01'",
-}
 LANE_LIMIT = 100
 LANE_ROLES = ("from", "to", "cc")
-# A person's lane gathers every alias resolved to them; a correspondent not (yet) resolved has one of their own.
-PERSON_KEY = "coalesce('person:' || p.person_id, 'address:' || coalesce(p.email, p.name))"
+# A person's lane gathers every alias resolved to them (key: the person id); a correspondent not (yet) resolved
+# has one of their own (key: their address or name, which cannot be mistaken for a number).
+PERSON_KEY = "coalesce(p.person_id, 'address:' || coalesce(p.email, p.name))"
 PERSON_WHERE = "coalesce(p.email, p.name, '') != '' AND p.role IN (?, ?, ?)"
+# `duplicate_of > ''` (ids are never empty) lets SQLite use the duplicate_of index, where IS NOT NULL scans.
+DUPLICATE_IDS = "SELECT id FROM messages WHERE duplicate_of > ''"
+# Counts come from the sent_sort and thread indexes (covering), less the duplicates' share: reading
+# duplicate_of for every row would read every message body too, since the column is stored after it.
+ALL_DAYS = "SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages WHERE sent_sort IS NOT NULL GROUP BY day"
+DUPLICATE_DAYS = """SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages
+    WHERE duplicate_of > '' AND sent_sort IS NOT NULL GROUP BY day"""
+HIT_DAYS = f"""SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages
+    WHERE id IN (SELECT value FROM json_each(?)) AND sent_sort IS NOT NULL AND id NOT IN ({DUPLICATE_IDS})
+    GROUP BY day"""
+THREAD_DAYS = """SELECT thread_id, substr(sent_sort, 1, 10) AS day, count(*) FROM messages
+    WHERE thread_id IS NOT NULL AND sent_sort IS NOT NULL GROUP BY thread_id, day"""
+# grouping by +thread_id keeps SQLite off the thread index here, so it reads only the (few) duplicates
+DUPLICATE_THREAD_DAYS = """SELECT thread_id, substr(sent_sort, 1, 10) AS day, count(*) FROM messages
+    WHERE duplicate_of > '' AND thread_id IS NOT NULL AND sent_sort IS NOT NULL GROUP BY +thread_id, day"""
 
 
-def _scope(ids: Collection[str] | None, *, dated: bool = True) -> tuple[str, tuple]:
-    """WHERE text and parameters: distinct emails, dated ones, and only `ids` when given."""
-    where = "m.duplicate_of IS NULL" + (f" AND {DATED}" if dated else "")
+def _rows(archive: Archive, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows as tuples: the lanes read hundreds of thousands of them, where dicts would cost more than SQLite."""
+    with archive.lock:
+        return archive.conn.execute(sql, params).fetchall()
+
+
+def _days(rows: list[tuple], less: list[tuple] = ()) -> dict[date, int]:
+    """(day text, n) rows as counts per calendar day, less `less`; text that is not a calendar day is left out."""
+    counts = Counter(dict(rows))
+    counts.subtract(dict(less))
+    out = {}
+    for text, n in counts.items():
+        day = day_of(text)
+        if day is not None and n > 0 and len(text) == 10:
+            out[day] = out.get(day, 0) + n
+    return out
+
+
+def day_counts(archive: Archive, ids: Collection[str] | None = None) -> Series:
+    """Distinct emails per day, of all of them or of `ids` (a search's hits)."""
     if ids is None:
-        return where, ()
-    return where + " AND m.id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
-
-
-def _period(start: date, end: date) -> tuple[str, tuple]:
-    """sent_sort within [start, end] (whole days), in a form the sent_sort index answers."""
-    return "m.sent_sort >= ? AND m.sent_sort < ?", (start.isoformat(), (end + timedelta(days=1)).isoformat())
+        return Series("day", _days(_rows(archive, ALL_DAYS), _rows(archive, DUPLICATE_DAYS)))
+    return Series("day", _days(_rows(archive, HIT_DAYS, (json.dumps(list(ids)),))))
 
 
 def bucket_counts(archive: Archive, unit: Unit, ids: Collection[str] | None = None) -> Series:
-    """Messages per day, week (from Monday) or month."""
-    where, params = _scope(ids)
-    rows = archive.query(
-        f"SELECT {BUCKET_SQL[unit]} AS bucket, count(*) AS n FROM messages m WHERE {where} GROUP BY bucket", params
+    """Distinct emails per day, week (from Monday) or month, by `sent_sort`."""
+    return day_counts(archive, ids).rollup(unit)
+
+
+def distinct_count(archive: Archive, ids: Collection[str] | None = None) -> int:
+    """Distinct emails, dated or not (with `ids`: how many of them are distinct emails)."""
+    if ids is None:
+        return archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NULL")
+    return archive.scalar(
+        f"SELECT count(*) FROM messages WHERE id IN (SELECT value FROM json_each(?)) AND id NOT IN ({DUPLICATE_IDS})",
+        (json.dumps(list(ids)),),
     )
-    return Series.from_rows(unit, ((r["bucket"], r["n"]) for r in rows))
 
 
-def undated_count(archive: Archive, ids: Collection[str] | None = None) -> int:
-    """Distinct emails the timeline cannot place (no date, or one that is not a calendar day)."""
-    where, params = _scope(ids, dated=False)
-    return archive.scalar(f"SELECT count(*) FROM messages m WHERE {where} AND NOT coalesce({DATED}, 0)", params)
+_lane_cache: weakref.WeakKeyDictionary[Archive, dict[str, tuple[tuple[int, int], list[Lane]]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def person_lanes(archive: Archive, unit: Unit, limit: int = LANE_LIMIT) -> list[Lane]:
-    """One lane per person who sent or received mail (all their aliases together), busiest first."""
-    where, params = _scope(None)
-    rows = archive.query(
-        f"""SELECT {PERSON_KEY} AS key, {BUCKET_SQL[unit]} AS bucket, count(DISTINCT m.id) AS n,
-                   max(pe.name) AS person, max(p.name) AS name, max(p.email) AS email
-            FROM participants p JOIN messages m ON m.id = p.message_id LEFT JOIN people pe ON pe.id = p.person_id
-            WHERE {where} AND {PERSON_WHERE} GROUP BY key, bucket""",
-        params + LANE_ROLES,
+def lanes_for(archive: Archive, kind: str) -> list[Lane]:
+    """Person ("person") or thread lanes, remembered until the archive changes (they take a while to count)."""
+    version = (archive.scalar("PRAGMA data_version"), archive.conn.total_changes)
+    cached = _lane_cache.setdefault(archive, {}).get(kind)
+    if cached is None or cached[0] != version:
+        cached = (version, person_lanes(archive) if kind == "person" else thread_lanes(archive))
+        _lane_cache[archive][kind] = cached
+    return cached[1]
+
+
+def person_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
+    """Per day, every message each person sent or received (all their aliases together); busiest first."""
+    days = dict(_rows(archive, "SELECT id, substr(sent_sort, 1, 10) FROM messages WHERE sent_sort IS NOT NULL"))
+    for (duplicate,) in _rows(archive, DUPLICATE_IDS):
+        days.pop(duplicate, None)
+    # a set, not SQL's DISTINCT (slower here): someone both in To and Cc of one message counts once
+    pairs = set(
+        _rows(archive, f"SELECT p.message_id, {PERSON_KEY} FROM participants p WHERE {PERSON_WHERE}", LANE_ROLES)
     )
-    counts: dict[str, dict[date, int]] = defaultdict(dict)
-    labels: dict[str, str] = {}
-    for r in rows:
-        counts[r["key"]][date.fromisoformat(r["bucket"])] = r["n"]
-        labels.setdefault(r["key"], r["person"] or r["name"] or r["email"])
-    lanes = [Lane(key, labels[key], c) for key, c in counts.items()]
+    message_ids, keys = zip(*pairs, strict=True) if pairs else ((), ())
+    per_day = Counter(
+        zip(keys, map(days.get, message_ids), strict=True)
+    )  # C loops: this runs over every participant row
+    counts: dict[str | int, dict[date, int]] = defaultdict(dict)
+    calendar: dict[str, date | None] = {}
+    for (key, text), n in per_day.items():
+        if text is None:
+            continue
+        if text not in calendar:
+            calendar[text] = day_of(text) if len(text) == 10 else None
+        if (day := calendar[text]) is not None:
+            counts[key][day] = counts[key].get(day, 0) + n
+    labels: dict[str | int, str] = dict(_rows(archive, "SELECT id, name FROM people"))
+    labels.update(
+        _rows(
+            archive,
+            f"""SELECT {PERSON_KEY} AS key, max(coalesce(p.name, p.email)) FROM participants p
+                WHERE p.person_id IS NULL AND {PERSON_WHERE} GROUP BY key""",
+            LANE_ROLES,
+        )
+    )
+    lanes = [Lane(str(key), labels.get(key) or str(key), c) for key, c in counts.items()]
     lanes.sort(key=lambda lane: (-lane.total, lane.label, lane.key))
     return lanes[:limit]
 
 
-def thread_lanes(archive: Archive, unit: Unit, limit: int = LANE_LIMIT) -> list[Lane]:
-    """One lane per thread, the busiest `limit` of them, in order of their first message."""
-    where, params = _scope(None)
-    rows = archive.query(
-        f"""SELECT m.thread_id, {BUCKET_SQL[unit]} AS bucket, count(*) AS n FROM messages m
-            WHERE {where} AND m.thread_id IS NOT NULL GROUP BY m.thread_id, bucket""",
-        params,
+def thread_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
+    """Per day, the messages of the busiest `limit` threads, in order of each thread's first message."""
+    rows = _rows(archive, THREAD_DAYS)
+    less = _rows(archive, DUPLICATE_THREAD_DAYS)
+    by_thread: dict[str, list[tuple]] = defaultdict(list)
+    minus: dict[str, list[tuple]] = defaultdict(list)
+    for thread, day, n in rows:
+        by_thread[thread].append((day, n))
+    for thread, day, n in less:
+        minus[thread].append((day, n))
+    counts = {thread: _days(days, minus[thread]) for thread, days in by_thread.items()}
+    busiest = sorted((t for t in counts if counts[t]), key=lambda t: (-sum(counts[t].values()), t))[:limit]
+    subjects = dict(
+        _rows(
+            archive,
+            "SELECT id, subject FROM threads WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(busiest),),
+        )
     )
-    subjects = {r["id"]: r["subject"] for r in archive.query("SELECT id, subject FROM threads")}
-    counts: dict[str, dict[date, int]] = defaultdict(dict)
-    for r in rows:
-        counts[r["thread_id"]][date.fromisoformat(r["bucket"])] = r["n"]
-    lanes = [Lane(key, subjects.get(key) or "(no subject)", c) for key, c in counts.items()]
-    lanes.sort(key=lambda lane: (-lane.total, lane.key))
-    lanes = lanes[:limit]
+    lanes = [Lane(t, subjects.get(t) or "(no subject)", counts[t]) for t in busiest]
     lanes.sort(key=lambda lane: (min(lane.counts), lane.key))
     return lanes
 
 
-def load_timeline(
-    archive: Archive, unit: Unit, ids: Collection[str] | None = None, lanes: str = "person"
-) -> TimelineData:
-    """Everything the timeline screen draws at one zoom level; `ids` are the search hits to overlay."""
+def load_timeline(archive: Archive, ids: Collection[str] | None = None) -> TimelineData:
+    """Counts per day (all, and the search hits `ids` to overlay) and the events; lanes are loaded apart."""
     return TimelineData(
-        totals=bucket_counts(archive, unit),
-        hits=bucket_counts(archive, unit, ids) if ids is not None else None,
-        lanes=(person_lanes if lanes == "person" else thread_lanes)(archive, unit),
+        totals=day_counts(archive),
+        hits=day_counts(archive, ids) if ids is not None else None,
         events=list_events(archive),
     )
+
+
+def _lane_filter(lane: str | None, lanes: str) -> tuple[str, tuple]:
+    """SQL narrowing messages `m` to one lane: a thread id, a person id, or an unresolved 'address:…' key."""
+    if lane is None:
+        return "", ()
+    if lanes == "thread":
+        return " AND m.thread_id = ?", (lane,)
+    if lane.isdigit():
+        who, key = "person_id = ?", int(lane)
+    else:
+        who, key = "person_id IS NULL AND coalesce(email, name) = ?", lane.removeprefix("address:")
+    return f" AND m.id IN (SELECT message_id FROM participants p WHERE {who} AND {PERSON_WHERE})", (key, *LANE_ROLES)
 
 
 def period_summary(
@@ -116,41 +185,41 @@ def period_summary(
     lanes: str = "person",
     hits: Collection[str] | None = None,
 ) -> dict:
-    """Who wrote, how many messages and which threads in [start, end], within one lane when `lane` is given."""
-    where, params = _scope(None)
-    between, period = _period(start, end)
-    rows = archive.query(
-        f"""SELECT m.id, m.thread_id, coalesce(t.subject, m.subject) AS thread_subject
-            FROM messages m LEFT JOIN threads t ON t.id = m.thread_id
-            WHERE {between} AND {where} ORDER BY m.sent_sort, m.id""",
-        period + params,
+    """How many messages, who took part and which threads in [start, end]; within one lane when `lane` is given.
+
+    `people` and `threads` are (label, messages) pairs, most messages first; `hits` counts the search's hits.
+    """
+    narrow, narrow_params = _lane_filter(lane, lanes)
+    where = f"m.sent_sort >= ? AND m.sent_sort < ? AND m.duplicate_of IS NULL{narrow}"
+    params = (start.isoformat(), (end + timedelta(days=1)).isoformat(), *narrow_params)
+    threads = _rows(
+        archive,
+        f"""SELECT coalesce(t.subject, max(m.subject), '(no subject)') AS label, count(*) AS n
+            FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE {where}
+            GROUP BY m.thread_id ORDER BY n DESC, label""",
+        params,
     )
-    people: dict[str, dict[str, str]] = defaultdict(dict)  # message id -> person key -> label
-    for p in archive.query(
-        f"""SELECT p.message_id, {PERSON_KEY} AS key, coalesce(pe.name, p.name, p.email) AS label
-            FROM participants p JOIN messages m ON m.id = p.message_id LEFT JOIN people pe ON pe.id = p.person_id
-            WHERE {between} AND {where} AND {PERSON_WHERE}""",
-        period + params + LANE_ROLES,
-    ):
-        people[p["message_id"]].setdefault(p["key"], p["label"])
-    if lane is not None:
-        rows = [
-            r
-            for r in rows
-            if (r["thread_id"] == lane if lanes == "thread" else lane in people[r["id"]])
-        ]
-    hit_ids = set(hits) if hits is not None else None
-    return {
-        "messages": len(rows),
-        "hits": None if hit_ids is None else sum(1 for r in rows if r["id"] in hit_ids),
-        "people": Counter(label for r in rows for label in people[r["id"]].values()).most_common(),
-        "threads": Counter(r["thread_subject"] or "(no subject)" for r in rows).most_common(),
-    }
+    people = _rows(
+        archive,
+        f"""SELECT coalesce(max(pe.name), max(p.name), max(p.email)) AS label, count(DISTINCT p.message_id) AS n
+            FROM messages m JOIN participants p ON p.message_id = m.id LEFT JOIN people pe ON pe.id = p.person_id
+            WHERE {where} AND {PERSON_WHERE} GROUP BY {PERSON_KEY} ORDER BY n DESC, label""",
+        params + LANE_ROLES,
+    )
+    found = None
+    if hits is not None:
+        found = archive.scalar(
+            f"SELECT count(*) FROM messages m WHERE {where} AND m.id IN (SELECT value FROM json_each(?))",
+            (*params, json.dumps(list(hits))),
+        )
+    return {"messages": sum(n for _, n in threads), "hits": found, "people": people, "threads": threads}
 
 
 def chronology_messages(archive: Archive, ids: Collection[str] | None = None) -> list[dict]:
     """Messages for a chronology (all distinct ones, or `ids`), with what a citation needs, in time order."""
-    where, params = _scope(ids, dated=False)
+    where, params = "m.duplicate_of IS NULL", ()
+    if ids is not None:
+        where, params = f"{where} AND m.id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
     rows = archive.query(
         f"""SELECT m.id, m.subject, m.sender_name, m.sender_email, m.sender_raw, m.recipients, m.sent,
                    m.sent_sort, m.body, m.page_start, m.page_end, m.bates_start, m.bates_end, d.path AS file

@@ -17,8 +17,10 @@ DEFAULT_DB = "archive.db"
 
 
 def resolve_db(db: str | None) -> Path:
-    """--db, else $FOIA_DB, else ./archive.db."""
-    return Path(db or os.environ.get("FOIA_DB") or DEFAULT_DB)
+    """The subcommand's --db, else the group's (`foia --db X list`), else $FOIA_DB, else ./archive.db."""
+    context = click.get_current_context(silent=True)
+    group_db = context.find_root().params.get("db") if context else None
+    return Path(db or group_db or os.environ.get("FOIA_DB") or DEFAULT_DB)
 
 
 def db_option(command: Callable) -> Callable:

@@ -96,7 +96,7 @@ def release_group() -> None:
 @release_options
 @with_archive(create=True)
 def release_add(archive, name: str, **fields: str | None) -> None:
-    """Record a release by NAME, e.g. a request that came back with no records."""
+    """Record a release (also a request that produced nothing)."""
     _usage(add_release, archive, name, **fields)
     click.echo(f"added release {one_line(name)!r}")
 
@@ -107,7 +107,10 @@ def release_add(archive, name: str, **fields: str | None) -> None:
 @release_options
 @with_archive()
 def release_edit(archive, name: str, rename: str | None, **fields: str | None) -> None:
-    """Change what is recorded about release NAME (an empty value clears a field)."""
+    """Change what is recorded about a release.
+
+    An empty value clears a field, e.g. --notes "".
+    """
     release = _usage(edit_release, archive, name, rename=rename, **fields)
     click.echo(f"updated release {one_line(release['name'])!r}")
 
@@ -117,7 +120,11 @@ def release_edit(archive, name: str, rename: str | None, **fields: str | None) -
 @click.option("--force", is_flag=True, help="Also remove tags on emails that only this release holds.")
 @with_archive()
 def release_rm(archive, name: str, force: bool) -> None:
-    """Remove release NAME and the documents no other release holds; tags move to surviving copies."""
+    """Remove a release and the documents no other release holds.
+
+    Tags on its copies move to copies of the same email that other releases hold; tags on emails only
+    this release holds make it refuse, unless --force.
+    """
     result = _usage(remove_release, archive, name, force=force)
     click.echo(
         f"removed release {one_line(name)!r}: {result['documents_removed']} documents, "
@@ -176,5 +183,7 @@ def gaps_command(archive, as_json: bool, form: str) -> None:
         click.echo(gaps_markdown(gaps, sources), nl=False)
     else:
         for g in gaps:
-            sent = (g.message.get("sent") or "-")[:16]
-            click.echo(f"{g.kind:18}  {sent:16}  {one_line(g.detail, 140)}")
+            m = g.message
+            sender = (m.get("from") or {}).get("name") or (m.get("from") or {}).get("email") or "-"
+            what = "" if g.kind == "silence" else f"{one_line(sender, 24)}  {one_line(m.get('subject') or '-', 40)}  "
+            click.echo(f"{g.kind:18}  {(m.get('sent') or '-')[:16]:16}  {what}{one_line(g.detail, 120)}")

@@ -101,7 +101,8 @@ def list_command(archive, as_json: bool) -> None:
         )
         return
     for t in tags:
-        line = f"{one_line(t.name, 30):30} {t.messages:6} messages {t.taggings:6} taggings"
+        messages = f"{t.messages:6} message{'s' if t.messages != 1 else ' '}"
+        line = f"{one_line(t.name, 30):30} {messages} {t.taggings:6} tagging{'s' if t.taggings != 1 else ''}"
         click.echo(f"{line}  {one_line(t.description, 60)}".rstrip())
 
 

@@ -10,9 +10,9 @@ from foia_tui.archive.timeline import (
     add_event,
     bucket_counts,
     chronology,
+    distinct_count,
     event_rows,
     remove_event,
-    undated_count,
 )
 from foia_tui.cli.common import emit_json, fail, with_archive
 from foia_tui.display import one_line
@@ -52,7 +52,7 @@ def timeline_command(archive, unit: str, query: str | None, as_json: bool, as_ch
             click.echo(chronology_markdown(rows, query), nl=False)
         return
     series = bucket_counts(archive, unit, ids)
-    undated = undated_count(archive, ids)
+    undated = distinct_count(archive, ids) - series.total
     if as_json:
         emit_json({"by": unit, "query": query, "buckets": span_json(series), "total": series.total,
                    "undated": undated})  # fmt: skip

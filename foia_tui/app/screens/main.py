@@ -19,7 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
+from foia_tui.app.screens.export_dialog import ExportDialog
+from foia_tui.app.screens.tag_picker import TagPicker, TagTarget, tag_target
 from foia_tui.app.widgets.search_bar import SearchBar
+from foia_tui.app.widgets.selection import SelectionBar
 from foia_tui.app.widgets.sidebar import Sidebar
 from foia_tui.app.widgets.status import StatusLine
 from foia_tui.app.widgets.thread_list import ThreadList, ThreadSource
@@ -41,6 +44,7 @@ class MainScreen(Screen):
     """Three panes over one archive."""
 
     BINDING_GROUP_TITLE = "Main screen"
+    AUTO_FOCUS = "#threads"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("/", "search", "Search"),
         Binding("n", "next_message", "Next message"),
@@ -49,6 +53,10 @@ class MainScreen(Screen):
         Binding("[", "previous_thread", "Previous thread"),
         Binding("o", "original", "Original page"),
         Binding("r", "toggle_leaks", "Leaked text"),
+        Binding("t", "tag('message')", "Tag message"),
+        Binding("T", "tag('thread')", "Tag thread"),
+        Binding("v", "select_text", "Select text to tag"),
+        Binding("e", "export", "Export"),
         Binding("R,f5", "refresh", "Refresh"),
         Binding("s", "toggle_sidebar", "Sidebar", show=False),
         Binding("escape", "clear_search", "Clear search"),
@@ -62,6 +70,7 @@ class MainScreen(Screen):
         self.query_text = ""
         self.totals: Totals | None = None
         self.thread: ThreadSummary | None = None
+        self._reading = False  # an email is focused in the thread view (o and r work)
         self._handlers: dict[str, Callable[[object], None]] = {
             "overview": self._show_overview,
             "sidebar": self._show_sidebar,
@@ -100,9 +109,7 @@ class MainScreen(Screen):
         if self.notice:
             self.status.notice = self.notice
             self.notify(self.notice, title="foia", timeout=10)
-        self.thread_list.focus()
         self._run("overview", partial(browse.totals, self.archive))
-        self._run("sidebar", partial(browse.sidebar, self.archive))
 
     # Workers: archive reads off the UI thread; results come back through on_worker_state_changed.
 
@@ -135,6 +142,8 @@ class MainScreen(Screen):
         return ThreadSource(totals.threads, partial(browse.thread_page, self.archive), empty)
 
     def _show_overview(self, totals: Totals, *, keep_cursor: bool = False) -> None:
+        if self.totals is None:  # first screen: the sidebar's slower counts queue behind the first page
+            self._run("sidebar", partial(browse.sidebar, self.archive))
         self.totals = totals
         self.status.problem = ""
         if self.query_text:
@@ -143,7 +152,6 @@ class MainScreen(Screen):
         self.thread_list.border_title = f"Threads ({totals.threads:,})"
         self.status.query = ""
         self.status.counts = f"{plural(totals.threads, 'thread')} · {plural(totals.messages, 'message')}"
-        self.refresh_bindings()
 
     def _show_sidebar(self, data: browse.SidebarData) -> None:
         self.query_one(Sidebar).show(data)
@@ -152,6 +160,8 @@ class MainScreen(Screen):
 
     def run_search(self, query: str) -> None:
         """Show the threads a query matches (an empty query shows every thread)."""
+        if bool(query.strip()) != bool(self.query_text):
+            self.refresh_bindings()  # Escape clears a search only while there is one
         self.query_text = query.strip()
         if not self.query_text:
             self.query_one(SearchBar).show_feedback("")
@@ -189,7 +199,6 @@ class MainScreen(Screen):
         self.thread_list.border_title = f"Threads ({len(ids):,} of {self.totals.threads:,})" if self.totals else None
         self.status.query = query
         self.status.counts = f"{plural(len(ids), 'thread')} · {plural(messages, 'message')} match"
-        self.refresh_bindings()
 
     def _result_page(self, ids: list[str], offset: int, limit: int) -> list[ThreadSummary]:
         return browse.threads_by_ids(self.archive, ids[offset : offset + limit])
@@ -226,7 +235,6 @@ class MainScreen(Screen):
         subject = self.thread.subject if self.thread else None
         self.reading_view.show_messages(messages, subject)
         self.reading_view.border_title = f"Thread ({plural(len(messages), 'message')})"
-        self.refresh_bindings()
 
     def on_thread_list_opened(self, message: ThreadList.Opened) -> None:
         self.open_thread(message.thread)
@@ -241,15 +249,15 @@ class MainScreen(Screen):
         self.thread_list.focus()
 
     def on_thread_view_message_focused(self, message: ThreadView.MessageFocused) -> None:
-        self.refresh_bindings()
+        if self._reading != (message.message is not None):
+            self._reading = message.message is not None
+            self.refresh_bindings()
 
     # Actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("original", "toggle_leaks"):
+        if action in ("original", "toggle_leaks", "tag", "select_text"):
             return self.reading_view.focused_message is not None or None
-        if action in ("next_message", "previous_message", "next_thread", "previous_thread"):
-            return self.thread_list.count > 0 or None
         if action == "clear_search":
             return bool(self.query_text)
         return True
@@ -313,6 +321,56 @@ class MainScreen(Screen):
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
         sidebar.display = not sidebar.display
+
+    # Tagging and export (foia_tui.app.screens.tag_picker / export_dialog, foia_tui.app.widgets.selection)
+
+    def action_tag(self, kind: str) -> None:
+        self.open_tag_picker(tag_target(self.reading_view.focused_message, kind))
+
+    def open_tag_picker(self, target: TagTarget | None) -> None:
+        if target is not None:
+            self.app.push_screen(TagPicker(self.archive, target), self._tagged)
+
+    def _tagged(self, result: str | None) -> None:
+        if result:
+            self.notify(result, title="Tags", timeout=4)
+            for bar in self.query(SelectionBar):
+                bar.action_close()
+            self.reload_tags()
+
+    def reload_tags(self) -> None:
+        """Tags changed: read the thread list's rows, the open thread and the sidebar's counts again."""
+        if self.query_text:
+            self.run_search(self.query_text)
+        else:
+            self.thread_list.set_source(self.thread_list.source, keep_cursor=True)
+        self._run("sidebar", partial(browse.sidebar, self.archive))
+        if self.thread is not None:
+            self._run("thread", partial(browse.thread_messages, self.archive, self.thread.id))
+
+    def action_select_text(self) -> None:
+        view, message = self.reading_view, self.reading_view.focused_message
+        if message is not None and not self.query(SelectionBar):
+            bar = SelectionBar(view, message.id, message.body, id="selection")
+            self.mount(bar, before=self.status)
+            bar.focus()
+
+    def on_selection_bar_tag_requested(self, message: SelectionBar.TagRequested) -> None:
+        focused = self.reading_view.focused_message
+        if focused is not None and focused.id == message.message_id:
+            self.open_tag_picker(tag_target(focused, "excerpt", message.start, message.end))
+
+    def on_selection_bar_closed(self, message: SelectionBar.Closed) -> None:
+        for bar in self.query(SelectionBar):
+            bar.remove()
+        self.reading_view.focus()
+
+    def action_export(self) -> None:
+        self.app.push_screen(ExportDialog(self.archive, self.query_text), self._exported)
+
+    def _exported(self, result: str | None) -> None:
+        if result:
+            self.notify(result, title="Export", timeout=6)
 
     def action_refresh(self) -> None:
         """Read the archive again (another process may have imported) and say what changed."""

@@ -127,15 +127,15 @@ class OriginalPageScreen(Screen):
             return
         number = self.numbers[self.index]
         page = next((p for p in source.pages if p.number == number), None)
-        title = Text("Original: ", style="bold")
-        title.append(one_line(source.path, 100))
-        title.append(f"  · page {number}")
+        title = Text(f"Original page {number}", style="bold", no_wrap=True, overflow="ellipsis")
         if len(self.numbers) > 1:
             title.append(f" ({self.index + 1} of {len(self.numbers)}, ←/→)")
         if page and page.bates:
             title.append(f"  · Bates {one_line(page.bates, 40)}")
         if page and page.ocr:
             title.append("  · text by OCR")
+        title.append("  · ")
+        title.append(one_line(source.path))
         self.query_one("#page-title", Static).update(title)
         text = safe_rich(page.text) if page and page.text else Text("(no text was extracted from this page)")
         self.query_one("#page-text", Static).update(text)

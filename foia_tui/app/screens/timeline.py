@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import date
 from typing import ClassVar
 
@@ -19,14 +20,23 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
+from textual.worker import get_current_worker
 
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.tags import query_message_ids
-from foia_tui.archive.timeline import add_event, load_timeline, period_summary
+from foia_tui.archive.timeline import (
+    add_event,
+    lanes_for,
+    list_events,
+    load_timeline,
+    period_summary,
+)
 from foia_tui.display import one_line
 from foia_tui.query import QueryError
 from foia_tui.timeline import (
     HITS_STYLE,
+    Event,
+    Lane,
     TimelineData,
     Unit,
     Viewport,
@@ -52,9 +62,11 @@ class TimelineChart(Widget):
         self.cursor = 0
         self.lane_cursor = 0
         self.first_shown = 0
+        self.note = ""
 
-    def show(self, data: TimelineData, cursor: int, lane_cursor: int) -> None:
-        self.data, self.cursor, self.lane_cursor = data, cursor, lane_cursor
+    def show(self, data: TimelineData, cursor: int, lane_cursor: int, note: str = "") -> None:
+        """Draw `data` with the cursor on bucket `cursor` and lane `lane_cursor`; `note` goes under the axis."""
+        self.data, self.cursor, self.lane_cursor, self.note = data, cursor, lane_cursor, note
         self.refresh()
 
     def view(self) -> Viewport:
@@ -70,6 +82,8 @@ class TimelineChart(Widget):
             return Text("No dated messages yet: import a release (foia import PATH) to see its timeline.")
         lane_rows = max(self.size.height - BAR_ROWS - 2, 0)
         lines = draw_chart(self.data, self.size.width, BAR_ROWS, self.cursor, self.view(), self.lane_cursor, lane_rows)
+        if self.note:
+            lines.append(Text(self.note, style="dim italic"))
         return Text("\n", no_wrap=True).join(lines)
 
 
@@ -155,8 +169,10 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         self.hits = hits
         self.unit: Unit = unit
         self.lanes = "person"
-        self.day = day  # the date the cursor should stand on once data arrives
-        self.data: TimelineData | None = None
+        self.day = day  # the date the cursor stands on, kept across zooms
+        self.days: TimelineData | None = None  # counts per day; every zoom level is rolled up from them
+        self.lane_sets: dict[str, list[Lane]] = {}  # day-level lanes by kind, loaded after the histogram
+        self.views: dict[tuple[str, str], TimelineData] = {}
         self.cursor = 0
         self.lane_cursor = 0
         self.problem: str | None = None
@@ -168,10 +184,22 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
+        self.load_days()
 
-    @work(thread=True, exclusive=True, group="timeline-load")
-    def load(self) -> None:
+    @property
+    def data(self) -> TimelineData | None:
+        """What is on screen: the day counts at the current zoom, with the current kind of lanes."""
+        if self.days is None:
+            return None
+        key = (self.unit, self.lanes)
+        if key not in self.views:
+            self.views[key] = self.days.zoomed(self.unit, self.lane_sets.get(self.lanes, []))
+        return self.views[key]
+
+    # -- loading (worker threads) -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="timeline-days")
+    def load_days(self) -> None:
         hits, problem = self.hits, None
         try:
             if hits is None and self.query_text:
@@ -179,68 +207,90 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
                     hits = query_message_ids(self.archive, self.query_text)
                 except QueryError as error:
                     problem = f"search not shown: {error}"
-            data = load_timeline(self.archive, self.unit, hits, self.lanes)
+            days = load_timeline(self.archive, hits)
         except (ArchiveError, sqlite3.Error) as error:
             self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
             return
-        self.app.call_from_thread(self._loaded, data, hits, problem)
+        self.app.call_from_thread(self._days_loaded, days, hits, problem)
+
+    @work(thread=True, exclusive=True, group="timeline-lanes")
+    def load_lanes(self, kind: str) -> None:
+        try:
+            lanes = lanes_for(self.archive, kind)
+        except (ArchiveError, sqlite3.Error) as error:
+            self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
+            return
+        self.app.call_from_thread(self._lanes_loaded, kind, lanes)
 
     def _failed(self, problem: str) -> None:
-        self.query_one("#timeline-title", Static).update(Text(problem, style="bold red"))
+        """A locked, read-only or damaged archive: said on the title line and in a notice, never a traceback."""
+        self.query_one("#timeline-title", Static).update(Text(one_line(problem, 200), style="bold red"))
+        self.notify(one_line(problem, 200), title="Archive problem", severity="error", timeout=8)
 
-    def _loaded(self, data: TimelineData, hits: Collection[str] | None, problem: str | None) -> None:
-        self.data, self.hits, self.problem = data, hits, problem
-        if data.size:
-            self.cursor = data.index_of(self.day) if self.day else data.size - 1
-            self.day = data.start(self.cursor)
-        self.lane_cursor = min(self.lane_cursor, max(len(data.lanes) - 1, 0))
+    def _days_loaded(self, days: TimelineData, hits: Collection[str] | None, problem: str | None) -> None:
+        self.days, self.hits, self.problem = days, hits, problem
+        self.views.clear()
+        self._redraw()
+        if self.lanes not in self.lane_sets:
+            self.load_lanes(self.lanes)
+
+    def _lanes_loaded(self, kind: str, lanes: list[Lane]) -> None:
+        self.lane_sets[kind] = lanes
+        self.views.clear()
         self._redraw()
 
     def _redraw(self) -> None:
         data = self.data
         if data is None:
             return
-        self.query_one(TimelineChart).show(data, self.cursor, self.lane_cursor)
+        if data.size:
+            self.cursor = data.index_of(self.day) if self.day else data.size - 1
+            self.day = data.start(self.cursor)
+        self.lane_cursor = min(self.lane_cursor, max(len(data.lanes) - 1, 0))
+        loading = "" if self.lanes in self.lane_sets else "Loading swimlanes…"
+        self.query_one(TimelineChart).show(data, self.cursor, self.lane_cursor, loading)
         title = Text.assemble(
             ("Timeline", "bold"),
             f" · by {self.unit} (+/- zoom) · lanes: {'people' if self.lanes == 'person' else 'threads'} (s)",
             f" · {data.totals.total:,} messages",
         )
         if data.hits is not None:
-            title.append(
-                f" · search {one_line(self.query_text or '', 40)!r}: {data.hits.total:,} hits", style=HITS_STYLE
-            )
+            searched = one_line(self.query_text or "", 40)
+            title.append(f" · search {searched!r}: {data.hits.total:,} hits", style=HITS_STYLE)
         if self.problem:
             title.append(f" · {one_line(self.problem, 120)}", style="bold red")
         self.query_one("#timeline-title", Static).update(title)
         if data.size:
-            self.summarise(data.start(self.cursor))
+            self.summarise(data, data.start(self.cursor), data.lanes[self.lane_cursor] if data.lanes else None)
         else:
             self.query_one("#timeline-summary", Static).update("")
 
     @work(thread=True, exclusive=True, group="timeline-summary")
-    def summarise(self, start: date) -> None:
-        data = self.data
-        if data is None:
+    def summarise(self, data: TimelineData, start: date, lane: Lane | None) -> None:
+        worker = get_current_worker()
+        if worker.is_cancelled:  # the cursor moved on while this waited for the archive
             return
-        lane = data.lanes[self.lane_cursor] if data.lanes else None
         end = bucket_end(start, data.unit)
-        summary = period_summary(
-            self.archive, start, end, lane=lane.key if lane else None, lanes=self.lanes, hits=self.hits
-        )
-        everyone = None
-        if lane is not None and not summary["messages"]:
-            everyone = period_summary(self.archive, start, end, hits=self.hits)
-        text = summary_text(data, start, lane, summary, everyone)
-        self.app.call_from_thread(self.query_one("#timeline-summary", Static).update, text)
+        key = lane.key if lane else None
+        try:
+            summary = period_summary(self.archive, start, end, lane=key, lanes=self.lanes, hits=self.hits)
+            everyone = None
+            if lane is not None and not summary["messages"]:
+                everyone = period_summary(self.archive, start, end, hits=self.hits)
+        except (ArchiveError, sqlite3.Error) as error:
+            self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
+            return
+        if not worker.is_cancelled:
+            text = summary_text(data, start, lane, summary, everyone)
+            self.app.call_from_thread(self.query_one("#timeline-summary", Static).update, text)
 
     # -- actions ----------------------------------------------------------------------------------------
 
     def _go(self, index: int) -> None:
-        if self.data is None or not self.data.size:
+        data = self.data
+        if data is None or not data.size:
             return
-        self.cursor = min(max(index, 0), self.data.size - 1)
-        self.day = self.data.start(self.cursor)
+        self.day = data.start(min(max(index, 0), data.size - 1))
         self._redraw()
 
     def action_move(self, step: int) -> None:
@@ -255,30 +305,33 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
             self._go(0 if step < 0 else self.data.size - 1)
 
     def action_zoom(self, step: int) -> None:
-        unit = zoom(self.unit, step)
-        if unit != self.unit:
-            self.unit = unit
-            self.load()
+        self.unit = zoom(self.unit, step)
+        self._redraw()
 
     def action_lane(self, step: int) -> None:
-        if self.data is not None and self.data.lanes:
-            self.lane_cursor = min(max(self.lane_cursor + step, 0), len(self.data.lanes) - 1)
+        data = self.data
+        if data is not None and data.lanes:
+            self.lane_cursor = min(max(self.lane_cursor + step, 0), len(data.lanes) - 1)
             self._redraw()
 
     def action_toggle_lanes(self) -> None:
         self.lanes = "thread" if self.lanes == "person" else "person"
         self.lane_cursor = 0
-        self.load()
+        self._redraw()
+        if self.days is not None and self.lanes not in self.lane_sets:
+            self.load_lanes(self.lanes)
 
     def action_choose(self) -> None:
-        if self.data is not None and self.data.size:
-            start = self.data.start(self.cursor)
+        data = self.data
+        if data is not None and data.size:
+            start = data.start(self.cursor)
             self.dismiss((start, bucket_end(start, self.unit)))
 
     def action_add_event(self) -> None:
-        if self.data is None:
+        data = self.data
+        if data is None:
             return
-        day = self.data.start(self.cursor) if self.data.size else date.today()
+        day = data.start(self.cursor) if data.size else date.today()
         self.app.push_screen(EventDialog(day), self._save_event)
 
     def _save_event(self, result: tuple[date, str, str | None] | None) -> None:
@@ -287,6 +340,17 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
 
     @work(thread=True, group="timeline-write")
     def store_event(self, day: date, label: str, note: str | None) -> None:
-        add_event(self.archive, day, label, note)
-        self.app.call_from_thread(self.notify, f"Event added on {day.isoformat()}: {one_line(label, 60)}")
-        self.app.call_from_thread(self.load)
+        try:
+            add_event(self.archive, day, label, note)
+            events = list_events(self.archive)
+        except (ArchiveError, sqlite3.Error) as error:
+            self.app.call_from_thread(self._failed, f"event not saved: {error}")
+            return
+        self.app.call_from_thread(self._events_changed, events, f"Event added on {day.isoformat()}: {label}")
+
+    def _events_changed(self, events: list[Event], message: str) -> None:
+        if self.days is not None:
+            self.days = replace(self.days, events=events)
+            self.views.clear()
+            self._redraw()
+        self.notify(one_line(message, 80))

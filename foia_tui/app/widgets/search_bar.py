@@ -21,6 +21,8 @@ PLACEHOLDER = 'words, "a phrase", from: to: subject: tag: date:2019-01..2019-03 
 class SearchBar(Horizontal):
     """An input that posts `QueryChanged` a moment after typing stops, and `Submitted` on Enter."""
 
+    BINDING_GROUP_TITLE = "Search bar"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close search"),
         Binding("down", "close", "To results", show=False),

@@ -28,6 +28,8 @@ def quoted(value: str) -> str:
 class Sidebar(Tree[str]):
     """A tree of filters; each leaf's data is the query it runs ("" for all messages)."""
 
+    BINDING_GROUP_TITLE = "Sidebar"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Filter by this"),
         Binding("j", "cursor_down", "Next entry", show=False),

@@ -8,6 +8,8 @@ from textual.widget import Widget
 
 from foia_tui.display import one_line
 
+PATH_WIDTH = 40
+
 
 class StatusLine(Widget):
     """One line under the panes; every part is drawn as literal text."""
@@ -28,7 +30,8 @@ class StatusLine(Widget):
     problem: reactive[str] = reactive("")
 
     def render(self) -> Text:
-        text = Text(one_line(self.archive_path, 60), style="bold")
+        path = one_line(self.archive_path)
+        text = Text(path if len(path) <= PATH_WIDTH else "…" + path[-PATH_WIDTH + 1 :], style="bold")
         if self.query:
             text.append("  query: ")
             text.append(one_line(self.query, 80), style="italic")

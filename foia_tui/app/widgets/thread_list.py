@@ -43,6 +43,8 @@ class ThreadSource:
 class ThreadList(ScrollView, can_focus=True, inherit_bindings=False):
     """Threads one per line: date span, participants, subject, message count and markers."""
 
+    BINDING_GROUP_TITLE = "Thread list"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open thread"),
         Binding("j,down", "cursor_down", "Next thread in list", show=False),
@@ -190,11 +192,12 @@ class ThreadList(ScrollView, can_focus=True, inherit_bindings=False):
         index = round(self.scroll_offset.y) + y
         base = self.rich_style
         if self.source.count == 0:
-            if y == 1:
-                text = Text(" " + self.source.empty_message, style=self.get_component_rich_style("thread-list--empty"))
-                text.truncate(width, overflow="ellipsis")
-                return Strip(text.render(self.app.console), text.cell_len).extend_cell_length(width, base)
-            return Strip.blank(width, base)
+            message = Text(self.source.empty_message, style=self.get_component_rich_style("thread-list--empty"))
+            lines = message.wrap(self.app.console, max(width - 2, 10))
+            if not 1 <= y <= len(lines):
+                return Strip.blank(width, base)
+            line = Text(" ") + lines[y - 1]
+            return Strip(line.render(self.app.console), line.cell_len).extend_cell_length(width, base)
         if index >= self.source.count:
             return Strip.blank(width, base)
         thread = self.row(index)

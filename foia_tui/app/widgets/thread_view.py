@@ -59,6 +59,8 @@ class _Details:
 class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
     """One thread, read top to bottom. See the module docstring for the API other widgets use."""
 
+    BINDING_GROUP_TITLE = "Thread view"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "toggle_message", "Expand/collapse"),
         Binding("z", "toggle_quotes", "Quoted text"),
@@ -164,13 +166,6 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         """The stored body of an email in this thread (the focused one by default)."""
         wanted = message_id or self.focused_message_id
         return next((m.body for m in self._messages if m.id == wanted), "")
-
-    def show_placeholder(self, text: str) -> None:
-        """Empty the view and say why (no thread chosen, loading, thread gone)."""
-        self._messages = []
-        self.subject = None
-        self._placeholder = text
-        self._rebuild()
 
     def show_messages(self, messages: list[MessageDetail], subject: str | None = None) -> None:
         """Show a thread; showing the same thread again keeps the cursor and open emails."""

@@ -1,0 +1,105 @@
+"""Duplicates, people and threads at scale: how long rebuild_conversations takes, and how right it is.
+
+Two corpora, each with ground truth:
+  world    generated PDF prints (quoted chains, redactions, OCR slips, Gmail thread prints) and native emails
+           (some threading headers stripped), the same emails in several forms (tests/worldgen.py); scores
+           threads, duplicates and people (issue 5).
+  mailgen  issue 3's maildir corpus (tests/mailgen.py): threaded replies, some with In-Reply-To/References
+           stripped, unrelated conversations sharing a subject; each message parsed by the email importer's
+           parser and stored; scores threads (pairwise precision and recall).
+
+Timings: the first rebuild (every row written), a rebuild with nothing new, and the rebuild after importing one
+more file, which is what the pipeline runs after every import.
+
+    /work/venv/bin/python benchmarks/bench_threading.py world [--emails 50000]
+    /work/venv/bin/python benchmarks/bench_threading.py mailgen [--count 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import mailgen
+import worldgen
+
+from foia_tui.archive import Archive
+from foia_tui.archive.store import message_id_for, store_document
+from foia_tui.archive.threads import rebuild_conversations
+from importers.mailparts import message_record, parse_bytes
+from importers.records import DocumentRecord
+
+
+def timed(label: str, action) -> object:
+    started = time.perf_counter()
+    result = action()
+    print(f"{label:44} {time.perf_counter() - started:8.2f} s", flush=True)
+    return result
+
+
+def time_rebuilds(archive: Archive, extra: DocumentRecord) -> None:
+    counts = timed("rebuild_conversations (first, all rows written)", lambda: rebuild_conversations(archive))
+    print(f"  {counts}")
+    timed("rebuild_conversations (nothing new)", lambda: rebuild_conversations(archive))
+    store_document(archive, extra)
+    timed("rebuild_conversations (after one more import)", lambda: rebuild_conversations(archive))
+
+
+def world(emails: int, folder: Path) -> None:
+    data = timed(f"generate world ({emails:,} emails)", lambda: worldgen.build_world(seed=1, emails=emails))
+    extra = data.documents.pop()
+    archive = Archive.open(folder / "world.db")
+    timed(f"store {sum(len(d.messages) for d in data.documents):,} copies", lambda: worldgen.store_world(archive, data))
+    time_rebuilds(archive, extra)
+    print(f"messages stored: {archive.scalar('SELECT count(*) FROM messages'):,}")
+    print(f"threads    (pairwise): {worldgen.score_threads(archive, data.truth)}")
+    print(f"duplicates (pairwise): {worldgen.score_duplicates(archive, data.truth)}")
+    print(f"people     (aliases):  {worldgen.score_people(archive, data.truth)}")
+
+
+def mail(count: int, folder: Path) -> None:
+    corpus = timed(f"generate mailgen corpus ({count:,} messages)", lambda: mailgen.corpus(count, seed=0))
+    truth: dict[str, int] = {}
+    stripped = 0
+    documents = []
+    for number, (msg, fact) in enumerate(corpus):
+        data = msg.as_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        documents.append(DocumentRecord(f"maildir/{number}", sha, "maildir", messages=[message_record(parse_bytes(data), 0)]))
+        truth[message_id_for(sha, 0)] = fact.thread
+        stripped += fact.stripped
+    extra = documents.pop()
+    archive = Archive.open(folder / "mailgen.db")
+
+    def store() -> None:
+        with archive.transaction():
+            for doc in documents:
+                store_document(archive, doc)
+
+    timed(f"store {len(documents):,} parsed messages ({stripped:,} stripped)", store)
+    time_rebuilds(archive, extra)
+    stored = {r["id"]: r["thread_id"] for r in archive.query("SELECT id, thread_id FROM messages")}
+    print(f"threads (pairwise): {worldgen.pairwise(truth, stored)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", choices=("world", "mailgen"))
+    parser.add_argument("--emails", type=int, default=50_000, help="world: emails (about two stored copies each)")
+    parser.add_argument("--count", type=int, default=20_000, help="mailgen: messages")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        if args.corpus == "world":
+            world(args.emails, Path(folder))
+        else:
+            mail(args.count, Path(folder))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""The export dialog (`e`): choose tags, format and file, see a preview of the export, write it.
+
+The preview is the export itself (the same `foia_tui.exports` code as `foia export`), built in a worker whenever
+a choice changes, and shown as literal text through `foia_tui.display`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
+from textual.worker import Worker, WorkerState
+
+from foia_tui.archive import Archive, ArchiveError
+from foia_tui.archive.tags import Tag, list_tags
+from foia_tui.display import one_line, safe_rich
+from foia_tui.exports import FORMATS, Export, build_export, render
+from foia_tui.query import QueryError
+
+PREVIEW_CHARS = 20_000
+EXPECTED_ERRORS = (ArchiveError, QueryError, sqlite3.Error, OSError)
+
+
+def write_export(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="")
+
+
+class ExportDialog(ModalScreen[str | None]):
+    """Export tagged passages; dismisses with what was written (None when cancelled)."""
+
+    BINDING_GROUP_TITLE = "Export"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "export", "Write the export"),
+    ]
+    DEFAULT_CSS = """
+    ExportDialog {
+        align: center middle;
+    }
+    ExportDialog #export-box {
+        width: 95%;
+        height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    ExportDialog #export-title { text-style: bold; height: 1; }
+    ExportDialog #export-panes { height: 1fr; }
+    ExportDialog #export-options { width: 42; height: 100%; }
+    ExportDialog #export-tags { height: 1fr; min-height: 4; }
+    ExportDialog #export-format { height: auto; layout: horizontal; }
+    ExportDialog #export-preview { width: 1fr; height: 100%; border: round $panel; padding: 0 1; }
+    ExportDialog #export-status { height: auto; color: $text-muted; }
+    ExportDialog #export-buttons { height: auto; }
+    ExportDialog Label { margin-top: 1; }
+    """
+
+    def __init__(self, archive: Archive, query: str | None = None, path: str | None = None) -> None:
+        super().__init__()
+        self.archive = archive
+        self.search = query or None
+        self.default_path = path or str(Path.cwd() / "foia-export.md")
+        self.export: Export | None = None
+        self.text = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box"):
+            yield Static(Text("Export tagged passages"), id="export-title")
+            with Horizontal(id="export-panes"):
+                with Vertical(id="export-options"):
+                    yield Label("Tags (space toggles)")
+                    yield SelectionList[str](id="export-tags")
+                    yield Label("Format")
+                    with RadioSet(id="export-format"):
+                        for fmt in FORMATS:
+                            yield RadioButton(fmt, value=fmt == "md", name=fmt)
+                    if self.search:
+                        yield Checkbox(f"Only the search: {one_line(self.search, 24)}", True, id="export-query")
+                    yield Label("File")
+                    yield Input(self.default_path, id="export-path")
+                    with Horizontal(id="export-buttons"):
+                        yield Button("Export", id="export-write", variant="primary")
+                        yield Button("Cancel", id="export-cancel")
+                with VerticalScroll(id="export-preview"):
+                    yield Static(Text("Building the preview…"), id="export-preview-text")
+            yield Static("", id="export-status")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-preview").border_title = "Preview"
+        self.query_one("#export-tags").focus()
+        self.run_worker(lambda: list_tags(self.archive), thread=True, name="export-tags", exit_on_error=False)
+
+    @property
+    def fmt(self) -> str:
+        pressed = self.query_one("#export-format", RadioSet).pressed_button
+        return pressed.name if pressed is not None and pressed.name else "md"
+
+    def _options(self) -> tuple[list[str], str | None]:
+        chosen = list(self.query_one("#export-tags", SelectionList).selected)
+        query = self.search if self.search and self.query_one("#export-query", Checkbox).value else None
+        return chosen, query
+
+    def _show_tags(self, tags: list[Tag]) -> None:
+        selection = self.query_one("#export-tags", SelectionList)
+        for tag in tags:
+            selection.add_option((Text(f"{one_line(tag.name, 28)} ({tag.taggings})"), tag.name, True))
+        if tags:
+            selection.highlighted = 0
+        self.refresh_preview()
+
+    def refresh_preview(self) -> None:
+        """Build the export for the current choices (in a worker) and show it."""
+        chosen, query = self._options()
+        fmt = self.fmt
+        if not chosen:
+            self.export, self.text = None, ""
+            self._preview(Text("Choose at least one tag."))
+            return
+
+        every = len(chosen) == self.query_one("#export-tags", SelectionList).option_count
+
+        def build() -> tuple[Export, str]:  # every tag ticked: the same export as `foia export` without --tag
+            export = build_export(self.archive, tags=None if every else chosen, query=query)
+            return export, render(export, fmt)
+
+        self.run_worker(build, thread=True, name="export-preview", exclusive=True, exit_on_error=False)
+
+    def _preview(self, text: Text) -> None:
+        self.query_one("#export-preview-text", Static).update(text)
+
+    def _show_preview(self, export: Export, text: str) -> None:
+        self.export, self.text = export, text
+        self._preview(safe_rich(text, limit=PREVIEW_CHARS))
+        self._status(f"{len(export.passages)} passages under {len(export.tags)} tags · {len(text):,} characters")
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        self.query_one("#export-status", Static).update(Text(one_line(text, 300), style="red" if error else ""))
+
+    def on_selection_list_selected_changed(self) -> None:
+        self.refresh_preview()
+
+    def on_checkbox_changed(self) -> None:
+        self.refresh_preview()
+
+    def on_radio_set_changed(self) -> None:
+        path_input = self.query_one("#export-path", Input)
+        path = Path(path_input.value)
+        if path.suffix.lower().lstrip(".") in FORMATS:
+            path_input.value = str(path.with_suffix(f".{self.fmt}"))
+        self.refresh_preview()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "export-write":
+            self.action_export()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self) -> None:
+        self.action_export()
+
+    def action_export(self) -> None:
+        if self.export is None:
+            self._status("Nothing to export yet.", error=True)
+            return
+        path = Path(self.query_one("#export-path", Input).value.strip() or self.default_path).expanduser()
+        export, text = self.export, self.text
+
+        def write() -> str:
+            write_export(path, text)
+            return f"Exported {len(export.passages)} passages to {path}."
+
+        self.run_worker(write, thread=True, name="export-write", exclusive=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        name = event.worker.name
+        if not name.startswith("export-"):
+            return
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            if not isinstance(error, EXPECTED_ERRORS):
+                raise error
+            self._status(str(error), error=True)
+        elif event.state == WorkerState.SUCCESS:
+            if name == "export-tags":
+                self._show_tags(event.worker.result)
+            elif name == "export-preview":
+                self._show_preview(*event.worker.result)
+            else:
+                self.dismiss(event.worker.result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,94 @@
+"""End to end in a real terminal: the installed `foia` runs inside tmux on a generated archive; keys go in
+with send-keys and the screen comes back with capture-pane."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from archive_factory import LEAKED_NAME, build_small_archive
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+
+
+def foia_command() -> str:
+    found = shutil.which("foia") or str(Path(sys.executable).parent / "foia")
+    if not Path(found).exists():
+        pytest.skip("the foia command is not installed")
+    return found
+
+
+class Terminal:
+    def __init__(self, session: str) -> None:
+        self.session = session
+
+    def tmux(self, *args: str) -> str:
+        return subprocess.run([TMUX, *args], check=True, capture_output=True, text=True).stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", self.session)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", self.session, *keys)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    small = build_small_archive(tmp_path / "release")
+    small.archive.close()
+    session = f"foia-e2e-{tmp_path.name}"[:60]
+    term = Terminal(session)
+    # COLUMNS/LINES (set by some test runners) would override the pane's real size.
+    command = f"env -u COLUMNS -u LINES TERM=xterm-256color {foia_command()} --db {small.path}"
+    term.tmux("new-session", "-d", "-s", session, "-x", "140", "-y", "40", command)
+    try:
+        yield term
+    finally:
+        subprocess.run([TMUX, "kill-session", "-t", session], capture_output=True)
+
+
+def test_foia_in_a_real_terminal(terminal):
+    screen = terminal.wait_for("Homeland Security contacts")
+    assert "Threads (3)" in screen and "3 threads · 6 messages" in screen
+    terminal.keys("G", "Enter")
+    screen = terminal.wait_for("Thread (3 messages)")
+    assert "Contact █ (b)(6) █ for accounts." in screen and LEAKED_NAME not in screen
+    terminal.keys("n", "r")
+    screen = terminal.wait_for(f"LEAKED: {LEAKED_NAME}")
+    terminal.keys("/")
+    terminal.keys("-l", "onboarding")
+    screen = terminal.wait_for("1 thread · 2 messages")
+    terminal.keys("Enter")
+    deadline = time.monotonic() + 10
+    while terminal.screen().startswith("/") and time.monotonic() < deadline:  # the search bar closes
+        time.sleep(0.1)
+    assert "query: onboarding" in terminal.screen()
+    terminal.keys("?")
+    screen = terminal.wait_for("Keys")
+    assert "Original page" in screen and "Leaked text" in screen
+    terminal.keys("Escape")
+    deadline = time.monotonic() + 10
+    while "Keys" in terminal.screen() and time.monotonic() < deadline:  # (ESC then q at once would be alt+q)
+        time.sleep(0.1)
+    terminal.keys("q")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if subprocess.run([TMUX, "has-session", "-t", terminal.session], capture_output=True).returncode:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("q did not quit the app")
