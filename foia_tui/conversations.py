@@ -141,22 +141,26 @@ def _definitely_different(a: Correspondent, b: Correspondent) -> bool:
 
 
 def _may_be_copies(a: MessageKey, b: MessageKey) -> bool:
-    """Cheap checks before bodies are compared: headers, senders, recipients, subjects and times agree."""
+    """Cheap checks before bodies are compared: headers, times, subjects, senders and recipients agree."""
     if a.message_id and b.message_id:
         return False  # decided by the headers alone
     if a.document_id == b.document_id and a.copy_kind == b.copy_kind == "native":
         return False
     if a.quoted_in == b.id or b.quoted_in == a.id:
         return False  # a reply and the message it quotes
-    if a.sender and b.sender and _definitely_different(a.sender, b.sender):
-        return False
-    if a.recipients and b.recipients and all(_definitely_different(x, y) for x in a.recipients for y in b.recipients):
+    ta, tb = _moment(a.sent_sort), _moment(b.sent_sort)
+    if ta and tb and abs(ta - tb) > ZONE_SPREAD:
         return False
     if a.subject_norm and b.subject_norm and a.subject_norm != b.subject_norm:
         if fuzz.ratio(a.subject_norm, b.subject_norm) < SUBJECT_MATCH:
             return False
-    ta, tb = _moment(a.sent_sort), _moment(b.sent_sort)
-    return not (ta and tb and abs(ta - tb) > ZONE_SPREAD)
+    if a.sender and b.sender and _definitely_different(a.sender, b.sender):
+        return False
+    return not (
+        a.recipients
+        and b.recipients
+        and all(_definitely_different(x, y) for x in a.recipients for y in b.recipients)
+    )
 
 
 def _short_text_trusted(a: MessageKey, b: MessageKey, common: set[str]) -> bool:
@@ -177,9 +181,12 @@ def _candidate_pairs(messages: list[MessageKey]) -> set[tuple[int, int]]:
         if i != j and pair not in pairs and _may_be_copies(messages[i], messages[j]):
             pairs.add(pair)
 
+    moments = [_moment(m.sent_sort) for m in messages]
     for block in _blocks(messages):
         for position, i in enumerate(block):
             for j in block[position + 1 : position + 1 + NEIGHBOURS]:
+                if moments[i] and moments[j] and moments[j] - moments[i] > ZONE_SPREAD:
+                    break
                 consider(i, j)
     # A quote without a subject (Gmail prints "On <date>, <name> wrote:") is compared with every message sent
     # at the same minute of the hour within a time-zone spread.
@@ -190,7 +197,7 @@ def _candidate_pairs(messages: list[MessageKey]) -> set[tuple[int, int]]:
     for block in by_minute.values():
         block.sort(key=lambda i: messages[i].sent_sort or "")
     for i, m in enumerate(messages):
-        when = _moment(m.sent_sort)
+        when = moments[i]
         if m.subject_norm or when is None or not m.sent or len(m.sent) < 16:
             continue
         block = by_minute[m.sent[14:16]]

@@ -173,6 +173,11 @@ class Lane:
         return sum(self.counts.values())
 
 
+def roll_lanes(lanes: list[Lane], unit: Unit) -> list[Lane]:
+    """Day-level lanes by `unit` (done once per zoom level, off the UI thread: thousands of lanes × days)."""
+    return [Lane(lane.key, lane.label, rollup(lane.counts, unit)) for lane in lanes]
+
+
 @dataclass
 class Event:
     id: int
@@ -195,11 +200,11 @@ class TimelineData:
         return self.totals.unit
 
     def zoomed(self, unit: Unit, lanes: list[Lane]) -> TimelineData:
-        """This day-level data, and day-level `lanes`, by `unit`."""
+        """This day-level data by `unit`, with `lanes` (already by `unit`: see roll_lanes)."""
         return TimelineData(
             self.totals.rollup(unit),
             self.hits.rollup(unit) if self.hits is not None else None,
-            [Lane(lane.key, lane.label, rollup(lane.counts, unit)) for lane in lanes],
+            lanes,
             self.events,
         )
 

@@ -27,6 +27,7 @@ from importers.dates import parse_date
 from importers.records import Address, AttachmentRecord, DocumentRecord, MessageRecord, UnreadableFile
 
 CHUNK = 1 << 20
+MAX_BOUNDARY = 200
 _ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to")
 # The headers a record is made of, and those that, present, make a header block an email's (not a text
 # file that happens to start with "Word:").
@@ -41,7 +42,7 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?\s]*)\?=
 _ANGLE_ID = re.compile(r"<([^<>]+)>")
 _ANGLE_ADDRESS = re.compile(r"<([^<>]*)>")
 _SPACE = re.compile(r"\s+")
-_BOUNDARY_LINE = re.compile(r"^--([^\r\n]{1,200}?)[ \t]*\r?$", re.MULTILINE)
+_BOUNDARY_LINE = re.compile(rf"^--([^\r\n]{{1,{MAX_BOUNDARY}}}?)[ \t]*\r?$", re.MULTILINE)
 _NON_ASCII_TEXT = re.compile("[^\x00-\x7f\ufffd]")
 _STRAY_PARAMETER = re.compile(r"[\w.*-]+\s*=\s*\S")
 _PADDED_SEGMENT = re.compile(rb"[^=]+=*")
@@ -49,6 +50,18 @@ _NOT_BASE64 = bytes(set(range(256)) - set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij
 _BOUNDARY_DEFECTS = {"StartBoundaryNotFoundDefect", "CloseBoundaryNotFoundDefect", "MultipartInvariantViolationDefect"}
 # Latin-1 labels are read as cp1252, as browsers do: mailers that say iso-8859-1 mostly mean Windows text.
 _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252"}
+
+
+class _MailMessage(Message):
+    """compat32 Message that ignores a multipart boundary longer than any mailer writes (RFC 2046: 70).
+
+    The stdlib parser compiles each boundary into a regex, and a megabyte boundary takes minutes to compile;
+    without one the multipart's body is read as text.
+    """
+
+    def get_boundary(self, failobj: str | None = None) -> str | None:
+        boundary = super().get_boundary(failobj)
+        return failobj if isinstance(boundary, str) and len(boundary) > MAX_BOUNDARY else boundary
 
 
 def clean_text(text: str) -> str:
@@ -101,7 +114,7 @@ def decode_words(value: str) -> str:
     if "=?" not in value:
         return value
     out: list[str] = []
-    pending = b""
+    pending = bytearray()  # not bytes: += on bytes copies, quadratic over a header of 100,000 words
     pending_charset = ""
     position = 0
     after_word = False
@@ -110,8 +123,8 @@ def decode_words(value: str) -> str:
         between_words = after_word and (not gap or gap.isspace())
         charset = match.group(1).lower()
         if pending and not (between_words and charset == pending_charset):
-            out.append(decode_bytes(pending, pending_charset))
-            pending = b""
+            out.append(decode_bytes(bytes(pending), pending_charset))
+            pending = bytearray()
         if not between_words:
             out.append(gap)
         position = match.end()
@@ -119,15 +132,15 @@ def decode_words(value: str) -> str:
             pending += _word_bytes(match.group(2), match.group(3))
         except binascii.Error:
             if pending:
-                out.append(decode_bytes(pending, pending_charset))
-                pending = b""
+                out.append(decode_bytes(bytes(pending), pending_charset))
+                pending = bytearray()
             out.append(match.group(0))
             after_word = False
             continue
         pending_charset = charset
         after_word = True
     if pending:
-        out.append(decode_bytes(pending, pending_charset))
+        out.append(decode_bytes(bytes(pending), pending_charset))
     out.append(value[position:])
     return "".join(out)
 
@@ -156,7 +169,7 @@ def _split_top_level(value: str) -> list[str]:
         return value.split(",")
     parts: list[str] = []
     current: list[str] = []
-    quoted = escaped = False
+    quoted = escaped = has_at = False  # has_at: "@" in current (kept as a flag: a join per ":" is quadratic)
     angle = comment = 0
     for char in value:
         if escaped:
@@ -178,11 +191,12 @@ def _split_top_level(value: str) -> list[str]:
         elif not (angle or comment):
             if char in ",;":
                 parts.append("".join(current))
+                current, has_at = [], False
+                continue
+            if char == ":" and not has_at:  # "group-name:" of RFC 5322 group syntax
                 current = []
                 continue
-            if char == ":" and "@" not in "".join(current):  # "group-name:" of RFC 5322 group syntax
-                current = []
-                continue
+        has_at = has_at or char == "@"
         current.append(char)
     parts.append("".join(current))
     return parts
@@ -433,7 +447,7 @@ def _rejoin_split_header(part: Message) -> Message | None:
     headers += f"{items[-1][0]}: {items[-1][1]}{first.rstrip()}\n"
     if not headers.isascii():  # 8-bit MIME headers: leave the part as the parser read it
         return None
-    return email.parser.Parser().parsestr(headers + rest)
+    return email.parser.Parser(_MailMessage).parsestr(headers + rest)
 
 
 def _recover_multipart(content_type: str, payload: str) -> Message | None:
@@ -442,7 +456,7 @@ def _recover_multipart(content_type: str, payload: str) -> Message | None:
     if not match or not match.group(1).isascii():  # boundaries are ASCII (RFC 2046)
         return None
     header = f'Content-Type: {content_type}; boundary="{quote(match.group(1))}"\n\n'
-    recovered = email.parser.Parser().parsestr(header + payload)
+    recovered = email.parser.Parser(_MailMessage).parsestr(header + payload)
     return recovered if isinstance(_raw_payload(recovered), list) else None
 
 
@@ -490,7 +504,7 @@ def _collect(
 def parse_bytes(data: bytes) -> Message:
     """Parse raw message bytes, turning the parser's own failures into UnreadableFile."""
     try:
-        return email.parser.BytesParser().parsebytes(data)
+        return email.parser.BytesParser(_MailMessage).parsebytes(data)
     except RecursionError as exc:
         raise UnreadableFile("MIME parts nested too deeply") from exc
     except Exception as exc:  # the stdlib parser is lenient, but untrusted bytes find its corners
@@ -546,7 +560,7 @@ def file_sha256(path: Path) -> str:
 def parse_message_file(path: Path, kind: str) -> DocumentRecord:
     """One file holding one message (.eml, a maildir file): hashed and parsed in one streamed read."""
     digest = hashlib.sha256()
-    parser = email.parser.BytesFeedParser()
+    parser = email.parser.BytesFeedParser(_MailMessage)
     try:
         with Path(path).open("rb") as handle:
             chunk = handle.read(CHUNK)

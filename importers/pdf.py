@@ -130,7 +130,11 @@ def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: 
     try:
         _left, bottom, _right, top = pdf_page.get_cropbox()
         page = _Page(number, top - bottom)
-        layer = TextLayer(pdf_page, number)
+        try:
+            layer = TextLayer(pdf_page, number)
+        except pdfium.PdfiumError:
+            warnings.append(f"page {number}: its text layer cannot be read")
+            return page
         try:
             lines = layer.lines()
             text = "".join(line.text for line in lines)

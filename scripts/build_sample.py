@@ -13,6 +13,7 @@ Individuals' names are boxed as the release itself boxed them; the vendor and th
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -656,11 +657,13 @@ def build_archive(sources: dict[str, list[Path]], target: Path) -> Archive:
     """Import every production with the real pipeline into a new archive at `target`."""
     for stale in target.parent.glob(target.name + "*"):
         stale.unlink()
+    os.chdir(target.resolve().parent)
     archive = Archive.open(target)
     for key, paths in sources.items():
         fields = dict(RELEASES[key])
-        summary = run_import(archive, [str(p) for p in paths], workers=1, release=fields.pop("name"),
-                             release_fields=fields)  # fmt: skip
+        # Paths are stored relative to the archive's folder, so the sample's originals open on any machine.
+        relative = [os.path.relpath(p, target.resolve().parent) for p in paths]
+        summary = run_import(archive, relative, workers=1, release=fields.pop("name"), release_fields=fields)
         if summary.failures:
             raise SystemExit(f"sample import failed: {summary.failures}")
     annotate(archive)
@@ -672,8 +675,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=SAMPLE_DB, help="archive to write")
     parser.add_argument("--sources", type=Path, default=SAMPLES, help="folder for the generated release files")
     args = parser.parse_args()
-    sources = write_sources(args.sources)
-    archive = build_archive(sources, args.out)
+    sources = write_sources(args.sources.resolve())
+    archive = build_archive(sources, args.out.resolve())
     archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     archive.conn.execute("PRAGMA journal_mode = DELETE")
     archive.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +23,7 @@ MARGIN = 54.0
 TOP, BOTTOM = 66.0, 736.0  # body area between the running header and the footer
 FONT_SIZE, LINE_H = 10.0, 13.0
 VALUE_X = MARGIN + 78.0  # column where padded Outlook header values start
+FIXED_CREATION_DATE = datetime(2021, 4, 1, tzinfo=UTC)
 DateStyle = Literal["outlook", "numeric", "gmail", "zoned"]
 
 
@@ -143,11 +144,18 @@ def expected_iso(value: datetime, style: DateStyle) -> str:
     return iso + "-05:00" if style == "zoned" else iso
 
 
+def _fpdf() -> FPDF:
+    """A letter-size document with a fixed creation date, so the same input always gives the same bytes."""
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_creation_date(FIXED_CREATION_DATE)
+    return pdf
+
+
 class _Writer:
     """Lays text out line by line so every box's page and position are known."""
 
     def __init__(self, bates_prefix: str | None, bates_start: int, running_header: str | None) -> None:
-        self.pdf = FPDF(unit="pt", format="letter")
+        self.pdf = _fpdf()
         self.pdf.set_auto_page_break(False)
         self.pdf.set_margins(MARGIN, MARGIN)
         self.bates_prefix, self.bates_next = bates_prefix, bates_start
@@ -496,7 +504,7 @@ def make_scanned_copy(source: Path, target: Path, dpi: int = 150) -> None:
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(source))
-    pdf = FPDF(unit="pt", format="letter")
+    pdf = _fpdf()
     try:
         for index in range(len(doc)):
             page = doc[index]

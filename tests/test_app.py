@@ -17,6 +17,7 @@ from archive_factory import (
     settle,
 )
 from click.testing import CliRunner
+from rich.style import Style
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Static
 
@@ -26,9 +27,11 @@ from foia_tui.app.screens.about import AboutScreen
 from foia_tui.app.screens.help import HelpScreen
 from foia_tui.app.screens.main import MainScreen
 from foia_tui.app.screens.original import OriginalPageScreen
+from foia_tui.app.widgets.message_body import BodyStyles, render_body
 from foia_tui.app.widgets.search_bar import SearchBar
 from foia_tui.app.widgets.sidebar import Sidebar
 from foia_tui.archive import Archive
+from foia_tui.archive.browse import Redaction
 from foia_tui.archive.store import store_document
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
@@ -453,3 +456,17 @@ async def test_a_large_archive_scrolls_a_page_at_a_time(tmp_path):
         await settle(pilot)
         assert threads.cursor == total - 1 and threads.highlighted is not None
         assert len(threads._pages) == 2 and not list(threads.children)
+
+
+def test_message_body_maps_stored_offsets_through_boxes_and_folds():
+    body = "Call █[REDACTED (b)(6)]█ now.\n\nOn Monday Hoan wrote:\n> earlier text"
+    boxes = [Redaction("(b)(6)", 1, body.index("█"), "Jane Roe")]
+    styles = BodyStyles(*(Style() for _ in range(6)))
+    hidden = render_body(body, boxes, show_leaks=False, fold_quotes=True, styles=styles)
+    assert hidden.text.plain == "Call █ (b)(6) █! now.\n▸ quoted text folded: 2 lines (z unfolds)"
+    assert hidden.drawn_offset(body.index("now")) == hidden.text.plain.index("now")
+    assert hidden.drawn_offset(body.index("(b)(6)")) == hidden.text.plain.index("█")  # inside a box: its edge
+    shown = render_body(body, boxes, show_leaks=True, fold_quotes=False, styles=styles)
+    assert "█ (b)(6) █ LEAKED: Jane Roe  now." in shown.text.plain and "> earlier text" in shown.text.plain
+    unplaced = [Redaction("POL 87(2)(b)", None, None, None)]  # no recorded offset: paired in order
+    assert "█ POL 87(2)(b) █" in render_body(body, unplaced, show_leaks=False, fold_quotes=False, styles=styles).text

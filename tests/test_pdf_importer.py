@@ -324,6 +324,35 @@ def test_blank_scan_is_reported_not_dropped(tmp_path: Path) -> None:
     assert doc.warnings == ["page 1: no text layer and OCR found no text"]
 
 
+def test_header_block_split_over_a_page_break(tmp_path: Path) -> None:
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_auto_page_break(False)
+    pdf.set_font("helvetica", size=10)
+    pages = [
+        [
+            "From: Roe, Rick <rick@dc.gov>",
+            "Sent: Tuesday, December 4, 2018 3:14 PM",
+            "To: Doe, Jane",
+            "Subject: RE: Split",
+        ]
+        + ["Reply body line."] * 46
+        + ["From: Doe, Jane <jane@dc.gov>", "Sent: Monday, December 3, 2018 9:00 AM"],
+        ["To: Roe, Rick <rick@dc.gov>; Ames, Al", "<al@dc.gov>", "Subject: Split", "", "Earlier body."],
+    ]
+    for number, lines in enumerate(pages, 1):
+        pdf.add_page()
+        pdf.text(54, 30, "Released under FOIL 2018-0042")
+        for k, line in enumerate(lines):
+            pdf.text(54 if not line.startswith("<") else 90, 60 + 13 * k, line)
+        pdf.text(500, 770, f"DOC 000{number}")
+    pdf.output(str(tmp_path / "split.pdf"))
+    reply, quoted = parse(tmp_path / "split.pdf").messages
+    assert reply.body.count("Reply body line.") == 46 and "Released" not in reply.body
+    assert (quoted.copy_kind, quoted.quoted_in, quoted.page_start, quoted.page_end) == ("quoted", 0, 1, 2)
+    assert [a.email for a in quoted.to] == ["rick@dc.gov", "al@dc.gov"] and quoted.subject == "Split"
+    assert (quoted.bates_start, quoted.bates_end, quoted.body) == ("DOC 0001", "DOC 0002", "Earlier body.")
+
+
 def _one_page(path: Path, **encryption: str) -> None:
     pdf = FPDF()
     pdf.add_page()

@@ -302,7 +302,9 @@ def test_paging(built):
 def test_threads_group_hits(built):
     archive, _, ids = built
     (thread,) = search_threads(archive, "budget").rows
-    assert thread["thread_id"] == archive.scalar("SELECT thread_id FROM messages WHERE id = ?", (ids["Budget meeting"],))
+    assert thread["thread_id"] == archive.scalar(
+        "SELECT thread_id FROM messages WHERE id = ?", (ids["Budget meeting"],)
+    )
     assert (thread["hits"], thread["message_count"], thread["subject"]) == (2, 2, "Budget meeting")
     assert (thread["first_sent"], thread["last_sent"]) == ("2019-01-05T10:00:00", "2019-01-06T09:30:00")
     assert matching_thread_ids(archive, "budget") == {thread["thread_id"]}

@@ -49,6 +49,7 @@ from foia_tui.timeline import (
     excerpt,
     parse_day,
     period_query,
+    roll_lanes,
     rollup,
     shift,
     viewport,
@@ -193,7 +194,7 @@ def test_load_timeline_zooms_counts_hits_lanes_and_events_together(generated):
         days = load_timeline(archive, ids=[])
         assert days.unit == "day" and days.hits is not None and days.hits.total == 0
         assert days.events[0].label == "Contract signed"
-        months = days.zoomed("month", thread_lanes(archive))
+        months = days.zoomed("month", roll_lanes(thread_lanes(archive), "month"))
         assert months.totals.counts == bucket_counts(archive, "month").counts
         assert months.lanes and all(start.day == 1 for lane in months.lanes for start in lane.counts)
         assert months.start(months.index_of(date(2018, 6, 17))) == date(2018, 6, 1)

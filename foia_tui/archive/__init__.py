@@ -33,6 +33,8 @@ class Archive:
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
+        # Where relative document paths start: the archive's folder, or the original's for a private copy.
+        self.source_root = path.resolve().parent
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, create: bool = True, readonly: bool = False) -> Archive:
@@ -112,6 +114,16 @@ class Archive:
         with self.lock:
             row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
+
+    def resolve_source(self, stored: str) -> Path:
+        """The file a document was imported from: relative paths are read from `source_root`, then the cwd."""
+        path = Path(stored)
+        if path.is_absolute():
+            return path
+        for base in (self.source_root, Path.cwd()):
+            if (base / path).exists():
+                return base / path
+        return self.source_root / path
 
     @property
     def schema_version(self) -> int:

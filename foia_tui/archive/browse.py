@@ -344,4 +344,5 @@ def page_source(archive: Archive, message_id: str) -> PageSource | None:
             (row["document_id"], first, last),
         )
     ]
-    return PageSource(message_id, row["path"], row["kind"], row["page_start"], row["page_end"], pages)
+    path = str(archive.resolve_source(row["path"]))
+    return PageSource(message_id, path, row["kind"], row["page_start"], row["page_end"], pages)

@@ -273,5 +273,21 @@ def _v5(db: sqlite_utils.Database) -> None:
     db.executescript(V5_SEARCH_INDEXES)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+# Search tests each term against a set of message ids or rowids read from an index, walking the date index
+# (newest first) or the word index: the sets come from covering indexes, and the date index carries the id.
+# Correspondents are matched through aliases, so the index on printed names is not needed.
+V6_SEARCH_COVERING = """
+DROP INDEX participants_name;
+DROP INDEX redactions_code;
+CREATE INDEX participants_person_message ON participants(person_id, role, message_id);
+CREATE INDEX redactions_code ON redactions(code, message_id);
+CREATE INDEX messages_sent_id ON messages(sent_sort, id);
+"""
+
+
+def _v6(db: sqlite_utils.Database) -> None:
+    db.executescript(V6_SEARCH_COVERING)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,23 +1,25 @@
 """Search: a query tree (foia_tui.query) run as parameterised SQL, and the saved searches.
 
-How a query runs, and why:
-- Words and phrases that every match must contain become one FTS5 expression over messages_fts (porter
-  stemming) that drives the query and orders it by bm25; queries without one come newest first.
-- Every other term is a set of rowids read from an index (the trigram index for substrings, participants,
-  redactions, dates, ...), so no message row is read until the page of results is known.
+How a query runs, and why (a 100,000-message archive answers a page in tens of milliseconds):
+- Words and phrases every match must contain become one FTS5 expression over messages_fts (porter stemming).
+  When it matches at most RANK_LIMIT messages, it drives the query and orders it by bm25. Scoring costs
+  ~5 µs a match, so words more common than that, and queries without such words, list newest first instead:
+  the date index is read backwards and each entry checked against the other terms until the page is full.
+- Every other term is a set of rowids or message ids read from an index (the trigram index for substrings,
+  participants, redactions, dates, ...), so no message row is read until the page of results is known.
 - Text only reaches FTS5 as quoted strings built here, so no query can produce an FTS5 syntax error.
 - A free word or phrase with no whole-word hit anywhere is looked for as a substring (messages_trigram),
   so a word OCR ran into its neighbours is still found; `~text` asks for that directly.
-- `from:` and friends match any printed form of a person: the address, the name's words in any order (a
-  word may be the start of a name word or one typo away), and every alias people resolution joined to it.
+- `from:` and friends match any printed form of a person: an address, or the name's words in any order (a
+  word may be part of a name word, or one typo away when nobody has it), then every alias of the people found.
 - Duplicate copies of an email are left out unless the query mentions is:duplicate.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
+import sqlite3
 import unicodedata
 import weakref
 from collections.abc import Callable
@@ -46,18 +48,20 @@ from foia_tui.query import (
 )
 
 MARK_OPEN, MARK_CLOSE, ELLIPSIS = "«", "»", "…"
-SNIPPET_OPEN, SNIPPET_CLOSE = "\x02", "\x03"  # what FTS5 marks with; text itself never decides a match shows
-SNIPPET_TOKENS = {"messages_fts": 16, "messages_trigram": 64}  # a trigram token is one character's worth
+HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE = "\x02", "\x03"  # FTS5's marks, so a « in the text is never taken for one
+SNIPPET_CHARS = 160
+SNIPPET_LEAD = 50  # characters shown before the first match
 LAST_CHAR = "\U0010ffff"  # sorts after any text, so [prefix, prefix + LAST_CHAR) is every id with that prefix
-PLAIN_SNIPPET_CHARS = 160
-RANK_LIMIT = 4_000  # bm25 costs ~5 µs a match: more matches than this come newest first
+RANK_LIMIT = 2_000
 FUZZY_NAME_SCORE = 80  # rapidfuzz ratio for one typo in a name word ("jonson" finds "johnson")
 FUZZY_NAME_MIN = 4
 MAX_SAVED_NAME = 80
+CACHE_KIB = 64 * 1024  # page cache while searching: the indexes a query walks stay in memory
 
 DUPLICATE_ROWIDS = "SELECT rowid FROM messages WHERE duplicate_of IS NOT NULL"
 WORD_ROWIDS = "SELECT rowid FROM messages_fts WHERE messages_fts MATCH {}"
 SUBSTRING_ROWIDS = "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH {}"
+PAGE_TOKENIZERS = {Words: "tokenize='porter'", Substring: "tokenize='trigram'"}  # as schema.py makes the archive's
 
 
 @dataclass
@@ -68,76 +72,118 @@ class SearchResult:
     rows: list[dict]
     offset: int
     has_more: bool
-    notes: list[str] = field(default_factory=list)  # how the query was understood (substring fallbacks)
+    notes: list[str] = field(default_factory=list)  # how the query was understood (fallbacks, order)
 
 
 def search_messages(archive: Archive, query_text: str, *, limit: int = 50, offset: int = 0) -> SearchResult:
     """A page of matching messages: `foia list --json` objects plus snippet, rank, score and matched."""
     _check_page(limit, offset)
-    plan = _plan(archive, query_text).for_listing(archive)
-    order = "hit.rank, hit.rowid" if plan.ranked else "hit.sent_sort DESC, hit.rowid DESC"
+    plan = _plan(archive, query_text)
+    ranked = plan.listing_order(archive)
+    source, where, params = plan.sql(archive, by_words=ranked)
+    order = "hit.rank, hit.rowid" if ranked else "hit.sent_sort DESC, hit.id DESC"
     page = archive.query(
-        f"""SELECT hit.rowid AS rowid, {plan.rank} AS score FROM {plan.source}
-            WHERE {plan.where} ORDER BY {order} LIMIT :limit OFFSET :offset""",
-        {**plan.params, "limit": limit + 1, "offset": offset},
+        f"""SELECT hit.rowid AS rowid, {"hit.rank" if ranked else "NULL"} AS score FROM {source}
+            WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset""",
+        {**params, "limit": limit + 1, "offset": offset},
     )
-    has_more = len(page) > limit
-    page = page[:limit]
-    rowids = [row["rowid"] for row in page]
-    rows = {
-        row["rowid"]: row
-        for row in archive.query(
-            f"""SELECT {MESSAGE_COLUMNS}, m.rowid AS rowid FROM messages m JOIN documents d ON d.id = m.document_id
-                WHERE m.rowid IN (SELECT value FROM json_each(?))""",
-            (json.dumps(rowids),),
-        )
-    }
-    ordered = [rows[rowid] for rowid in rowids if rowid in rows]
-    scores = {hit["rowid"]: hit["score"] for hit in page}
-    snippets = _snippets(archive, plan, ordered)
-    matched = _matched(archive, plan, rowids)
-    messages = message_objects(archive, ordered)
-    for position, (message, row) in enumerate(zip(messages, ordered, strict=True), start=offset + 1):
+    scores = {hit["rowid"]: hit["score"] for hit in page[:limit]}
+    found = archive.query(
+        f"""SELECT {MESSAGE_COLUMNS}, m.rowid AS rowid, m.participants AS indexed_participants
+            FROM messages m JOIN documents d ON d.id = m.document_id
+            WHERE m.rowid IN (SELECT value FROM json_each(?))""",
+        (json.dumps(list(scores)),),
+    )
+    by_rowid = {row["rowid"]: row for row in found}
+    rows = [by_rowid[rowid] for rowid in scores if rowid in by_rowid]
+    page_index = _PageIndex(rows, plan.tree)
+    snippets = _snippets(page_index, plan.tree, rows)
+    matched = _matched(archive, page_index, plan.tree, [row["rowid"] for row in rows])
+    page_index.close()
+    messages = message_objects(archive, rows)
+    for position, (message, row) in enumerate(zip(messages, rows, strict=True), start=offset + 1):
         message["snippet"] = snippets[row["rowid"]]
         message["rank"] = position
         message["score"] = _score(scores[row["rowid"]])
         message["matched"] = matched[row["rowid"]]
-    return SearchResult(query_text, messages, offset, has_more, plan.notes)
+    return SearchResult(query_text, messages, offset, len(page) > limit, plan.notes)
 
 
 def search_threads(archive: Archive, query_text: str, *, limit: int = 50, offset: int = 0) -> SearchResult:
-    """A page of threads holding matches, best (or latest) first, with how many messages in each matched."""
+    """A page of threads holding matches, with how many of their messages match: by the best match's bm25,
+    or by the newest match (as search_messages orders messages)."""
     _check_page(limit, offset)
-    plan = _plan(archive, query_text).for_listing(archive)
-    order = "g.best, t.last_sent DESC" if plan.ranked else "t.last_sent DESC, t.id"
-    rows = archive.query(
-        f"""SELECT t.id AS thread_id, t.subject, g.hits, t.message_count, t.first_sent, t.last_sent,
-                   t.participants, g.best AS score
-            FROM (SELECT x.thread_id, count(*) AS hits, min({plan.rank}) AS best FROM {plan.source}
-                  JOIN messages x ON x.rowid = hit.rowid WHERE {plan.where} GROUP BY x.thread_id) g
-            JOIN threads t ON t.id = g.thread_id
-            ORDER BY {order} LIMIT :limit OFFSET :offset""",
-        {**plan.params, "limit": limit + 1, "offset": offset},
-    )
-    for position, row in enumerate(rows, start=offset + 1):
-        row["rank"] = position
-        row["score"] = _score(row["score"])
-    return SearchResult(query_text, rows[:limit], offset, len(rows) > limit, plan.notes)
+    plan = _plan(archive, query_text)
+    ranked = plan.listing_order(archive)
+    source, where, params = plan.sql(archive, by_words=ranked)
+    if ranked:
+        groups = archive.query(
+            f"""SELECT x.thread_id, min(hit.rank) AS score FROM {source} JOIN messages x ON x.rowid = hit.rowid
+                WHERE {where} AND x.thread_id IS NOT NULL GROUP BY x.thread_id ORDER BY score, x.thread_id
+                LIMIT :limit OFFSET :offset""",
+            {**params, "limit": limit + 1, "offset": offset},
+        )
+        scores = {g["thread_id"]: g["score"] for g in groups}
+    else:
+        scores = dict.fromkeys(_newest_threads(archive, source, where, params, limit + 1 + offset)[offset:])
+    page = list(scores)[:limit]
+    hits = {
+        r["thread_id"]: r["hits"]
+        for r in archive.query(
+            f"""SELECT hit.thread_id, count(*) AS hits FROM messages AS hit
+                WHERE hit.thread_id IN (SELECT value FROM json_each(:threads))
+                AND {plan.sql(archive, by_words=False)[1]} GROUP BY hit.thread_id""",
+            {**plan.sql(archive, by_words=False)[2], "threads": json.dumps(page)},
+        )
+    }
+    threads = {
+        t["thread_id"]: t
+        for t in archive.query(
+            """SELECT id AS thread_id, subject, message_count, first_sent, last_sent, participants FROM threads
+               WHERE id IN (SELECT value FROM json_each(?))""",
+            (json.dumps(page),),
+        )
+    }
+    rows = []
+    for position, thread_id in enumerate(page, start=offset + 1):
+        row = threads.get(thread_id, {"thread_id": thread_id})
+        rows.append({**row, "hits": hits.get(thread_id, 0), "rank": position, "score": _score(scores[thread_id])})
+    return SearchResult(query_text, rows, offset, len(scores) > limit, plan.notes)
+
+
+def _newest_threads(archive: Archive, source: str, where: str, params: dict, count: int) -> list[str]:
+    """The threads of the newest matches, newest first, read until `count` distinct threads are found."""
+    threads: dict[str, None] = {}
+    with archive.lock:
+        cursor = archive.conn.execute(
+            f"""SELECT x.thread_id FROM {source} JOIN messages x ON x.rowid = hit.rowid
+                WHERE {where} ORDER BY hit.sent_sort DESC, hit.id DESC""",
+            params,
+        )
+        for (thread_id,) in cursor:
+            if thread_id is not None:
+                threads.setdefault(thread_id)
+                if len(threads) >= count:
+                    break
+        cursor.close()
+    return list(threads)
 
 
 def count_matches(archive: Archive, query_text: str) -> int:
-    """How many messages match (duplicates counted only when the query asks for them)."""
+    """How many messages match (duplicate copies counted only when the query asks for them)."""
     plan = _plan(archive, query_text)
-    return archive.scalar(f"SELECT count(*) FROM {plan.source} WHERE {plan.where}", plan.params) or 0
+    source, where, params = plan.sql(archive, by_words=plan.rankable(archive))
+    return archive.scalar(f"SELECT count(*) FROM {source} WHERE {where}", params) or 0
 
 
 def matching_thread_ids(archive: Archive, query_text: str) -> set[str]:
     """Every thread holding a match, so a thread list can be filtered by a query."""
     plan = _plan(archive, query_text)
+    source, where, params = plan.sql(archive, by_words=plan.rankable(archive))
     rows = archive.query(
-        f"""SELECT DISTINCT x.thread_id FROM {plan.source} JOIN messages x ON x.rowid = hit.rowid
-            WHERE {plan.where} AND x.thread_id IS NOT NULL""",
-        plan.params,
+        f"""SELECT DISTINCT x.thread_id FROM {source} JOIN messages x ON x.rowid = hit.rowid
+            WHERE {where} AND x.thread_id IS NOT NULL""",
+        params,
     )
     return {row["thread_id"] for row in rows}
 
@@ -185,57 +231,64 @@ def delete_saved_search(archive: Archive, name: str) -> bool:
 
 @dataclass
 class _Plan:
-    """A query as SQL: `SELECT ... FROM {source} WHERE {where}`, the matches' rowids being hit.rowid."""
+    """A parsed query split for SQL: the words every match has (FTS5 expression) and the other terms."""
 
     tree: Node
-    driver: str | None  # parameter holding the FTS5 expression every match satisfies (it can rank them)
-    filters: list[str]  # the other conditions
-    params: dict
+    driver: str | None  # FTS5 expression every match satisfies
+    rest: list[Node]  # the other terms, all of which hold too
     notes: list[str]
-    ranked: bool  # read through the word index (hit.rank is the bm25 score), else in date order
 
-    @property
-    def source(self) -> str:
-        return "messages_fts AS hit" if self.ranked else "messages AS hit"
+    def rankable(self, archive: Archive) -> bool:
+        """Whether there are words every match has, and few enough messages have them to score them all."""
+        return (
+            self.driver is not None
+            and archive.scalar(f"{WORD_ROWIDS.format('?')} LIMIT 1 OFFSET {RANK_LIMIT}", (self.driver,)) is None
+        )
 
-    @property
-    def rank(self) -> str:
-        return "hit.rank" if self.ranked else "NULL"
+    def listing_order(self, archive: Archive) -> bool:
+        """rankable(), saying so in the notes when common words make a listing come newest first."""
+        if self.rankable(archive) or self.driver is None:
+            return self.driver is not None
+        self.notes.append(f"over {RANK_LIMIT:,} messages have these words: newest first rather than by relevance")
+        return False
 
-    @property
-    def where(self) -> str:
-        if self.driver is None:
-            return " AND ".join(self.filters)
-        if self.ranked:
-            return " AND ".join([f"hit.messages_fts MATCH {self.driver}", *self.filters])
-        return " AND ".join([f"+hit.rowid IN ({WORD_ROWIDS.format(self.driver)})", *self.filters])
-
-    def for_listing(self, archive: Archive) -> _Plan:
-        """The plan a page of results uses: by bm25, unless the words are so common that scoring every
-        match would take longer than the page may (then newest first, read along the date index)."""
-        if self.driver is None or archive.scalar(
-            f"{WORD_ROWIDS.format(self.driver)} LIMIT 1 OFFSET {RANK_LIMIT}", self.params
-        ) is None:
-            return self
-        note = f"over {RANK_LIMIT:,} messages have these words: newest first rather than by relevance"
-        return dataclasses.replace(self, ranked=False, notes=[*self.notes, note])
+    def sql(self, archive: Archive, *, by_words: bool) -> tuple[str, str, dict]:
+        """FROM and WHERE clauses and their parameters, `hit` being either the word index (read along the
+        words every match has) or messages (read along the date index)."""
+        sql = _Sql(archive, by_words=by_words and self.driver is not None)
+        conditions = [sql.condition(node) for node in self.rest]
+        if not any(isinstance(leaf, Filter) and leaf.field == "is" for leaf in leaves(self.tree)):
+            conditions.append(f"NOT {sql.member('rowid', DUPLICATE_ROWIDS)}")
+        if self.driver is not None:
+            driver = sql.param(self.driver)
+            words = sql.member("rowid", WORD_ROWIDS.format(driver))
+            conditions.insert(0, f"hit.messages_fts MATCH {driver}" if sql.by_words else words)
+        source = "messages_fts AS hit" if sql.by_words else "messages AS hit"
+        return source, " AND ".join(conditions) or "1", sql.params
 
 
 def _plan(archive: Archive, query_text: str) -> _Plan:
+    _tune(archive)
     notes: list[str] = []
     tree = _substring_fallback(archive, parse(query_text), notes)
-    sql = _Sql(archive)
-    driver, rest = (None, [tree])
-    if sql.words(tree) is not None:
-        driver, rest = sql.words(tree), []
+    sql = _Sql(archive, by_words=False)
+    driver, rest = None, [tree]
+    if (expression := sql.words(tree)) is not None:
+        driver, rest = expression, []
     elif isinstance(tree, And):
         driver, rest = sql.split_and(tree.children)
-    if driver is not None:
-        sql.rowid = "+hit.rowid"  # a filter only: SQLite must not try to read the table by these rowids
-    filters = [sql.condition(node) for node in rest]
-    if not any(isinstance(leaf, Filter) and leaf.field == "is" for leaf in leaves(tree)):
-        filters.append(f"{sql.rowid} NOT IN ({DUPLICATE_ROWIDS})")
-    return _Plan(tree, None if driver is None else sql.param(driver), filters, sql.params, notes, driver is not None)
+    return _Plan(tree, driver, rest, notes)
+
+
+_tuned: weakref.WeakSet[Archive] = weakref.WeakSet()
+
+
+def _tune(archive: Archive) -> None:
+    """Give the connection a page cache that holds the indexes searches walk (SQLite's default is 2 MiB)."""
+    if archive not in _tuned:
+        with archive.lock:
+            archive.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        _tuned.add(archive)
 
 
 def _fts_string(text: str) -> str:
@@ -273,17 +326,28 @@ def _substring_fallback(archive: Archive, node: Node, notes: list[str]) -> Node:
 
 
 class _Sql:
-    """Builds SQL conditions on `hit.rowid` with named parameters, so no value is ever spliced in."""
+    """Builds SQL conditions on `hit` with named parameters, so no value is ever spliced in.
 
-    def __init__(self, archive: Archive) -> None:
+    Each term is a set its index gives cheaply: rowids, or message ids (participants, redactions, taggings
+    and attachments hold those). A set is only tested (`+hit.x IN`), never used to look rows up, so SQLite
+    keeps reading along the word index or the date index. Along the word index (at most RANK_LIMIT rows)
+    only rowids exist, so each row is read for its id there.
+    """
+
+    def __init__(self, archive: Archive, *, by_words: bool) -> None:
         self.archive = archive
+        self.by_words = by_words
         self.params: dict[str, object] = {}
-        self.rowid = "hit.rowid"
 
     def param(self, value: object) -> str:
         name = f"p{len(self.params)}"
         self.params[name] = value
         return f":{name}"
+
+    def member(self, key: str, select: str) -> str:
+        if key == "id" and self.by_words:  # at most RANK_LIMIT rows, each read for its id
+            return f"(SELECT x.id FROM messages x WHERE x.rowid = hit.rowid) IN ({select})"
+        return f"+hit.{key} IN ({select})"
 
     def words(self, node: Node) -> str | None:
         """The FTS5 expression for a tree of words only (None when any part needs other tables)."""
@@ -314,84 +378,102 @@ class _Sql:
 
     def condition(self, node: Node) -> str:
         if (expression := self.words(node)) is not None:
-            return f"{self.rowid} IN ({WORD_ROWIDS.format(self.param(expression))})"
+            return self.member("rowid", WORD_ROWIDS.format(self.param(expression)))
         if isinstance(node, Not):
             return f"NOT {self.condition(node.child)}"
         if isinstance(node, And):
             expression, rest = self.split_and(node.children)
-            parts = [f"{self.rowid} IN ({WORD_ROWIDS.format(self.param(expression))})"] if expression else []
+            parts = [self.member("rowid", WORD_ROWIDS.format(self.param(expression)))] if expression else []
             return "(" + " AND ".join(parts + [self.condition(child) for child in rest]) + ")"
         if isinstance(node, Or):
             texts = [e for child in node.children if (e := self.words(child)) is not None]
             parts = [self.condition(child) for child in node.children if self.words(child) is None]
             if texts:
-                parts.insert(0, f"{self.rowid} IN ({WORD_ROWIDS.format(self.param(' OR '.join(texts)))})")
+                parts.insert(0, self.member("rowid", WORD_ROWIDS.format(self.param(" OR ".join(texts)))))
             return "(" + " OR ".join(parts) + ")"
-        return f"{self.rowid} IN ({self.rowids(node)})"
+        if isinstance(node, Substring):
+            return self.member("rowid", SUBSTRING_ROWIDS.format(self.param(_fts_term(node))))
+        if isinstance(node, DateRange):
+            column = "sent_sort" if self.by_words else "hit.sent_sort"
+            bounds = [f"{column} >= {self.param(node.start)}"] if node.start else []
+            bounds += [f"{column} < {self.param(node.end)}"] if node.end else []
+            if self.by_words:
+                return self.member("rowid", f"SELECT rowid FROM messages WHERE {' AND '.join(bounds)}")
+            return "(" + " AND ".join(bounds) + ")"
+        assert isinstance(node, Filter)
+        return self.member(*FILTERS[node.field](self, node.value))
 
-    def rowids(self, leaf: Leaf) -> str:
-        """A SELECT of the rowids of the messages a single term matches."""
-        if isinstance(leaf, Substring):
-            return SUBSTRING_ROWIDS.format(self.param(_fts_term(leaf)))
-        if isinstance(leaf, DateRange):
-            bounds = []
-            if leaf.start:
-                bounds.append(f"sent_sort >= {self.param(leaf.start)}")
-            if leaf.end:
-                bounds.append(f"sent_sort < {self.param(leaf.end)}")
-            return f"SELECT rowid FROM messages WHERE {' AND '.join(bounds)}"
-        assert isinstance(leaf, Filter)
-        return FILTERS[leaf.field](self, leaf.value)
-
-    def people(self, role: str, value: str) -> str:
+    def people(self, role: str, value: str) -> tuple[str, str]:
         persons, emails, names = _lookup(self.archive).people_matching(value)
-        return f"""SELECT x.rowid FROM participants p JOIN messages x ON x.id = p.message_id
-            WHERE p.role = {self.param(role)} AND (p.person_id IN (SELECT value FROM json_each({self.param(persons)}))
-                OR p.email IN (SELECT value FROM json_each({self.param(emails)}))
-                OR p.name IN (SELECT value FROM json_each({self.param(names)})))"""
+        found = [f"person_id IN (SELECT value FROM json_each({self.param(json.dumps(persons))}))"]
+        if emails:  # participants people resolution has not seen yet
+            found.append(f"email IN (SELECT value FROM json_each({self.param(json.dumps(emails))}))")
+        if names:
+            found.append(f"name IN (SELECT value FROM json_each({self.param(json.dumps(names))}))")
+        return "id", f"SELECT message_id FROM participants WHERE role = {self.param(role)} AND ({' OR '.join(found)})"
 
-    def exemption(self, value: str) -> str:
+    def exemption(self, value: str) -> tuple[str, str]:
         codes = [c for c in _lookup(self.archive).codes() if any(k.startswith(value) for k in exemption_keys(c))]
-        return f"""SELECT x.rowid FROM redactions r JOIN messages x ON x.id = r.message_id
-            WHERE r.code IN (SELECT value FROM json_each({self.param(json.dumps(codes))}))"""
+        codes_json = self.param(json.dumps(codes))
+        return "id", f"SELECT message_id FROM redactions WHERE code IN (SELECT value FROM json_each({codes_json}))"
 
-    def bates(self, value: str) -> str:
+    def bates(self, value: str) -> tuple[str, str]:
         """Messages whose Bates range starts or ends with the value, or holds that number."""
         start, number = self.param(_like_pattern(value)[1:]), self.param(value)
-        return f"""SELECT rowid FROM messages WHERE bates_start LIKE {start} ESCAPE '\\'
+        return (
+            "rowid",
+            f"""SELECT rowid FROM messages WHERE bates_start LIKE {start} ESCAPE '\\'
             OR bates_end LIKE {start} ESCAPE '\\'
             OR (bates_start <= {number} COLLATE NOCASE AND bates_end >= {number} COLLATE NOCASE
-                AND length(bates_start) = length({number}))"""
+                AND length(bates_start) = length({number}))""",
+        )
 
-    def release(self, column: str, value: str) -> str:
-        return f"""SELECT x.rowid FROM releases r JOIN release_documents rd ON rd.release_id = r.id
-            JOIN messages x ON x.document_id = rd.document_id WHERE r.{column} LIKE {self.param(_like_pattern(value))}
-            ESCAPE '\\'"""
+    def release(self, column: str, value: str) -> tuple[str, str]:
+        return (
+            "rowid",
+            f"""SELECT x.rowid FROM releases r CROSS JOIN release_documents rd ON rd.release_id = r.id
+            CROSS JOIN messages x ON x.document_id = rd.document_id
+            WHERE r.{column} LIKE {self.param(_like_pattern(value))} ESCAPE '\\'""",
+        )
+
+    def tag(self, value: str) -> tuple[str, str]:
+        return (
+            "id",
+            f"""SELECT tg.message_id FROM tags t JOIN taggings tg ON tg.tag_id = t.id
+            WHERE t.name = {self.param(value)} COLLATE NOCASE""",
+        )
+
+    def thread(self, value: str) -> tuple[str, str]:
+        first, last = self.param(value.lower()), self.param(value.lower() + LAST_CHAR)
+        return "rowid", f"SELECT rowid FROM messages WHERE thread_id >= {first} AND thread_id < {last}"
+
+    def document(self, value: str) -> tuple[str, str]:
+        return (
+            "rowid",
+            f"""SELECT x.rowid FROM documents d CROSS JOIN messages x ON x.document_id = d.id
+            WHERE d.path LIKE {self.param(_like_pattern(value))} ESCAPE '\\'""",
+        )
 
 
 HAS = {
-    "redaction": "SELECT x.rowid FROM redactions r JOIN messages x ON x.id = r.message_id",
-    "leak": """SELECT x.rowid FROM redactions r JOIN messages x ON x.id = r.message_id
-               WHERE r.leaked_text IS NOT NULL AND r.leaked_text != ''""",
-    "attachment": "SELECT x.rowid FROM attachments a JOIN messages x ON x.id = a.message_id",
+    "redaction": "SELECT message_id FROM redactions",
+    "leak": "SELECT message_id FROM redactions WHERE leaked_text IS NOT NULL AND leaked_text != ''",
+    "attachment": "SELECT message_id FROM attachments",
 }
 
-FILTERS: dict[str, Callable[[_Sql, str], str]] = {
+FILTERS: dict[str, Callable[[_Sql, str], tuple[str, str]]] = {
     "from": lambda sql, value: sql.people("from", value),
     "to": lambda sql, value: sql.people("to", value),
     "cc": lambda sql, value: sql.people("cc", value),
     "bcc": lambda sql, value: sql.people("bcc", value),
-    "tag": lambda sql, value: f"""SELECT x.rowid FROM tags t JOIN taggings tg ON tg.tag_id = t.id
-        JOIN messages x ON x.id = tg.message_id WHERE t.name = {sql.param(value)} COLLATE NOCASE""",
-    "thread": lambda sql, value: f"""SELECT rowid FROM messages
-        WHERE thread_id >= {sql.param(value.lower())} AND thread_id < {sql.param(value.lower() + LAST_CHAR)}""",
-    "doc": lambda sql, value: f"""SELECT x.rowid FROM documents d JOIN messages x ON x.document_id = d.id
-        WHERE d.path LIKE {sql.param(_like_pattern(value))} ESCAPE '\\'""",
+    "tag": _Sql.tag,
+    "thread": _Sql.thread,
+    "doc": _Sql.document,
     "bates": _Sql.bates,
     "release": lambda sql, value: sql.release("name", value),
     "agency": lambda sql, value: sql.release("agency", value),
-    "has": lambda sql, value: HAS[value],
-    "is": lambda sql, value: DUPLICATE_ROWIDS,
+    "has": lambda sql, value: ("id", HAS[value]),
+    "is": lambda sql, value: ("rowid", DUPLICATE_ROWIDS),
     "exemption": _Sql.exemption,
 }
 
@@ -416,48 +498,94 @@ def _required(node: Node) -> list[Leaf]:
     return []
 
 
-def _snippets(archive: Archive, plan: _Plan, rows: list[dict]) -> dict[int, str]:
-    """Each row's passage with the matched words in «»: from the body when it has a match (the subject is on
-    screen anyway), else from the column that has one; the start of the body when no words matched."""
+class _PageIndex:
+    """The page's rows in a private in-memory FTS5 index, tokenized as schema.py tokenizes the archive's:
+    highlighting them and telling which terms each holds then costs the same whatever the archive's size
+    (asked about one row at a time, the archive's index re-reads a prefix's or substring's whole doclist)."""
+
+    def __init__(self, rows: list[dict], tree: Node) -> None:
+        self.conn = sqlite3.connect(":memory:", isolation_level=None)
+        self.conn.execute("BEGIN")
+        self.kinds = [kind for kind in PAGE_TOKENIZERS if any(isinstance(leaf, kind) for leaf in leaves(tree))]
+        for kind in self.kinds:
+            tokenizer, table = PAGE_TOKENIZERS[kind], kind.__name__
+            self.conn.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(subject, body, participants, {tokenizer})")
+            self.conn.executemany(
+                f"INSERT INTO {table} (rowid, subject, body, participants) VALUES (?, ?, ?, ?)",
+                [(r["rowid"], r["subject"], r["body"], r["indexed_participants"]) for r in rows],
+            )
+        self.conn.execute("COMMIT")
+
+    def matching(self, leaf: Words | Substring) -> set[int]:
+        table = type(leaf).__name__
+        return {
+            row[0] for row in self.conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (_fts_term(leaf),))
+        }
+
+    def highlighted(self, kind: type[Words] | type[Substring], expression: str) -> dict[int, str]:
+        """For each matching row, its body with the matches marked, else its subject or participants that do."""
+        table = kind.__name__
+        marked = ", ".join(f"highlight({table}, {column}, :open, :close)" for column in (1, 0, 2))
+        found = {}
+        for rowid, *texts in self.conn.execute(
+            f"SELECT rowid, {marked} FROM {table} WHERE {table} MATCH :expression",
+            {"open": HIGHLIGHT_OPEN, "close": HIGHLIGHT_CLOSE, "expression": expression},
+        ):
+            found[rowid] = next((text for text in texts if HIGHLIGHT_OPEN in (text or "")), texts[0] or "")
+        return found
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _fragment(text: str) -> str:
+    """A passage of highlighted text around its first match, the marks shown as « »."""
+    text = " ".join(text.split())
+    first = max(text.find(HIGHLIGHT_OPEN), 0)
+    start = max(0, first - SNIPPET_LEAD)
+    if start:
+        start = text.find(" ", start, first) + 1 or start
+    end = max(start + SNIPPET_CHARS, text.find(HIGHLIGHT_CLOSE, first) + 1)
+    if end < len(text) and " " in text[end - 20 : end]:
+        end = text.rfind(" ", end - 20, end)
+    fragment = text[start:end]
+    if fragment.count(HIGHLIGHT_OPEN) > fragment.count(HIGHLIGHT_CLOSE):
+        fragment += HIGHLIGHT_CLOSE
+    fragment = (ELLIPSIS if start else "") + fragment + (ELLIPSIS if end < len(text) else "")
+    return fragment.replace(HIGHLIGHT_OPEN, MARK_OPEN).replace(HIGHLIGHT_CLOSE, MARK_CLOSE)
+
+
+def _snippets(page: _PageIndex, tree: Node, rows: list[dict]) -> dict[int, str]:
+    """Each row's passage with the matched words in « »: from the body when it has a match (the subject is
+    on screen anyway), else from the subject or participants; the start of the body when no words matched."""
     found: dict[int, str] = {}
-    wanted = [leaf for leaf, positive in _polarised(plan.tree) if positive]
-    for table, kind in (("messages_fts", Words), ("messages_trigram", Substring)):
+    wanted = [leaf for leaf, positive in _polarised(tree) if positive]
+    for kind in page.kinds:
         terms = [_fts_term(leaf) for leaf in wanted if isinstance(leaf, kind)]
-        for column in (1, -1) if terms else ():
-            rowids = [row["rowid"] for row in rows if row["rowid"] not in found]
-            for row in archive.query(
-                f"""SELECT rowid, snippet({table}, :column, :open, :close, :gap, :tokens) AS snippet FROM {table}
-                    WHERE {table} MATCH :terms AND rowid IN (SELECT value FROM json_each(:rowids))""",
-                {"column": column, "open": SNIPPET_OPEN, "close": SNIPPET_CLOSE, "gap": ELLIPSIS,
-                 "tokens": SNIPPET_TOKENS[table], "terms": " OR ".join(terms), "rowids": json.dumps(rowids)},
-            ):  # fmt: skip
-                if SNIPPET_OPEN in row["snippet"] or column == -1:
-                    marked = row["snippet"].replace(SNIPPET_OPEN, MARK_OPEN).replace(SNIPPET_CLOSE, MARK_CLOSE)
-                    found[row["rowid"]] = " ".join(marked.split())
-    for row in rows:
-        if row["rowid"] not in found:
-            body = " ".join((row["body"] or "").split())
-            found[row["rowid"]] = body[:PLAIN_SNIPPET_CHARS] + (ELLIPSIS if len(body) > PLAIN_SNIPPET_CHARS else "")
-    return found
+        if terms:
+            for rowid, text in page.highlighted(kind, " OR ".join(terms)).items():
+                found.setdefault(rowid, _fragment(text))
+    return {row["rowid"]: found.get(row["rowid"]) or _fragment(row["body"] or "") for row in rows}
 
 
-def _matched(archive: Archive, plan: _Plan, rowids: list[int]) -> dict[int, list[str]]:
+def _matched(archive: Archive, page: _PageIndex, tree: Node, rowids: list[int]) -> dict[int, list[str]]:
     """For each row, the terms it satisfies (as typed): all required terms, and whichever others hold."""
-    required = _required(plan.tree)
-    optional = [leaf for leaf, positive in _polarised(plan.tree) if positive and leaf not in required]
+    required = _required(tree)
+    optional = [leaf for leaf, positive in _polarised(tree) if positive and leaf not in required]
     holds: dict[Leaf, set[int]] = {}
-    page = json.dumps(rowids)
     for leaf in optional:
-        sql = _Sql(archive)
-        if isinstance(leaf, Words | Substring):  # looked up row by row in the index, not as a whole set
-            table = "messages_fts" if isinstance(leaf, Words) else "messages_trigram"
-            query = f"""SELECT rowid FROM {table} WHERE {table} MATCH {sql.param(_fts_term(leaf))}
-                        AND rowid IN (SELECT value FROM json_each({sql.param(page)}))"""
-        else:
-            query = f"""SELECT hit.rowid AS rowid FROM messages AS hit
-                        WHERE hit.rowid IN (SELECT value FROM json_each({sql.param(page)})) AND {sql.condition(leaf)}"""
-        holds[leaf] = {row["rowid"] for row in archive.query(query, sql.params)}
-    order = [leaf for leaf, positive in _polarised(plan.tree) if positive]
+        if isinstance(leaf, Words | Substring):
+            holds[leaf] = page.matching(leaf)
+            continue
+        sql = _Sql(archive, by_words=False)
+        condition = sql.condition(leaf)
+        hits = archive.query(
+            f"""SELECT hit.rowid AS rowid FROM json_each(:page) AS page
+                CROSS JOIN messages AS hit ON hit.rowid = page.value WHERE {condition}""",
+            {**sql.params, "page": json.dumps(rowids)},
+        )
+        holds[leaf] = {hit["rowid"] for hit in hits}
+    order = [leaf for leaf, positive in _polarised(tree) if positive]
     return {
         rowid: list(dict.fromkeys(leaf.source for leaf in order if leaf in required or rowid in holds[leaf]))
         for rowid in rowids
@@ -519,8 +647,8 @@ class _Lookup:
                            if r["code"]]  # fmt: skip
         return self._codes
 
-    def people_matching(self, value: str) -> tuple[str, str, str]:
-        """JSON lists of the person ids, and of the addresses and bare names of unresolved participants,
+    def people_matching(self, value: str) -> tuple[list[int], list[str], list[str]]:
+        """The person ids, and the addresses and bare names of unresolved participants,
         that `value` finds: an address part, or every word somewhere in a name or address; a word no one
         has may be one typo away from a name word."""
         found = self.correspondents()
@@ -538,7 +666,7 @@ class _Lookup:
         unresolved = [who for who in found if who.person_id is None]
         emails = sorted({who.email for who in unresolved if who.email})
         names = sorted({who.name for who in unresolved if who.name and not who.email})
-        return json.dumps(persons), json.dumps(emails), json.dumps(names)
+        return persons, emails, names
 
 
 _lookups: weakref.WeakKeyDictionary[Archive, tuple[tuple[int, int], _Lookup]] = weakref.WeakKeyDictionary()

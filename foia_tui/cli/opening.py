@@ -28,13 +28,16 @@ def private_sample_copy() -> Path:
 def open_app(db: str | None) -> None:
     notice = None
     path = resolve_db(db)
-    if db is None and not os.environ.get("FOIA_DB") and not path.exists():
+    using_sample = db is None and not os.environ.get("FOIA_DB") and not path.exists()
+    if using_sample:
         path = private_sample_copy()
         notice = f"No archive here: showing a private copy of the bundled sample ({path})."
     try:
         archive = Archive.open(path, create=False)
     except ArchiveError as error:
         fail(str(error), 2)
+    if using_sample:
+        archive.source_root = SAMPLE.parent  # the sample's documents are stored relative to the repository
     from foia_tui.app import run_app
 
     run_app(archive, notice=notice)

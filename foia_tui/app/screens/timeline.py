@@ -35,6 +35,7 @@ from foia_tui.display import one_line
 from foia_tui.query import QueryError
 from foia_tui.timeline import (
     HITS_STYLE,
+    UNITS,
     Event,
     Lane,
     TimelineData,
@@ -43,6 +44,7 @@ from foia_tui.timeline import (
     bucket_end,
     draw_chart,
     parse_day,
+    roll_lanes,
     summary_text,
     viewport,
     zoom,
@@ -171,7 +173,7 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         self.lanes = "person"
         self.day = day  # the date the cursor stands on, kept across zooms
         self.days: TimelineData | None = None  # counts per day; every zoom level is rolled up from them
-        self.lane_sets: dict[str, list[Lane]] = {}  # day-level lanes by kind, loaded after the histogram
+        self.lane_sets: dict[str, dict[Unit, list[Lane]]] = {}  # lanes by kind and zoom, loaded after the histogram
         self.views: dict[tuple[str, str], TimelineData] = {}
         self.cursor = 0
         self.lane_cursor = 0
@@ -193,7 +195,7 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
             return None
         key = (self.unit, self.lanes)
         if key not in self.views:
-            self.views[key] = self.days.zoomed(self.unit, self.lane_sets.get(self.lanes, []))
+            self.views[key] = self.days.zoomed(self.unit, self.lane_sets.get(self.lanes, {}).get(self.unit, []))
         return self.views[key]
 
     # -- loading (worker threads) -------------------------------------------------------------------------
@@ -216,7 +218,8 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
     @work(thread=True, exclusive=True, group="timeline-lanes")
     def load_lanes(self, kind: str) -> None:
         try:
-            lanes = lanes_for(self.archive, kind)
+            days = lanes_for(self.archive, kind)
+            lanes = {unit: days if unit == "day" else roll_lanes(days, unit) for unit in UNITS}
         except (ArchiveError, sqlite3.Error) as error:
             self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
             return
@@ -234,7 +237,7 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         if self.lanes not in self.lane_sets:
             self.load_lanes(self.lanes)
 
-    def _lanes_loaded(self, kind: str, lanes: list[Lane]) -> None:
+    def _lanes_loaded(self, kind: str, lanes: dict[Unit, list[Lane]]) -> None:
         self.lane_sets[kind] = lanes
         self.views.clear()
         self._redraw()

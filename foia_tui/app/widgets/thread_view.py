@@ -32,7 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from foia_tui.app import formatting
-from foia_tui.app.widgets.message_body import BodyStyles, RenderedBody, render_body
+from foia_tui.app.widgets.message_body import BodyStyles, RenderedBody, quote_start, render_body
 from foia_tui.archive.browse import Copy, MessageDetail, Redaction
 from foia_tui.display import one_line
 
@@ -204,6 +204,9 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         start, end = sorted((max(0, start), max(0, end)))
         self._selection = (message.id, min(start, len(message.body)), min(end, len(message.body)))
         self._expanded.add(message.id)
+        cut = quote_start(message.body)
+        if cut is not None and end > cut:
+            self._unfolded.add(message.id)  # the span reaches into the quoted chain: show it
         self._rebuild()
         line = self._line_of_offset(message.id, start)
         if line is not None and not self.scroll_y <= line < self.scroll_y + self.scrollable_content_region.height:

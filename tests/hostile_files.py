@@ -1,0 +1,391 @@
+"""Hostile files for the importer fuzz tests and the fuzz benchmark: broken PDFs, emails, mboxes, .msg files.
+
+Every generator takes a `random.Random` (or nothing) and returns bytes, so a case is reproduced from its
+seed alone. `CASES[kind](rng)` gives one case of a kind as (label, file name, bytes); the label says which
+generator made it, so a failing case is easy to name in a report.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import random
+import tempfile
+import zlib
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from fpdf import FPDF
+from pdfgen import random_release, write_release
+
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+OUTLOOK_MSG = CORPORA / "mail-parser" / "mail_outlook_1"
+Case = tuple[str, str, bytes]
+
+# Tokens that parsers give meaning to: spliced into files, they reach deeper branches than random bytes.
+PDF_TOKENS = [
+    b"obj", b"endobj", b"stream\n", b"endstream", b"xref\n", b"trailer", b"startxref\n", b"%%EOF",
+    b"<<", b">>", b"[", b"]", b"/Length 999999999", b"/Length -1", b"/Type /Page", b"/Type /Pages",
+    b"/Kids [1 0 R]", b"/Count 2147483647", b"/Count -1", b"/Filter /FlateDecode", b"/Filter /LZWDecode",
+    b"/Filter /JBIG2Decode", b"/Filter /DCTDecode", b"/Encrypt 1 0 R", b"/ObjStm", b"/Prev 0",
+    b"0 0 R", b"99999 0 R", b"(" * 64, b"[" * 512, b"BT /F1 12 Tf (x) Tj ET", b"1e308", b"-2147483649",
+]  # fmt: skip
+MAIL_TOKENS = [
+    b"\n\n", b"\r\n", b"\x00", b"\xff\xfe", b"\xc3(", b"\xed\xa0\x80", b"=?utf-8?b?", b"=?utf-16?q?=FF?=", b"?=",
+    b"--", b'boundary="', b"Content-Type: multipart/mixed; boundary=X\n", b"Content-Type: message/rfc822\n",
+    b"Content-Transfer-Encoding: base64\n", b"Content-Transfer-Encoding: x-uuencode\n", b"charset=utf-16",
+    b"charset=zlib", b"filename*=utf-8''%FF%FE", b"From ", b">From ", b"begin 644 x\n", b"<", b">", b'"', b"(",
+    b"\\", b":", b"@", b";", b",",
+]  # fmt: skip
+
+
+# --- byte-level mutation ---------------------------------------------------------------------------------
+
+
+def mutate(data: bytes, rng: random.Random, tokens: list[bytes], rounds: int = 0) -> bytes:
+    """One to six edits: flipped bits, overwritten runs, spliced tokens, cut or doubled spans, truncation."""
+    out = bytearray(data)
+    for _ in range(rounds or rng.randint(1, 6)):
+        if not out:
+            out += rng.randbytes(rng.randint(1, 64))
+        at = rng.randrange(len(out))
+        action = rng.randrange(7)
+        if action == 0:
+            out[at] ^= 1 << rng.randrange(8)
+        elif action == 1:
+            span = rng.randint(1, 64)
+            out[at : at + span] = rng.randbytes(span)
+        elif action == 2:
+            out[at:at] = rng.choice(tokens) * rng.choice((1, 1, 1, 3, 100))
+        elif action == 3:
+            del out[at : at + rng.randint(1, 4096)]
+        elif action == 4:
+            span = out[at : at + rng.randint(1, 4096)]
+            out[at:at] = span * rng.randint(1, 8)
+        elif action == 5:
+            del out[at:]
+        else:
+            out[at : at + 1] = rng.choice((b"\x00", b"\xff", b"\n", b"\r", b" ", b"0", b"9"))
+    return bytes(out)
+
+
+# --- PDFs ------------------------------------------------------------------------------------------------
+
+
+@cache
+def release_pdf(seed: int) -> bytes:
+    """A small generated release (printed emails with boxes and Bates numbers): the seed of PDF mutations."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "release.pdf"
+        write_release(path, random_release(seed, 1 + seed % 3, boxes=0.4, leak=0.2))
+        return path.read_bytes()
+
+
+def _fpdf(text: str = "From: A <a@example.gov>\nSubject: hello\n\nBody text of the message.") -> FPDF:
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(400, 12, text)
+    return pdf
+
+
+def encrypted_pdf(user_password: str | None) -> bytes:
+    """A PDF encrypted with an owner password; with `user_password` it cannot be opened without it."""
+    pdf = _fpdf()
+    pdf.set_encryption(owner_password="owner-secret", user_password=user_password)
+    return bytes(pdf.output())
+
+
+def raw_pdf(pages: list[bytes], kids_override: bytes | None = None, count_override: int | None = None) -> bytes:
+    """A hand-written PDF with one content stream per page and a correct xref (unless told to lie)."""
+    objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
+    font = 3
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    kids = []
+    for content in pages:
+        page_number = len(objects) + 1
+        kids.append(b"%d 0 R" % page_number)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 12 12] /Resources << /Font << /F1 %d 0 R >> >> "
+            b"/Contents %d 0 R >>" % (font, page_number + 1)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+    count = len(pages) if count_override is None else count_override
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids_override or b" ".join(kids), count)
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def zero_page_pdf() -> bytes:
+    return raw_pdf([])
+
+
+def tiny_pages_pdf(count: int = 10_000) -> bytes:
+    """`count` 12-point pages of one character each: the page loop, not the text, is what is under test."""
+    return raw_pdf([b"BT /F1 4 Tf 1 4 Td (%d) Tj ET" % (n % 10) for n in range(count)])
+
+
+def page_tree_cycle_pdf() -> bytes:
+    """A Pages node that lists itself as its own kid, claiming a billion pages."""
+    return raw_pdf([b"BT ET"], kids_override=b"2 0 R 4 0 R", count_override=1_000_000_000)
+
+
+def flate_bomb_pdf(size: int = 256 << 20) -> bytes:
+    """One page whose content stream inflates to `size` bytes of spaces (about 250 KB compressed)."""
+    packer = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    body = b"".join(packer.compress(chunk) for _ in range(size >> 20)) + packer.flush()
+    page = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream"
+    doc = raw_pdf([b"BT ET"])
+    return doc.replace(b"<< /Length 5 >>\nstream\nBT ET\nendstream", page)  # xref offsets break: repaired
+
+
+def deep_array_pdf(depth: int = 100_000) -> bytes:
+    """A content stream and a page dictionary nested `depth` levels deep (recursive-descent parsers)."""
+    return raw_pdf([b"[" * depth + b"]" * depth]).replace(b"/Type /Page ", b"/Type /Page /X " + b"[" * depth, 1)
+
+
+def broken_xref(data: bytes, rng: random.Random) -> bytes:
+    """The cross-reference table lies: wrong startxref, garbled offsets, or no table at all."""
+    at = data.rfind(b"startxref")
+    if at < 0:
+        return mutate(data, rng, PDF_TOKENS)
+    choice = rng.randrange(4)
+    if choice == 0:
+        return data[:at] + b"startxref\n%d\n%%%%EOF\n" % rng.choice((0, 1, len(data) * 2, 2**63, rng.randrange(len(data))))
+    if choice == 1:
+        table = data.rfind(b"xref", 0, at)
+        table = table if table >= 0 else at
+        garbled = bytearray(data)
+        for _ in range(rng.randint(1, 20)):
+            spot = rng.randrange(table, len(garbled))
+            garbled[spot] = rng.choice(b"0123456789 fn\n")
+        return bytes(garbled)
+    if choice == 2:
+        return data.replace(b"xref", b"xre\x00", 1)
+    return data[:at]  # no startxref, no %%EOF
+
+
+def pdf_case(rng: random.Random) -> Case:
+    """One hostile PDF: a mutated release most of the time, now and then one of the fixed monsters."""
+    base = release_pdf(rng.randrange(6))
+    pick = rng.random()
+    if pick < 0.3:
+        return "pdf-mutated", "mutated.pdf", mutate(base, rng, PDF_TOKENS)
+    if pick < 0.5:
+        return "pdf-truncated", "truncated.pdf", base[: rng.randrange(len(base))]
+    if pick < 0.65:
+        return "pdf-broken-xref", "xref.pdf", broken_xref(base, rng)
+    if pick < 0.8:
+        flipped = bytearray(base)
+        for _ in range(rng.randint(1, 50)):
+            flipped[rng.randrange(len(flipped))] = rng.randrange(256)
+        return "pdf-flipped", "flipped.pdf", bytes(flipped)
+    if pick < 0.88:
+        return "pdf-mutated-raw", "raw.pdf", mutate(raw_pdf([b"BT /F1 4 Tf 1 4 Td (x) Tj ET"] * 3), rng, PDF_TOKENS)
+    fixed: list[tuple[str, Callable[[], bytes]]] = [
+        ("pdf-encrypted-password", lambda: encrypted_pdf("user-secret")),
+        ("pdf-encrypted-no-password", lambda: encrypted_pdf(None)),
+        ("pdf-zero-pages", zero_page_pdf),
+        ("pdf-page-tree-cycle", page_tree_cycle_pdf),
+        ("pdf-deep-arrays", deep_array_pdf),
+        ("pdf-not-really", lambda: b"%PDF-1.7\n" + rng.randbytes(rng.randint(0, 5000))),
+    ]
+    label, make = rng.choice(fixed)
+    return label, f"{label}.pdf", make()
+
+
+# --- emails ----------------------------------------------------------------------------------------------
+
+CHARSETS = ["utf-8", "utf-16", "utf-16-le", "utf-32", "iso-8859-1", "gb2312", "shift_jis", "utf-7", "zlib",
+            "base64", "rot13", "idna", "x-unknown", "", "utf-8\x00", "\xff", "punycode", "unicode_escape"]  # fmt: skip
+ENCODINGS = ["7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode", "bogus", ""]
+SUBTYPES = ["mixed", "alternative", "related", "digest", "report", "signed", "encrypted", "x-junk"]
+LEAF_TYPES = ["text/plain", "text/html", "application/pdf", "application/octet-stream", "image/png",
+              "message/delivery-status", "text/rfc822-headers", "message/partial", "application/ms-tnef"]  # fmt: skip
+
+
+def _random_text(rng: random.Random, size: int) -> bytes:
+    kind = rng.randrange(5)
+    if kind == 0:
+        return rng.randbytes(size)
+    if kind == 1:
+        return "".join(chr(rng.choice((rng.randrange(32, 127), rng.randrange(0x80, 0x2FFFF)))) for _ in range(size)).encode(
+            "utf-8", "surrogatepass"
+        )
+    if kind == 2:
+        return ("Ünïcödé text ‮ reversed " * (size // 20 + 1)).encode(rng.choice(("utf-16", "utf-16-be", "utf-32")))
+    if kind == 3:
+        return b"<html><body>" + b"<div><p><b>" * rng.randint(0, 3000) + b"text &amp; &#xD800; &#99999999;" + b"</p>"
+    return bytes(rng.choice(b"abc \n\r\t\x00\xff=?<>\"") for _ in range(size))
+
+
+def _leaf(rng: random.Random) -> bytes:
+    content_type = rng.choice(LEAF_TYPES)
+    charset = rng.choice(CHARSETS)
+    encoding = rng.choice(ENCODINGS)
+    body = _random_text(rng, rng.randint(0, 3000))
+    if encoding == "base64" and rng.random() < 0.7:
+        body = base64.encodebytes(body)
+    name = rng.choice((b"", b'; name="a.pdf"', b"; name*=utf-8''%E2%80%AE.pdf", b"; name=" + rng.randbytes(20)))
+    disposition = rng.choice((b"", b"Content-Disposition: attachment; filename=x.pdf\n", b"Content-Disposition: inline\n"))
+    return (
+        b"Content-Type: %s; charset=\"%s\"%s\n" % (content_type.encode(), charset.encode("utf-8", "replace"), name)
+        + b"Content-Transfer-Encoding: %s\n" % encoding.encode()
+        + disposition
+        + b"\n"
+        + body
+    )
+
+
+def mime_tree(rng: random.Random, depth: int = 0) -> bytes:
+    """A random MIME entity: multiparts (some with missing or wrong boundaries) over hostile leaves."""
+    if depth > 4 or rng.random() < 0.4:
+        return _leaf(rng)
+    if rng.random() < 0.15:
+        return b"Content-Type: message/rfc822\n\n" + random_email(rng, depth + 1)
+    boundary = rng.choice((b"B%d" % depth, b"", b"=_\x00", b"a" * 300, b"--", b"\xff\xfe"))
+    declared = boundary if rng.random() < 0.85 else b"WRONG"
+    parts = [mime_tree(rng, depth + 1) for _ in range(rng.randint(0, 5))]
+    body = b"".join(b"--" + boundary + b"\n" + part + b"\n" for part in parts)
+    if rng.random() < 0.8:
+        body += b"--" + boundary + b"--\n"
+    return b'Content-Type: multipart/%s; boundary="%s"\n\n' % (rng.choice(SUBTYPES).encode(), declared) + body
+
+
+def _headers(rng: random.Random) -> bytes:
+    lines = [
+        b"From: " + rng.choice((b"Jane Doe <jane@agency.example.gov>", b'"Doe, J" <j@x>', b"=?utf-8?b?/w==?= <a@b>",
+                                b"<>", b"(((((", b"a@b" * 1000, b"Group: ;", rng.randbytes(40))),  # fmt: skip
+        b"To: " + b", ".join(rng.choice((b"a@b.gov", b"B <b@c>", b"\"x\\\"y\" <q@r>", b":;", b"@@@")) for _ in range(rng.randint(0, 20))),
+        b"Subject: " + rng.choice((b"hello", b"=?utf-8?q?caf=C3=A9?=" * 20, b"=?x?b?####?=", rng.randbytes(30))),
+        b"Date: " + rng.choice((b"Tue, 04 Dec 2018 15:14:00 -0500", b"32/13/99999 99:99", b"Mon, 1 Jan 0000 00:00:00 +9999", b"")),
+        b"Message-ID: <" + rng.randbytes(rng.randint(0, 30)).replace(b">", b"") + b"@x>",
+        b"MIME-Version: 1.0",
+    ]  # fmt: skip
+    rng.shuffle(lines)
+    return b"\n".join(lines[: rng.randint(1, len(lines))]) + b"\n"
+
+
+def random_email(rng: random.Random, depth: int = 0) -> bytes:
+    return _headers(rng) + mime_tree(rng, depth)
+
+
+def nested_rfc822(depth: int) -> bytes:
+    """A message that attaches a message that attaches a message ... `depth` levels down."""
+    inner = b"From: bottom@x.gov\nSubject: the bottom\n\nDeepest body.\n"
+    for level in range(depth):
+        inner = (
+            b"From: level%d@x.gov\nSubject: level %d\nMIME-Version: 1.0\n"
+            b"Content-Type: message/rfc822\nContent-Disposition: attachment\n\n" % (level, level) + inner
+        )
+    return inner
+
+
+def nested_multipart(depth: int) -> bytes:
+    head = b"".join(b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n' % (n, n) for n in range(depth))
+    tail = b"".join(b"\n--b%d--\n" % n for n in reversed(range(depth)))
+    return b"From: a@b.gov\nSubject: deep\n" + head + b"Content-Type: text/plain\n\nbottom\n" + tail
+
+
+def huge_headers(rng: random.Random) -> bytes:
+    """Headers that are megabytes long: one line, many folds, many headers, or pathological address lists."""
+    size = rng.choice((1 << 16, 1 << 20, 4 << 20))
+    kind = rng.randrange(7)
+    base = b"From: a@b.gov\nDate: Tue, 04 Dec 2018 15:14:00 -0500\n"
+    if kind == 0:
+        return base + b"Subject: " + b"x" * size + b"\n\nbody\n"
+    if kind == 1:
+        return base + b"Subject: " + b"word\n " * (size // 6) + b"\n\nbody\n"
+    if kind == 2:
+        return base + b"X-H: v\n" * (size // 7) + b"\nbody\n"
+    if kind == 3:
+        return base + b"To: " + rng.choice((b"a@b:", b"(", b"<", b'"', b"\\", b"a, ", b"=?utf-8?q?a?=")) * (size // 4) + b"\n\nb\n"
+    if kind == 4:
+        return base + b"Subject: " + b"=?utf-8?q?=C3=A9?= " * (size // 20) + b"\n\nbody\n"
+    if kind == 5:
+        return base + b"References: " + b"<a@b> " * (size // 6) + b"\n\nbody\n"
+    return b"From: a@b.gov\nContent-Type: multipart/mixed; boundary=" + b"b" * size + b"\n\n--" + b"b" * size + b"\n"  # fmt: skip
+
+
+def email_case(rng: random.Random) -> Case:
+    """One hostile .eml: random MIME, mutated MIME, huge headers, NULs, bad encodings or deep nesting."""
+    pick = rng.random()
+    if pick < 0.4:
+        data, label = random_email(rng), "eml-random-mime"
+    elif pick < 0.7:
+        data, label = mutate(random_email(rng), rng, MAIL_TOKENS), "eml-mutated"
+    elif pick < 0.78:
+        data, label = huge_headers(rng), "eml-huge-headers"
+    elif pick < 0.84:
+        raw = bytearray(random_email(rng))
+        for _ in range(rng.randint(1, 200)):
+            raw.insert(rng.randrange(len(raw) + 1), 0)
+        data, label = bytes(raw), "eml-nuls"
+    elif pick < 0.9:
+        body = rng.choice(("Résumé ‮txt.exe".encode("utf-16"), b"\xff\xfe\x00\xd8", b"\xc3\x28\xa0\xa1\xed\xa0\x80"))
+        header = rng.choice((b"Subject: \xff\xfe\xc3(\n", "Subject: ‮".encode("utf-16-le") + b"\n"))
+        data = b"From: a@b.gov\n" + header + b"Content-Type: text/plain; charset=" + rng.choice(CHARSETS).encode() + b"\n\n" + body * 50
+        label = "eml-bad-unicode"
+    elif pick < 0.95:
+        data, label = nested_rfc822(rng.choice((50, 51, 200, 1000))), "eml-nested-rfc822"
+    else:
+        data, label = nested_multipart(rng.choice((50, 200, 2000))), "eml-nested-multipart"  # fmt: skip
+    return label, f"{label}.eml", data
+
+
+def mbox_case(rng: random.Random) -> Case:
+    """An mbox of hostile messages, with broken separators, ">From" lines, gzip that stops early."""
+    parts = []
+    for _ in range(rng.randint(1, 8)):
+        separator = rng.choice((b"From a@b.gov Mon Apr  1 00:00:00 2019\n", b"From \n", b"From x Tue Dec 4 15:14\n",
+                                b"From " + rng.randbytes(20) + b"\n"))  # fmt: skip
+        message = email_case(rng)[2] if rng.random() < 0.7 else rng.randbytes(rng.randint(0, 2000))
+        parts.append(separator + message[: 1 << 20] + b"\n")
+    data = b"".join(parts)
+    if rng.random() < 0.3:
+        data = mutate(data, rng, MAIL_TOKENS)
+    if rng.random() < 0.3:
+        data = gzip.compress(data)
+        if rng.random() < 0.5:
+            data = data[: rng.randrange(len(data))]
+        return "mbox-gzip", "hostile.mbox.gz", data
+    return "mbox", "hostile.mbox", data
+
+
+def msg_case(rng: random.Random) -> Case:
+    """The real Outlook .msg from the mail-parser corpus, mutated (empty bytes when the corpus is absent)."""
+    original = outlook_msg()
+    pick = rng.random()
+    if pick < 0.2:
+        return "msg-truncated", "cut.msg", original[: rng.randrange(len(original))]
+    if pick < 0.6:
+        flipped = bytearray(original)
+        for _ in range(rng.randint(1, 40)):
+            spot = rng.randrange(512) if rng.random() < 0.3 else rng.randrange(len(flipped))  # the OLE header too
+            flipped[spot] = rng.randrange(256)
+        return "msg-flipped", "flipped.msg", bytes(flipped)
+    return "msg-mutated", "mutated.msg", mutate(original, rng, [b"\xff\xff\xff\xff", b"\xfe\xff\xff\xff", b"\x00" * 512])
+
+
+@cache
+def outlook_msg() -> bytes:
+    return OUTLOOK_MSG.read_bytes() if OUTLOOK_MSG.is_file() else b""
+
+
+CASES: dict[str, Callable[[random.Random], Case]] = {
+    "eml": email_case,
+    "maildir": email_case,
+    "mbox": mbox_case,
+    "msg": msg_case,
+    "pdf": pdf_case,
+}
