@@ -141,19 +141,25 @@ async def _open(pilot, archive: Archive, hits: list[str], results: dict[str, lis
     await pilot.app.push_screen(screen)
     results[f"open{again}: histogram"].append(await _painted(started, "month"))
     results[f"open{again}: + lanes"].append(await _painted(started, "month", lanes=True))
-    await pilot.app.workers.wait_for_complete()  # never close the archive under a running worker
+    await _idle(pilot.app)  # never close the archive under a running worker
     if again:
         return
     for unit in ("week", "day"):
         started = time.perf_counter()
         screen.action_zoom(1)  # what + does
         results[f"zoom to {unit}"].append(await _painted(started, unit, lanes=True))
-    await pilot.app.workers.wait_for_complete()
+    await _idle(pilot.app)
     started = time.perf_counter()
     screen.action_toggle_lanes()  # what s does: thread lanes, counted cold
     await _painted(started, "day", lanes=False)
     results["lanes to threads"].append(await _painted(started, "day", lanes=True))
-    await pilot.app.workers.wait_for_complete()
+    await _idle(pilot.app)
+
+
+async def _idle(app: App) -> None:
+    """Wait until no worker runs (a summary the screen moved past is cancelled rather than awaited)."""
+    while any(worker.is_running for worker in app.workers):
+        await asyncio.sleep(0.005)
 
 
 async def _painted(started: float, unit: str, lanes: bool = False) -> float:

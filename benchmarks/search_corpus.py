@@ -18,11 +18,16 @@ from pathlib import Path
 
 from importers.records import Address, AttachmentRecord, DocumentRecord, MessageRecord, RedactionRecord
 
-STOP = """the of and to a in is that for it as was with be by on not he this are or his from at which but have an
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+STOP = _words("""the of and to a in is that for it as was with be by on not he this are or his from at which but have an
 they you were her she there been one all we their has would when if so no will can more out up about who what said
 our us please thanks let know need also any time just should could get see other new some may these than
-then""".split()
-TOPIC = """budget meeting contract vendor invoice police sheriff facial recognition clearview records request
+then""")
+TOPIC = _words("""budget meeting contract vendor invoice police sheriff facial recognition clearview records request
 public draft letter board council hearing legislation quorum funding grant policy training software license pilot
 program surveillance camera data privacy attorney counsel agenda minutes review approval deadline report analysis
 procurement purchase order payment account detective precinct arrest investigation suspect image database search
@@ -31,17 +36,17 @@ statement comment response deadline extension appeal denial exemption redaction 
 schedule calendar conference call zoom phone memo attachment spreadsheet document file folder server cloud storage
 security breach incident complaint lawsuit subpoena warrant evidence testimony witness court judge motion filing
 settlement insurance claim budgetary fiscal quarter annual audit compliance oversight committee chair member
-vote resolution ordinance amendment bill statute regulation rule guidance manual protocol procedure standard""".split()
-FIRST = """Alice Brian Carla Daniel Elena Frank Grace Hoan Irene James Karen Luis Maria Nadia Omar Priya Quinn Rosa
-Samuel Tara Umar Vera Walter Xena Yusuf Zoe Aaron Beth Caleb Dana Ethan Fiona Gavin Hana Ivan Julia Kevin Lena
-Marco Nora Oscar Paula Raj Sofia Tomas Uma Victor Wendy""".split()
-LAST = """Moreno Okafor Nunez Doe Durand Rahman Iyer Schmidt Petrov Park Smith Johnson Lee Garcia Chen Patel Kim
+vote resolution ordinance amendment bill statute regulation rule guidance manual protocol procedure standard""")
+FIRST = _words("""Alice Brian Carla Daniel Elena Frank Grace Hoan Irene James Karen Luis Maria Nadia Omar Priya Quinn
+Rosa Samuel Tara Umar Vera Walter Xena Yusuf Zoe Aaron Beth Caleb Dana Ethan Fiona Gavin Hana Ivan Julia Kevin Lena
+Marco Nora Oscar Paula Raj Sofia Tomas Uma Victor Wendy""")
+LAST = _words("""Moreno Okafor Nunez Doe Durand Rahman Iyer Schmidt Petrov Park Smith Johnson Lee Garcia Chen Patel Kim
 Nguyen Brown Davis Miller Wilson Taylor Thomas Moore Martin Jackson White Harris Clark Lewis Walker Hall Young Allen
 King Wright Scott Green Baker Adams Nelson Hill Campbell Mitchell Roberts Carter Phillips Evans Turner Torres Parker
 Collins Edwards Stewart Flores Morris Murphy Rivera Cook Rogers Morgan Peterson Cooper Reed Bailey Bell Gomez Kelly
-Howard Ward Cox Diaz Richardson Wood Watson Brooks Bennett Gray James Reyes Cruz Hughes Price Myers Long Foster""".split()
-DOMAINS = """nypd.example.gov agency.example.gov council.example.gov clearview.example.com oag.example.gov
-city.example.gov press.example.org vendor.example.com county.example.gov state.example.gov""".split()
+Howard Ward Cox Diaz Richardson Wood Watson Brooks Bennett Gray James Reyes Cruz Hughes Price Myers Long Foster""")
+DOMAINS = _words("""nypd.example.gov agency.example.gov council.example.gov clearview.example.com oag.example.gov
+city.example.gov press.example.org vendor.example.com county.example.gov state.example.gov""")
 CODES = ("(b)(6)", "(b)(6)", "(b)(7)(C)", "(b)(5)", "(b)(7)(E)", "POL 87(2)(b)", "POL 87(2)(b)", "B6")
 PHRASES = (("facial recognition", 0.05), ("public records", 0.08), ("draft letter", 0.03), ("clearview", 0.015))
 OCR_CONFUSIONS = (("l", "1"), ("i", "l"), ("rn", "m"), ("e", "c"), ("o", "0"))

@@ -115,7 +115,7 @@ def _blocks(messages: list[MessageKey]) -> Iterable[list[int]]:
     """
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for index, m in enumerate(messages):
-        keys = _sender_keys(m.sender)
+        keys = [key for key in _sender_keys(m.sender) if " " not in key]
         if m.sent and len(m.sent) >= 16:
             blocks[("minute", m.sent[:16])].append(index)
             for key in keys:
@@ -126,7 +126,7 @@ def _blocks(messages: list[MessageKey]) -> Iterable[list[int]]:
             for key in keys or {""}:
                 blocks[("undated", key, m.subject_norm)].append(index)
     for block in blocks.values():
-        if len(block) > 1:
+        if len(block) > 1 and not all(messages[i].message_id for i in block):
             block.sort(key=lambda i: (messages[i].sent_sort or "", i))
             yield block
 
@@ -287,6 +287,7 @@ class _Linker:
             prints.sort(key=lambda m: m.ordinal)
         self.positions = {m.id: i for bucket in self.buckets.values() for i, m in enumerate(bucket)}
         self.body_cache: dict[str, str] = {}
+        self.fingerprints: dict[str, str] = {}
 
     def bodies(self, ids: Iterable[str]) -> dict[str, str]:
         missing = [i for i in ids if i not in self.body_cache]
@@ -294,6 +295,12 @@ class _Linker:
             loaded = self.load(missing)
             self.body_cache.update((i, loaded.get(i, "")) for i in missing)
         return self.body_cache
+
+    def own_fingerprint(self, m: MessageKey) -> str:
+        found = self.fingerprints.get(m.id)
+        if found is None:
+            found = self.fingerprints[m.id] = fingerprint(own_text(self.bodies([m.id])[m.id]))
+        return found
 
     def prefetch(self, messages: list[MessageKey]) -> None:
         """Load in one go the bodies of the messages needing a parent and of the earlier ones they may answer."""
@@ -339,17 +346,13 @@ class _Linker:
         candidates = [c for c in self.earlier(m) if not (headerless_only and c.message_id)]
         if not candidates:
             return None
-        texts = self.bodies([m.id, *(c.id for c in candidates)])
-        quoted = fingerprint(quoted_text(texts[m.id]))
+        quoted = fingerprint(quoted_text(self.bodies([m.id])[m.id]))
         if quoted:
-            own = {c.id: fingerprint(own_text(texts[c.id])) for c in candidates}
-            exact = [
-                c for c in candidates if own[c.id] and (own[c.id].startswith(quoted) or quoted.startswith(own[c.id]))
-            ]
+            own = [(self.own_fingerprint(c), c) for c in candidates]
+            exact = next((c for f, c in own if f and (f.startswith(quoted) or quoted.startswith(f))), None)
             if exact:
-                return exact[0]
-            scored = [(fuzz.ratio(quoted, own[c.id]), c) for c in candidates if own[c.id]]
-            best = max(scored, key=lambda s: s[0], default=(0, None))
+                return exact
+            best = max(((fuzz.ratio(quoted, f), c) for f, c in own if f), key=lambda s: s[0], default=(0, None))
             if best[0] >= QUOTE_MATCH:
                 return best[1]
         mine = self.people[m.id]
@@ -424,15 +427,15 @@ def _group_people(
     messages: list[MessageKey], canon: dict[str, str], people: dict[str, MessagePeople]
 ) -> dict[str, MessagePeople]:
     """The people of each shown message, completed from its other copies (a quote lists fewer people)."""
-    sender: dict[str, int | None] = {}
-    participants: dict[str, set[int]] = defaultdict(set)
-    for m in sorted(messages, key=lambda m: canon[m.id] != m.id):
-        found = people.get(m.id, MessagePeople(None, frozenset()))
+    nobody = MessagePeople(None, frozenset())
+    grouped = {m.id: people.get(m.id, nobody) for m in messages if canon[m.id] == m.id}
+    for m in messages:
         head = canon[m.id]
-        if sender.get(head) is None:
-            sender[head] = found.sender
-        participants[head] |= found.participants
-    return {head: MessagePeople(sender[head], frozenset(participants[head])) for head in sender}
+        if head != m.id and m.id in people:
+            mine, copy = grouped[head], people[m.id]
+            sender = mine.sender if mine.sender is not None else copy.sender
+            grouped[head] = MessagePeople(sender, mine.participants | copy.participants)
+    return grouped
 
 
 def _break_cycles(parent: dict[str, str | None]) -> None:

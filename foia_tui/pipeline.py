@@ -166,6 +166,7 @@ def run_import(
     release_of = _releases_for(archive, candidates, release, release_fields or {})
     summary.releases = sorted({name for name, _ in release_of.values()})
     todo: list[Candidate] = []
+    already_here: dict[int, list[str]] = {}
     for candidate in candidates:
         try:
             candidate.sha256 = file_sha256(candidate.path)
@@ -174,9 +175,12 @@ def run_import(
             continue
         if not force and is_imported(archive, candidate.sha256):
             summary.skipped += 1  # already here: this release gets a copy of the same document
-            attach_documents(archive, release_of[candidate.path][1], [document_id_for(candidate.sha256)])
+            already_here.setdefault(release_of[candidate.path][1], []).append(document_id_for(candidate.sha256))
         else:
             todo.append(candidate)
+    with archive.transaction():
+        for release_id, document_ids in already_here.items():
+            attach_documents(archive, release_id, document_ids)
     done = summary.skipped
     if progress:
         progress(done, len(candidates))

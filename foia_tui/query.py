@@ -4,6 +4,8 @@ In the spirit of notmuch and Gmail: free words and "quoted phrases" (word index,
 prefix, `field:value` filters (values may be quoted), `AND` / `OR` / `NOT` (upper case), `-term`,
 parentheses, and an implicit AND between terms; NOT binds tightest, then AND, then OR. `~text` or
 `sub:text` looks for text anywhere, even inside words (for OCR that ran words together or split them).
+Dates are YYYY, YYYY-MM or YYYY-MM-DD, or a range A..B with either end open; before:X and after:X leave X
+itself out. A free word with no letter or digit in it (`*`, `^`) is ignored, as Gmail does.
 A typo or stray character becomes a `QueryError` naming the column, so no half-understood query runs.
 """
 

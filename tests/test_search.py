@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foia_tui.archive import Archive
+from foia_tui.archive import Archive, search
 from foia_tui.archive.people import find_person, merge_people
 from foia_tui.archive.releases import add_release, attach_documents
 from foia_tui.archive.search import (
@@ -80,7 +80,7 @@ MESSAGES = {
         "release-b/note.eml",
         dict(
             sender=Address("Ivan Petrov", "ivan.petrov@example.org"), to=[BOB],
-            body="Hostile text: NEAR(a b) * ^ subject:foo \x1b[31mred\x1b[0m and a plain % sign.",
+            body="Hostile text: NEAR(a b) * ^ subject:foo \x1b[31mred\x1b[0m, a \x02fake\x03 mark, a plain % sign.",
         ),
     ),
     "Café résumé": (
@@ -497,7 +497,7 @@ def test_cli_text_output_is_safe_for_a_terminal(built):
     result = cli(path, "hostile")
     assert result.exit_code == 0
     assert "Undated note" in result.stdout and "«Hostile»" in result.stdout
-    assert "\x1b" not in result.stdout
+    assert "\x1b" not in result.stdout and "«fake»" not in result.stdout
 
 
 def test_cli_threads_and_notes(built):
@@ -527,3 +527,27 @@ def test_cli_saved_searches(tmp_path, built):
     assert cli(path, "--delete", "Leaks").exit_code == 1
     assert cli(path, "--saved", "budget").exit_code == 2
     assert cli(path).exit_code == 2
+
+
+def test_words_too_common_to_score_come_newest_first(built, monkeypatch):
+    archive, _, _ = built
+    monkeypatch.setattr(search, "RANK_LIMIT", 1)
+    result = search_messages(archive, "budget")
+    assert [m["subject"] for m in result.rows] == ["Re: Budget meeting", "Budget meeting"]
+    assert all(m["score"] is None for m in result.rows)
+    assert result.notes == ["over 1 messages have these words: newest first rather than by relevance"]
+    (thread,) = search_threads(archive, "budget").rows
+    assert (thread["subject"], thread["hits"], thread["score"]) == ("Budget meeting", 2, None)
+    assert count_matches(archive, "budget") == 2
+    assert found(archive, "budget has:attachment") == {"Re: Budget meeting"}
+
+
+def test_each_branch_of_an_or_says_why_it_matched(built):
+    archive, _, _ = built
+    by_subject = {m["subject"]: m for m in search_messages(archive, "~udgeta OR quor* OR tag:leads").rows}
+    assert set(by_subject) == {"Lunch plans", "Quorum legislation", "Budget meeting"}
+    assert by_subject["Lunch plans"]["matched"] == ["~udgeta", "tag:leads"]
+    assert by_subject["Quorum legislation"]["matched"] == ["quor*"]
+    assert by_subject["Budget meeting"]["matched"] == ["tag:leads"]
+    assert "theb«udgeta»ry" in by_subject["Lunch plans"]["snippet"]
+    assert "«quorum»" in by_subject["Quorum legislation"]["snippet"]

@@ -161,13 +161,13 @@ def test_thread_lanes_follow_the_thread_table(generated):
 
 def test_lanes_are_remembered_until_the_archive_changes(tmp_path):
     archive = chronology_archive(tmp_path)
-    first = lanes_for(archive, "person")
-    assert lanes_for(archive, "person") is first
+    first = lanes_for(archive, "person", "day")
+    assert lanes_for(archive, "person", "day") is first
     assert {lane.label for lane in first} == {"Hoan Ton-That", "Inspector Ruiz", "Chief | Ops"}
     later = [MessageRecord(0, "New", HOAN, [Address("Dana Lee", "dana@nypd.example")], sent="2019-02-01T10:00:00")]
     store_document(archive, _doc("later.eml", "eml", later))
     rebuild_conversations(archive)
-    again = lanes_for(archive, "person")
+    again = lanes_for(archive, "person", "day")
     assert again is not first and "Dana Lee" in {lane.label for lane in again}
     archive.close()
 

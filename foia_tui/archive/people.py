@@ -13,6 +13,7 @@ import sqlite3
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.store import now_iso
@@ -22,8 +23,7 @@ from foia_tui.people import AliasInfo, alias_key, alias_text, copy_pairs, is_red
 _PARTICIPANT_COLUMNS = "rowid, message_id, role, position, name, email, raw, person_id"
 
 
-@dataclass(frozen=True)
-class Participant:
+class Participant(NamedTuple):
     """One sender/recipient row as stored."""
 
     rowid: int
@@ -46,92 +46,88 @@ class PeoplePlan:
 
     people: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (name, redacted)
     aliases: dict[str, tuple[int, str | None, str | None]] = field(default_factory=dict)  # key -> (person, name, email)
-    person_of_row: dict[int, int] = field(default_factory=dict)  # participants.rowid -> person id
-    of_message: dict[str, MessagePeople] = field(default_factory=dict)
+    person_of_row: list[int | None] = field(default_factory=list)  # aligned with the participant rows
+    of_message: dict[str, MessagePeople] = field(default_factory=dict)  # messages with someone not redacted
 
 
 def load_participants(archive: Archive) -> list[Participant]:
     with archive.lock:
         rows = archive.conn.execute(f"SELECT {_PARTICIPANT_COLUMNS} FROM participants").fetchall()
-    return [Participant(*row) for row in rows]
+    return list(map(Participant._make, rows))
 
 
-def _redacted(rows: list[Participant]) -> set[tuple]:
-    forms = {(r.name, r.email, r.raw) for r in rows}
-    return {form for form in forms if is_redacted(*form)}
+def _alias_keys_of_rows(
+    rows: list[Participant], canon: dict[str, str]
+) -> tuple[list[str | None], dict[str, AliasInfo], dict[str, Participant]]:
+    """Each row's alias key (None when nothing was printed); a redacted row gets a key of its own place in
+    the email, so no two redactions are ever one person, while the copies of one email share theirs."""
+    forms: dict[tuple, tuple[str | None, bool]] = {}
+    keys: list[str | None] = []
+    infos: dict[str, AliasInfo] = {}
+    redacted_rows: dict[str, Participant] = {}
+    for r in rows:
+        form = (r.name, r.email, r.raw)
+        known = forms.get(form)
+        if known is None:
+            known = forms[form] = (alias_key(r.printed_name, r.email) or None, is_redacted(*form))
+        key, redacted = known
+        if redacted:
+            key = f"redacted:{canon.get(r.message_id, r.message_id)}:{r.role}:{r.position}"
+            redacted_rows.setdefault(key, r)
+        elif key and key not in infos:
+            infos[key] = AliasInfo(key, r.printed_name, r.email)
+        keys.append(key)
+    counts = Counter(keys)
+    infos = {k: AliasInfo(k, a.name, a.email, counts[k]) for k, a in infos.items()}
+    return keys, infos, redacted_rows
 
 
 def plan_people(archive: Archive, rows: list[Participant], canon: dict[str, str]) -> PeoplePlan:
     """Resolve every participant row to a person (ids kept from the last rebuild where the aliases agree)."""
-    redacted = _redacted(rows)
-    infos: dict[str, AliasInfo] = {}
-    counts: Counter[str] = Counter()
-    key_of_row: dict[int, str] = {}
-    redacted_names: dict[str, Participant] = {}
-    for r in rows:
-        if (r.name, r.email, r.raw) in redacted:
-            key = f"redacted:{canon.get(r.message_id, r.message_id)}:{r.role}:{r.position}"
-            redacted_names.setdefault(key, r)
-        else:
-            key = alias_key(r.printed_name, r.email)
-            if not key:
-                continue
-            if key not in infos:
-                infos[key] = AliasInfo(key, r.printed_name, r.email)
-        counts[key] += 1
-        key_of_row[r.rowid] = key
-    infos = {k: AliasInfo(k, a.name, a.email, counts[k]) for k, a in infos.items()}
+    keys, infos, redacted_rows = _alias_keys_of_rows(rows, canon)
     clusters = resolve_people(
-        infos.values(), pins=load_pins(archive), copy_pairs=copy_pairs(_copies(rows, canon, key_of_row, infos))
+        infos.values(), pins=load_pins(archive), copy_pairs=copy_pairs(_copies(rows, keys, canon, infos))
     )
-    clusters += [[key] for key in sorted(redacted_names)]
-    ids = _stable_ids(archive, clusters)
+    clusters += [[key] for key in sorted(redacted_rows)]
     plan = PeoplePlan()
-    for cluster, person_id in zip(clusters, ids, strict=True):
+    for cluster, person_id in zip(clusters, _stable_ids(archive, clusters), strict=True):
         if cluster[0] in infos:
             members = [infos[k] for k in cluster]
             plan.people[person_id] = (person_name(members), 0)
             for a in members:
                 plan.aliases[a.key] = (person_id, a.name, a.email)
         else:
-            r = redacted_names[cluster[0]]
-            printed = alias_text(r.printed_name, r.email) or "[REDACTED]"
-            plan.people[person_id] = (printed, 1)
+            r = redacted_rows[cluster[0]]
+            plan.people[person_id] = (alias_text(r.printed_name, r.email) or "[REDACTED]", 1)
             plan.aliases[cluster[0]] = (person_id, r.printed_name, r.email)
+    plan.person_of_row = [plan.aliases[key][0] if key else None for key in keys]
     senders: dict[str, int] = {}
     participants: dict[str, set[int]] = defaultdict(set)
-    for r in rows:
-        key = key_of_row.get(r.rowid)
-        if key is None:
-            continue
-        person_id = plan.aliases[key][0]
-        plan.person_of_row[r.rowid] = person_id
-        if not key.startswith("redacted:"):
+    for r, key, person_id in zip(rows, keys, plan.person_of_row, strict=True):
+        if key in infos:
             participants[r.message_id].add(person_id)
             if r.role == "from":
                 senders[r.message_id] = person_id
-    plan.of_message = {
-        m: MessagePeople(senders.get(m), frozenset(participants.get(m, ()))) for m in {r.message_id for r in rows}
-    }
+    plan.of_message = {m: MessagePeople(senders.get(m), frozenset(found)) for m, found in participants.items()}
     return plan
 
 
 def _copies(
-    rows: list[Participant], canon: dict[str, str], key_of_row: dict[int, str], infos: dict[str, AliasInfo]
+    rows: list[Participant], keys: list[str | None], canon: dict[str, str], infos: dict[str, AliasInfo]
 ) -> list[list[tuple[str, list[str]]]]:
     """Per email stored more than once: each copy's (sender key, recipient keys), for people.copy_pairs."""
     with_copies = {head for message_id, head in canon.items() if head != message_id}
-    copies = [r for r in rows if canon.get(r.message_id, r.message_id) in with_copies]
     shape: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for r in sorted(copies, key=lambda r: (r.message_id, r.role, r.position)):
-        key = key_of_row.get(r.rowid)
-        if key not in infos:
-            continue
-        sender, to = shape[r.message_id]
-        (sender if r.role == "from" else to if r.role == "to" else []).append(key)
+    for r, key in zip(rows, keys, strict=True):
+        if key in infos and canon.get(r.message_id, r.message_id) in with_copies:
+            sender, to = shape[r.message_id]
+            if r.role == "from":
+                sender.append(key)
+            elif r.role == "to":
+                to.append((r.position, key))
     by_email: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
     for message_id, (sender, to) in shape.items():
-        by_email[canon.get(message_id, message_id)].append((sender[0] if sender else "", to))
+        by_email[canon.get(message_id, message_id)].append((sender[0] if sender else "", [k for _, k in sorted(to)]))
     return [copies for copies in by_email.values() if len(copies) > 1]
 
 
@@ -176,7 +172,7 @@ def write_people(conn: sqlite3.Connection, plan: PeoplePlan, rows: list[Particip
     )
     conn.executemany(
         "UPDATE participants SET person_id = ? WHERE rowid = ?",
-        [(plan.person_of_row.get(r.rowid), r.rowid) for r in rows if plan.person_of_row.get(r.rowid) != r.person_id],
+        [(pid, r.rowid) for r, pid in zip(rows, plan.person_of_row, strict=True) if pid != r.person_id],
     )
 
 

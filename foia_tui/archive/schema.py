@@ -289,5 +289,15 @@ def _v6(db: sqlite_utils.Database) -> None:
     db.executescript(V6_SEARCH_COVERING)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+# Releases take in a document with the documents made from its attachments: found by their parent message.
+V7_ATTACHMENT_DOCUMENTS = """
+CREATE INDEX documents_parent_message ON documents(parent_message_id);
+"""
+
+
+def _v7(db: sqlite_utils.Database) -> None:
+    db.executescript(V7_ATTACHMENT_DOCUMENTS)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -61,7 +61,9 @@ CACHE_KIB = 64 * 1024  # page cache while searching: the indexes a query walks s
 DUPLICATE_ROWIDS = "SELECT rowid FROM messages WHERE duplicate_of IS NOT NULL"
 WORD_ROWIDS = "SELECT rowid FROM messages_fts WHERE messages_fts MATCH {}"
 SUBSTRING_ROWIDS = "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH {}"
-PAGE_TOKENIZERS = {Words: "tokenize='porter'", Substring: "tokenize='trigram'"}  # as schema.py makes the archive's
+WORD_TOKENIZER = "tokenize='porter'"  # as schema.py makes messages_fts
+PASSAGE_COLUMNS = ("body", "subject", "indexed_participants")  # where a snippet is looked for, in order
+THREAD_COLUMNS = "id AS thread_id, subject, message_count, first_sent, last_sent, participants"
 
 
 @dataclass
@@ -96,10 +98,10 @@ def search_messages(archive: Archive, query_text: str, *, limit: int = 50, offse
     )
     by_rowid = {row["rowid"]: row for row in found}
     rows = [by_rowid[rowid] for rowid in scores if rowid in by_rowid]
-    page_index = _PageIndex(rows, plan.tree)
-    snippets = _snippets(page_index, plan.tree, rows)
-    matched = _matched(archive, page_index, plan.tree, [row["rowid"] for row in rows])
-    page_index.close()
+    shown = _Page(rows, plan.tree)
+    snippets = shown.passages([leaf for leaf, positive in _polarised(plan.tree) if positive])
+    matched = _matched(archive, shown, plan.tree, [row["rowid"] for row in rows])
+    shown.close()
     messages = message_objects(archive, rows)
     for position, (message, row) in enumerate(zip(messages, rows, strict=True), start=offset + 1):
         message["snippet"] = snippets[row["rowid"]]
@@ -125,39 +127,36 @@ def search_threads(archive: Archive, query_text: str, *, limit: int = 50, offset
         )
         scores = {g["thread_id"]: g["score"] for g in groups}
     else:
-        scores = dict.fromkeys(_newest_threads(archive, source, where, params, limit + 1 + offset)[offset:])
+        scores = dict.fromkeys(_newest_threads(archive, where, params, limit + 1 + offset)[offset:])
     page = list(scores)[:limit]
+    _, where, params = plan.sql(archive, by_words=False)
     hits = {
         r["thread_id"]: r["hits"]
         for r in archive.query(
             f"""SELECT hit.thread_id, count(*) AS hits FROM messages AS hit
-                WHERE hit.thread_id IN (SELECT value FROM json_each(:threads))
-                AND {plan.sql(archive, by_words=False)[1]} GROUP BY hit.thread_id""",
-            {**plan.sql(archive, by_words=False)[2], "threads": json.dumps(page)},
+                WHERE hit.thread_id IN (SELECT value FROM json_each(:threads)) AND {where} GROUP BY hit.thread_id""",
+            {**params, "threads": json.dumps(page)},
         )
     }
     threads = {
         t["thread_id"]: t
         for t in archive.query(
-            """SELECT id AS thread_id, subject, message_count, first_sent, last_sent, participants FROM threads
-               WHERE id IN (SELECT value FROM json_each(?))""",
-            (json.dumps(page),),
+            f"SELECT {THREAD_COLUMNS} FROM threads WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(page),)
         )
     }
     rows = []
     for position, thread_id in enumerate(page, start=offset + 1):
-        row = threads.get(thread_id, {"thread_id": thread_id})
+        row = threads.get(thread_id) or {"thread_id": thread_id}  # a thread table older than the messages
         rows.append({**row, "hits": hits.get(thread_id, 0), "rank": position, "score": _score(scores[thread_id])})
     return SearchResult(query_text, rows, offset, len(scores) > limit, plan.notes)
 
 
-def _newest_threads(archive: Archive, source: str, where: str, params: dict, count: int) -> list[str]:
-    """The threads of the newest matches, newest first, read until `count` distinct threads are found."""
+def _newest_threads(archive: Archive, where: str, params: dict, count: int) -> list[str]:
+    """The threads of the newest matches (hit = messages), newest first, until `count` threads are found."""
     threads: dict[str, None] = {}
     with archive.lock:
         cursor = archive.conn.execute(
-            f"""SELECT x.thread_id FROM {source} JOIN messages x ON x.rowid = hit.rowid
-                WHERE {where} ORDER BY hit.sent_sort DESC, hit.id DESC""",
+            f"SELECT hit.thread_id FROM messages AS hit WHERE {where} ORDER BY hit.sent_sort DESC, hit.id DESC",
             params,
         )
         for (thread_id,) in cursor:
@@ -246,9 +245,11 @@ class _Plan:
         )
 
     def listing_order(self, archive: Archive) -> bool:
-        """rankable(), saying so in the notes when common words make a listing come newest first."""
-        if self.rankable(archive) or self.driver is None:
-            return self.driver is not None
+        """Whether a listing is by bm25, else newest first (with a note when common words are the reason)."""
+        if self.driver is None:
+            return False
+        if self.rankable(archive):
+            return True
         self.notes.append(f"over {RANK_LIMIT:,} messages have these words: newest first rather than by relevance")
         return False
 
@@ -498,44 +499,70 @@ def _required(node: Node) -> list[Leaf]:
     return []
 
 
-class _PageIndex:
-    """The page's rows in a private in-memory FTS5 index, tokenized as schema.py tokenizes the archive's:
-    highlighting them and telling which terms each holds then costs the same whatever the archive's size
-    (asked about one row at a time, the archive's index re-reads a prefix's or substring's whole doclist)."""
+class _Page:
+    """The rows of a page, for what it shows: which terms each holds, and a passage with the matches marked.
+
+    Words are looked up in a private in-memory FTS5 index of just these rows, tokenized as schema.py tokenizes
+    the archive's (asked about one row at a time, the archive's own index re-reads a prefix's whole doclist);
+    substrings are found as the trigram index finds them, ignoring case.
+    """
 
     def __init__(self, rows: list[dict], tree: Node) -> None:
+        self.rows = {row["rowid"]: {c: _unmarked(row[c]) for c in (*PASSAGE_COLUMNS, "rowid")} for row in rows}
         self.conn = sqlite3.connect(":memory:", isolation_level=None)
-        self.conn.execute("BEGIN")
-        self.kinds = [kind for kind in PAGE_TOKENIZERS if any(isinstance(leaf, kind) for leaf in leaves(tree))]
-        for kind in self.kinds:
-            tokenizer, table = PAGE_TOKENIZERS[kind], kind.__name__
-            self.conn.execute(f"CREATE VIRTUAL TABLE {table} USING fts5(subject, body, participants, {tokenizer})")
+        if any(isinstance(leaf, Words) for leaf in leaves(tree)):
+            self.conn.execute(f"CREATE VIRTUAL TABLE words USING fts5(subject, body, participants, {WORD_TOKENIZER})")
+            self.conn.execute("BEGIN")
             self.conn.executemany(
-                f"INSERT INTO {table} (rowid, subject, body, participants) VALUES (?, ?, ?, ?)",
-                [(r["rowid"], r["subject"], r["body"], r["indexed_participants"]) for r in rows],
+                "INSERT INTO words (rowid, subject, body, participants) VALUES (?, ?, ?, ?)",
+                [(r["rowid"], r["subject"], r["body"], r["indexed_participants"]) for r in self.rows.values()],
             )
-        self.conn.execute("COMMIT")
+            self.conn.execute("COMMIT")
 
     def matching(self, leaf: Words | Substring) -> set[int]:
-        table = type(leaf).__name__
-        return {
-            row[0] for row in self.conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (_fts_term(leaf),))
-        }
+        if isinstance(leaf, Words):
+            return {
+                row[0] for row in self.conn.execute("SELECT rowid FROM words WHERE words MATCH ?", (_fts_term(leaf),))
+            }
+        pattern = _substring_pattern([leaf])
+        columns = [leaf.column] if leaf.column else PASSAGE_COLUMNS
+        return {rowid for rowid, row in self.rows.items() if any(pattern.search(row[c] or "") for c in columns)}
 
-    def highlighted(self, kind: type[Words] | type[Substring], expression: str) -> dict[int, str]:
-        """For each matching row, its body with the matches marked, else its subject or participants that do."""
-        table = kind.__name__
-        marked = ", ".join(f"highlight({table}, {column}, :open, :close)" for column in (1, 0, 2))
-        found = {}
-        for rowid, *texts in self.conn.execute(
-            f"SELECT rowid, {marked} FROM {table} WHERE {table} MATCH :expression",
-            {"open": HIGHLIGHT_OPEN, "close": HIGHLIGHT_CLOSE, "expression": expression},
-        ):
-            found[rowid] = next((text for text in texts if HIGHLIGHT_OPEN in (text or "")), texts[0] or "")
-        return found
+    def passages(self, wanted: list[Leaf]) -> dict[int, str]:
+        """Each row's passage: from the body when it has a match (the subject is on screen anyway), else from
+        the subject or participants that have one; the start of the body when nothing matched."""
+        texts = {rowid: [row[c] or "" for c in PASSAGE_COLUMNS] for rowid, row in self.rows.items()}
+        words = [_fts_term(leaf) for leaf in wanted if isinstance(leaf, Words)]
+        if words:
+            marked = ", ".join(f"highlight(words, {column}, :open, :close)" for column in (1, 0, 2))
+            for rowid, *columns in self.conn.execute(
+                f"SELECT rowid, {marked} FROM words WHERE words MATCH :expression",
+                {"open": HIGHLIGHT_OPEN, "close": HIGHLIGHT_CLOSE, "expression": " OR ".join(words)},
+            ):
+                texts[rowid] = [text or "" for text in columns]
+        substrings = [leaf for leaf in wanted if isinstance(leaf, Substring)]
+        if substrings:
+            pattern = _substring_pattern(substrings)
+            for columns in texts.values():
+                columns[:] = [pattern.sub(lambda m: HIGHLIGHT_OPEN + m[0] + HIGHLIGHT_CLOSE, text) for text in columns]
+        return {
+            rowid: _fragment(next((text for text in columns if HIGHLIGHT_OPEN in text), columns[0]))
+            for rowid, columns in texts.items()
+        }
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _unmarked(text: str | int | None) -> str | int | None:
+    """Text without the characters FTS5 marks matches with, so a document cannot fake a highlight."""
+    if isinstance(text, str) and (HIGHLIGHT_OPEN in text or HIGHLIGHT_CLOSE in text):
+        return text.replace(HIGHLIGHT_OPEN, "\u2402").replace(HIGHLIGHT_CLOSE, "\u2403")  # shown as ␂ ␃
+    return text
+
+
+def _substring_pattern(terms: list[Substring]) -> re.Pattern:
+    return re.compile("|".join(re.escape(term.text) for term in terms), re.IGNORECASE)
 
 
 def _fragment(text: str) -> str:
@@ -555,20 +582,7 @@ def _fragment(text: str) -> str:
     return fragment.replace(HIGHLIGHT_OPEN, MARK_OPEN).replace(HIGHLIGHT_CLOSE, MARK_CLOSE)
 
 
-def _snippets(page: _PageIndex, tree: Node, rows: list[dict]) -> dict[int, str]:
-    """Each row's passage with the matched words in « »: from the body when it has a match (the subject is
-    on screen anyway), else from the subject or participants; the start of the body when no words matched."""
-    found: dict[int, str] = {}
-    wanted = [leaf for leaf, positive in _polarised(tree) if positive]
-    for kind in page.kinds:
-        terms = [_fts_term(leaf) for leaf in wanted if isinstance(leaf, kind)]
-        if terms:
-            for rowid, text in page.highlighted(kind, " OR ".join(terms)).items():
-                found.setdefault(rowid, _fragment(text))
-    return {row["rowid"]: found.get(row["rowid"]) or _fragment(row["body"] or "") for row in rows}
-
-
-def _matched(archive: Archive, page: _PageIndex, tree: Node, rowids: list[int]) -> dict[int, list[str]]:
+def _matched(archive: Archive, page: _Page, tree: Node, rowids: list[int]) -> dict[int, list[str]]:
     """For each row, the terms it satisfies (as typed): all required terms, and whichever others hold."""
     required = _required(tree)
     optional = [leaf for leaf, positive in _polarised(tree) if positive and leaf not in required]

@@ -13,11 +13,12 @@ from collections.abc import Collection
 
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import MESSAGE_COLUMNS, message_objects
-from foia_tui.archive.people import Participant, load_participants, plan_people, write_people
+from foia_tui.archive.people import Participant, PeoplePlan, load_participants, plan_people, write_people
 from foia_tui.conversations import (
     COPY_PREFERENCE,
     Correspondent,
     MessageKey,
+    MessagePeople,
     Threading,
     assign_threads,
     find_duplicates,
@@ -31,20 +32,22 @@ THREAD_NAMES = 8  # people named in the threads table's participants text
 
 def _correspondents(rows: list[Participant]) -> dict[str, tuple[Correspondent | None, list[Correspondent]]]:
     """Per message: the sender and To/Cc correspondents as printed, redacted ones left out."""
-    redacted: dict[tuple, bool] = {}
+    printed: dict[tuple, Correspondent | None] = {}  # None: redacted
     found: dict[str, tuple[Correspondent | None, list[Correspondent]]] = {}
     for r in rows:
         form = (r.name, r.email, r.raw)
-        if form not in redacted:
-            redacted[form] = is_redacted(*form)
-        if redacted[form] or r.role == "bcc":
+        if form not in printed:
+            printed[form] = None if is_redacted(*form) else (r.printed_name, r.email)
+        who = printed[form]
+        if who is None or r.role == "bcc":
             continue
-        sender, recipients = found.get(r.message_id, (None, []))
+        entry = found.get(r.message_id)
+        if entry is None:
+            entry = found[r.message_id] = (None, [])
         if r.role == "from":
-            sender = (r.printed_name, r.email)
+            found[r.message_id] = (who, entry[1])
         else:
-            recipients.append((r.printed_name, r.email))
-        found[r.message_id] = (sender, recipients)
+            entry[1].append(who)
     return found
 
 
@@ -121,7 +124,7 @@ def rebuild_conversations(archive: Archive) -> dict[str, int]:
             if current[k] != (threading.thread_of[k], duplicates[k], threading.parent_of[k])
         ]
         conn.executemany("UPDATE messages SET thread_id = ?, duplicate_of = ?, parent_id = ? WHERE id = ?", changes)
-        _write_threads(conn, keys, duplicates, threading, people.people, people.person_of_row, participants)
+        _write_threads(conn, keys, duplicates, threading, people)
     return {
         "threads": len({threading.thread_of[k] for k in duplicates}),
         "duplicates": sum(1 for head in duplicates.values() if head),
@@ -134,49 +137,36 @@ def _write_threads(
     keys: list[MessageKey],
     duplicates: dict[str, str | None],
     threading: Threading,
-    people: dict[int, tuple[str, int]],
-    person_of_row: dict[int, int],
-    participants: list[Participant],
+    people: PeoplePlan,
 ) -> None:
     """The materialised threads table the list views read (only changed rows are written)."""
+    thread_of = threading.thread_of
     flagged = {
-        flag: {row[0] for row in conn.execute(sql)}
+        flag: {thread_of[row[0]] for row in conn.execute(sql) if row[0] in thread_of}
         for flag, sql in (
             ("redaction", "SELECT DISTINCT message_id FROM redactions"),
             ("leak", "SELECT DISTINCT message_id FROM redactions WHERE leaked_text IS NOT NULL AND leaked_text != ''"),
             ("attachment", "SELECT DISTINCT message_id FROM attachments"),
         )
     }
-    persons: dict[str, list[int]] = defaultdict(list)  # message -> people, sender first
-    for r in sorted(participants, key=lambda r: (r.role != "from", r.position)):
-        if r.rowid in person_of_row:
-            persons[r.message_id].append(person_of_row[r.rowid])
     members: dict[str, list[MessageKey]] = defaultdict(list)
     for k in keys:
-        members[threading.thread_of[k.id]].append(k)
+        if not duplicates[k.id]:
+            members[thread_of[k.id]].append(k)
     rows = {}
-    for thread_id, messages in members.items():
-        shown = sorted(
-            (m for m in messages if not duplicates[m.id]),
-            key=lambda m: (m.sent_sort is None, m.sent_sort or "", m.document_id, m.ordinal),
-        )
+    for thread_id, shown in members.items():
+        shown.sort(key=lambda m: (m.sent_sort is None, m.sent_sort or "", m.document_id, m.ordinal))
+        root = next((m for m in shown if not threading.parent_of[m.id]), shown[0])
         dates = [m.sent_sort for m in shown if m.sent_sort]
-        names: list[str] = []
-        for m in shown:
-            for person_id in persons[m.id]:
-                name = people[person_id][0]
-                if name not in names:
-                    names.append(name)
-        ids = {m.id for m in messages}
         rows[thread_id] = (
-            shown[0].subject,
+            root.subject,
             min(dates, default=None),
             max(dates, default=None),
             len(shown),
-            ", ".join(names[:THREAD_NAMES]) + (f" +{len(names) - THREAD_NAMES}" if len(names) > THREAD_NAMES else ""),
-            int(bool(ids & flagged["redaction"])),
-            int(bool(ids & flagged["leak"])),
-            int(bool(ids & flagged["attachment"])),
+            _names_text([people.of_message.get(m.id) for m in shown], people.people),
+            int(thread_id in flagged["redaction"]),
+            int(thread_id in flagged["leak"]),
+            int(thread_id in flagged["attachment"]),
         )
     current = {
         row[0]: tuple(row[1:])
@@ -191,6 +181,15 @@ def _write_threads(
                has_redaction, has_leak, has_attachment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [(t, *row) for t, row in rows.items() if current.get(t) != row],
     )
+
+
+def _names_text(found: list[MessagePeople | None], people: dict[int, tuple[str, int]]) -> str:
+    """'Hoan Ton-That, Jane Roe +3': the senders in time order, then everyone else by name."""
+    senders = list(dict.fromkeys(f.sender for f in found if f and f.sender is not None))
+    others = {p for f in found if f for p in f.participants} - set(senders)
+    names = list(dict.fromkeys([people[p][0] for p in senders] + sorted(people[p][0] for p in others)))
+    extra = f" +{len(names) - THREAD_NAMES}" if len(names) > THREAD_NAMES else ""
+    return ", ".join(names[:THREAD_NAMES]) + extra
 
 
 # Reads -----------------------------------------------------------------------------------------------------

@@ -14,7 +14,17 @@ from datetime import date, timedelta
 
 from foia_tui.archive import Archive
 from foia_tui.archive.store import now_iso
-from foia_tui.timeline import Event, Lane, Series, TimelineData, Unit, chronology_rows, day_of, parse_day
+from foia_tui.timeline import (
+    Event,
+    Lane,
+    Series,
+    TimelineData,
+    Unit,
+    chronology_rows,
+    day_of,
+    parse_day,
+    roll_lanes,
+)
 
 LANE_LIMIT = 100
 LANE_ROLES = ("from", "to", "cc")
@@ -24,7 +34,7 @@ PERSON_KEY = "coalesce(p.person_id, 'address:' || coalesce(p.email, p.name))"
 PERSON_WHERE = "coalesce(p.email, p.name, '') != '' AND p.role IN (?, ?, ?)"
 # `duplicate_of > ''` (ids are never empty) lets SQLite use the duplicate_of index, where IS NOT NULL scans.
 DUPLICATE_IDS = "SELECT id FROM messages WHERE duplicate_of > ''"
-# Counts come from the sent_sort and thread indexes (covering), less the duplicates' share: reading
+# Counts come from the sent_sort index (covering), less the duplicates' share: reading
 # duplicate_of for every row would read every message body too, since the column is stored after it.
 ALL_DAYS = "SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages WHERE sent_sort IS NOT NULL GROUP BY day"
 DUPLICATE_DAYS = """SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages
@@ -32,11 +42,6 @@ DUPLICATE_DAYS = """SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messag
 HIT_DAYS = f"""SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages
     WHERE id IN (SELECT value FROM json_each(?)) AND sent_sort IS NOT NULL AND id NOT IN ({DUPLICATE_IDS})
     GROUP BY day"""
-THREAD_DAYS = """SELECT thread_id, substr(sent_sort, 1, 10) AS day, count(*) FROM messages
-    WHERE thread_id IS NOT NULL AND sent_sort IS NOT NULL GROUP BY thread_id, day"""
-# grouping by +thread_id keeps SQLite off the thread index here, so it reads only the (few) duplicates
-DUPLICATE_THREAD_DAYS = """SELECT thread_id, substr(sent_sort, 1, 10) AS day, count(*) FROM messages
-    WHERE duplicate_of > '' AND thread_id IS NOT NULL AND sent_sort IS NOT NULL GROUP BY +thread_id, day"""
 
 
 def _rows(archive: Archive, sql: str, params: tuple = ()) -> list[tuple]:
@@ -79,19 +84,23 @@ def distinct_count(archive: Archive, ids: Collection[str] | None = None) -> int:
     )
 
 
-_lane_cache: weakref.WeakKeyDictionary[Archive, dict[str, tuple[tuple[int, int], list[Lane]]]] = (
+_lane_cache: weakref.WeakKeyDictionary[Archive, tuple[tuple[int, int], dict[tuple[str, Unit], list[Lane]]]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def lanes_for(archive: Archive, kind: str) -> list[Lane]:
-    """Person ("person") or thread lanes, remembered until the archive changes (they take a while to count)."""
+def lanes_for(archive: Archive, kind: str, unit: Unit) -> list[Lane]:
+    """Person ("person") or thread lanes by `unit`, remembered until the archive changes (counting takes a while)."""
     version = (archive.scalar("PRAGMA data_version"), archive.conn.total_changes)
-    cached = _lane_cache.setdefault(archive, {}).get(kind)
+    cached = _lane_cache.get(archive)
     if cached is None or cached[0] != version:
-        cached = (version, person_lanes(archive) if kind == "person" else thread_lanes(archive))
-        _lane_cache[archive][kind] = cached
-    return cached[1]
+        cached = _lane_cache[archive] = (version, {})
+    lanes = cached[1]
+    if (kind, "day") not in lanes:
+        lanes[kind, "day"] = person_lanes(archive) if kind == "person" else thread_lanes(archive)
+    if (kind, unit) not in lanes:
+        lanes[kind, unit] = roll_lanes(lanes[kind, "day"], unit)
+    return lanes[kind, unit]
 
 
 def person_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
@@ -135,25 +144,19 @@ def person_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
 
 
 def thread_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
-    """Per day, the messages of the busiest `limit` threads, in order of each thread's first message."""
-    rows = _rows(archive, THREAD_DAYS)
-    less = _rows(archive, DUPLICATE_THREAD_DAYS)
+    """Per day, the messages of the `limit` biggest threads, in order of each thread's first message."""
+    subjects = dict(_rows(archive, "SELECT id, subject FROM threads ORDER BY message_count DESC, id LIMIT ?", (limit,)))
+    rows = _rows(
+        archive,
+        """SELECT thread_id, substr(sent_sort, 1, 10) AS day, count(*) FROM messages
+           WHERE thread_id IN (SELECT value FROM json_each(?)) AND duplicate_of IS NULL AND sent_sort IS NOT NULL
+           GROUP BY thread_id, day""",
+        (json.dumps(list(subjects)),),
+    )
     by_thread: dict[str, list[tuple]] = defaultdict(list)
-    minus: dict[str, list[tuple]] = defaultdict(list)
     for thread, day, n in rows:
         by_thread[thread].append((day, n))
-    for thread, day, n in less:
-        minus[thread].append((day, n))
-    counts = {thread: _days(days, minus[thread]) for thread, days in by_thread.items()}
-    busiest = sorted((t for t in counts if counts[t]), key=lambda t: (-sum(counts[t].values()), t))[:limit]
-    subjects = dict(
-        _rows(
-            archive,
-            "SELECT id, subject FROM threads WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(busiest),),
-        )
-    )
-    lanes = [Lane(t, subjects.get(t) or "(no subject)", counts[t]) for t in busiest]
+    lanes = [Lane(t, subjects[t] or "(no subject)", counts) for t, days in by_thread.items() if (counts := _days(days))]
     lanes.sort(key=lambda lane: (min(lane.counts), lane.key))
     return lanes
 

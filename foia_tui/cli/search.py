@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from foia_tui.archive.search import (
+    RANK_LIMIT,
     delete_saved_search,
     save_search,
     saved_searches,
@@ -14,9 +15,9 @@ from foia_tui.archive.search import (
 from foia_tui.cli.common import emit_json_lines, fail, with_archive
 from foia_tui.display import one_line
 
-LANGUAGE = """\b
+LANGUAGE = f"""\b
 Query language (terms are ANDed; AND, OR, NOT in capitals; -term; parentheses):
-  budget  "draft letter"  budg*       words (stemmed), phrases, prefixes; best match first
+  budget  "draft letter"  budg*       words (stemmed), phrases, prefixes
   ~udget  sub:udget                   text inside words, e.g. OCR that ran words together
                                       (a word with no whole-word match is searched this way too)
   from:  to:  cc:  bcc:               any alias of a person: address, name words in any order
@@ -25,7 +26,8 @@ Query language (terms are ANDed; AND, OR, NOT in capitals; -term; parentheses):
   tag:NAME  thread:ID  doc:PATH-PART  bates:NYPD-000123  release:NAME  agency:NAME
   has:redaction  has:leak  has:attachment  exemption:b6  exemption:b7c  exemption:87(2)(b)
   is:duplicate                        duplicate copies (left out unless asked for)
-Without words in every match, results come newest first."""
+Results come best match first (bm25) when every match has the words and at most {RANK_LIMIT:,} messages do;
+otherwise newest first."""
 
 
 @click.command("search", epilog=LANGUAGE, context_settings={"ignore_unknown_options": True})
@@ -97,9 +99,9 @@ def _print_messages(messages: list[dict]) -> None:
 
 def _print_threads(threads: list[dict]) -> None:
     for t in threads:
-        span = f"{(t['first_sent'] or '-')[:10]}..{(t['last_sent'] or '-')[:10]}"
-        hits = f"{t['hits']}/{t['message_count']}"
-        click.echo(f"{t['thread_id']}  {span:22}  {hits:>7}  {one_line(t['subject'] or '', 60)}")
+        span = f"{(t.get('first_sent') or '-')[:10]}..{(t.get('last_sent') or '-')[:10]}"
+        hits = f"{t['hits']}/{t.get('message_count') or '?'}"
+        click.echo(f"{t['thread_id']}  {span:22}  {hits:>7}  {one_line(t.get('subject') or '', 60)}")
 
 
 def _print_saved(saved: list[dict], as_json: bool) -> None:

@@ -44,7 +44,6 @@ from foia_tui.timeline import (
     bucket_end,
     draw_chart,
     parse_day,
-    roll_lanes,
     summary_text,
     viewport,
     zoom,
@@ -174,6 +173,7 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         self.day = day  # the date the cursor stands on, kept across zooms
         self.days: TimelineData | None = None  # counts per day; every zoom level is rolled up from them
         self.lane_sets: dict[str, dict[Unit, list[Lane]]] = {}  # lanes by kind and zoom, loaded after the histogram
+        self.lanes_loading: set[str] = set()
         self.views: dict[tuple[str, str], TimelineData] = {}
         self.cursor = 0
         self.lane_cursor = 0
@@ -215,15 +215,25 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
             return
         self.app.call_from_thread(self._days_loaded, days, hits, problem)
 
-    @work(thread=True, exclusive=True, group="timeline-lanes")
+    @work(thread=True, group="timeline-lanes")
     def load_lanes(self, kind: str) -> None:
+        """The lanes at the current zoom first, then the other zoom levels, so a zoom later finds them ready."""
+        first = self.unit
         try:
-            days = lanes_for(self.archive, kind)
-            lanes = {unit: days if unit == "day" else roll_lanes(days, unit) for unit in UNITS}
+            for unit in (first, *(u for u in UNITS if u != first)):
+                lanes = lanes_for(self.archive, kind, unit)
+                self.app.call_from_thread(self._lanes_loaded, kind, unit, lanes)
         except (ArchiveError, sqlite3.Error) as error:
             self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
-            return
-        self.app.call_from_thread(self._lanes_loaded, kind, lanes)
+        finally:
+            self.app.call_from_thread(lambda: self.lanes_loading.discard(kind))
+
+    def want_lanes(self) -> None:
+        """Start counting the current kind of lanes unless they are here or on their way."""
+        kind = self.lanes
+        if kind not in self.lanes_loading and len(self.lane_sets.get(kind, {})) < len(UNITS):
+            self.lanes_loading.add(kind)
+            self.call_after_refresh(self.load_lanes, kind)  # after the histogram is on screen
 
     def _failed(self, problem: str) -> None:
         """A locked, read-only or damaged archive: said on the title line and in a notice, never a traceback."""
@@ -234,13 +244,13 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         self.days, self.hits, self.problem = days, hits, problem
         self.views.clear()
         self._redraw()
-        if self.lanes not in self.lane_sets:
-            self.load_lanes(self.lanes)
+        self.want_lanes()
 
-    def _lanes_loaded(self, kind: str, lanes: dict[Unit, list[Lane]]) -> None:
-        self.lane_sets[kind] = lanes
-        self.views.clear()
-        self._redraw()
+    def _lanes_loaded(self, kind: str, unit: Unit, lanes: list[Lane]) -> None:
+        self.lane_sets.setdefault(kind, {})[unit] = lanes
+        self.views.pop((unit, kind), None)
+        if (unit, kind) == (self.unit, self.lanes):
+            self._redraw()
 
     def _redraw(self) -> None:
         data = self.data
@@ -250,7 +260,7 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
             self.cursor = data.index_of(self.day) if self.day else data.size - 1
             self.day = data.start(self.cursor)
         self.lane_cursor = min(self.lane_cursor, max(len(data.lanes) - 1, 0))
-        loading = "" if self.lanes in self.lane_sets else "Loading swimlanes…"
+        loading = "" if self.unit in self.lane_sets.get(self.lanes, {}) else "Loading swimlanes…"
         self.query_one(TimelineChart).show(data, self.cursor, self.lane_cursor, loading)
         title = Text.assemble(
             ("Timeline", "bold"),
@@ -264,7 +274,8 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
             title.append(f" · {one_line(self.problem, 120)}", style="bold red")
         self.query_one("#timeline-title", Static).update(title)
         if data.size:
-            self.summarise(data, data.start(self.cursor), data.lanes[self.lane_cursor] if data.lanes else None)
+            lane = data.lanes[self.lane_cursor] if data.lanes else None
+            self.call_after_refresh(self.summarise, data, data.start(self.cursor), lane)
         else:
             self.query_one("#timeline-summary", Static).update("")
 
@@ -321,8 +332,8 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         self.lanes = "thread" if self.lanes == "person" else "person"
         self.lane_cursor = 0
         self._redraw()
-        if self.days is not None and self.lanes not in self.lane_sets:
-            self.load_lanes(self.lanes)
+        if self.days is not None:
+            self.want_lanes()
 
     def action_choose(self) -> None:
         data = self.data
