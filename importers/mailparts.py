@@ -42,6 +42,8 @@ _ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?\s]*)\?=
 _ANGLE_ID = re.compile(r"<([^<>]+)>")
 _ANGLE_ADDRESS = re.compile(r"<([^<>]*)>")
 _SPACE = re.compile(r"\s+")
+_NESTING_TAG = re.compile(r"<(/?)(?:ul|ol|dl|blockquote)\b", re.IGNORECASE)
+MAX_HTML_NESTING = 100
 _BOUNDARY_LINE = re.compile(rf"^--([^\r\n]{{1,{MAX_BOUNDARY}}}?)[ \t]*\r?$", re.MULTILINE)
 _NON_ASCII_TEXT = re.compile("[^\x00-\x7f\ufffd]")
 _STRAY_PARAMETER = re.compile(r"[\w.*-]+\s*=\s*\S")
@@ -312,12 +314,25 @@ def record_from_fields(fields: dict[str, str], ordinal: int) -> MessageRecord:
     )
 
 
+def _nested_too_deep(html: str) -> bool:
+    """Whether lists or quotes nest deeper than MAX_HTML_NESTING: html2text indents each level, so its output
+    (and time) grows with the square of the depth, gigabytes for a megabyte of "<ul><li>"."""
+    depth = 0
+    for match in _NESTING_TAG.finditer(html):
+        depth = max(0, depth - 1) if match.group(1) else depth + 1
+        if depth > MAX_HTML_NESTING:
+            return True
+    return False
+
+
 def html_to_text(html: str) -> str:
     """Readable text of an HTML body (html2text), with a tag-stripping fallback for HTML it chokes on."""
     converter = html2text.HTML2Text(bodywidth=0)
     converter.ignore_images = True
     converter.unicode_snob = True
     try:
+        if _nested_too_deep(html):
+            raise ValueError("nested too deeply")
         text = converter.handle(html)
     except Exception:  # hostile markup can trip html2text's internals in many ways
         text = unescape(re.sub(r"<[^>]*>", " ", html))

@@ -82,7 +82,7 @@ def search_messages(archive: Archive, query_text: str, *, limit: int = 50, offse
     _check_page(limit, offset)
     plan = _plan(archive, query_text)
     ranked = plan.listing_order(archive)
-    source, where, params = plan.sql(archive, by_words=ranked)
+    source, where, params = plan.sql(archive, by_words=ranked, ids_by_row=True)
     order = "hit.rank, hit.rowid" if ranked else "hit.sent_sort DESC, hit.id DESC"
     page = archive.query(
         f"""SELECT hit.rowid AS rowid, {"hit.rank" if ranked else "NULL"} AS score FROM {source}
@@ -117,7 +117,7 @@ def search_threads(archive: Archive, query_text: str, *, limit: int = 50, offset
     _check_page(limit, offset)
     plan = _plan(archive, query_text)
     ranked = plan.listing_order(archive)
-    source, where, params = plan.sql(archive, by_words=ranked)
+    source, where, params = plan.sql(archive, by_words=ranked, ids_by_row=True)
     if ranked:
         groups = archive.query(
             f"""SELECT x.thread_id, min(hit.rank) AS score FROM {source} JOIN messages x ON x.rowid = hit.rowid
@@ -170,18 +170,16 @@ def _newest_threads(archive: Archive, where: str, params: dict, count: int) -> l
 
 def count_matches(archive: Archive, query_text: str) -> int:
     """How many messages match (duplicate copies counted only when the query asks for them)."""
-    plan = _plan(archive, query_text)
-    source, where, params = plan.sql(archive, by_words=plan.rankable(archive))
+    source, where, params = _plan(archive, query_text).sql(archive, by_words=True)
     return archive.scalar(f"SELECT count(*) FROM {source} WHERE {where}", params) or 0
 
 
 def matching_thread_ids(archive: Archive, query_text: str) -> set[str]:
     """Every thread holding a match, so a thread list can be filtered by a query."""
-    plan = _plan(archive, query_text)
-    source, where, params = plan.sql(archive, by_words=plan.rankable(archive))
-    rows = archive.query(
-        f"""SELECT DISTINCT x.thread_id FROM {source} JOIN messages x ON x.rowid = hit.rowid
-            WHERE {where} AND x.thread_id IS NOT NULL""",
+    source, where, params = _plan(archive, query_text).sql(archive, by_words=True)
+    rows = archive.query(  # the thread index holds every rowid's thread: no message row is read
+        f"""SELECT DISTINCT t.thread_id FROM messages AS t
+            WHERE +t.rowid IN (SELECT hit.rowid FROM {source} WHERE {where}) AND t.thread_id IS NOT NULL""",
         params,
     )
     return {row["thread_id"] for row in rows}
@@ -253,10 +251,12 @@ class _Plan:
         self.notes.append(f"over {RANK_LIMIT:,} messages have these words: newest first rather than by relevance")
         return False
 
-    def sql(self, archive: Archive, *, by_words: bool) -> tuple[str, str, dict]:
+    def sql(self, archive: Archive, *, by_words: bool, ids_by_row: bool = False) -> tuple[str, str, dict]:
         """FROM and WHERE clauses and their parameters, `hit` being either the word index (read along the
-        words every match has) or messages (read along the date index)."""
-        sql = _Sql(archive, by_words=by_words and self.driver is not None)
+        words every match has) or messages (read along the date index). Along the word index, a term that
+        is a set of message ids is checked by reading each row's id (`ids_by_row`, for at most RANK_LIMIT
+        rows), or by turning the set into rowids (for counting any number)."""
+        sql = _Sql(archive, by_words=by_words and self.driver is not None, ids_by_row=ids_by_row)
         conditions = [sql.condition(node) for node in self.rest]
         if not any(isinstance(leaf, Filter) and leaf.field == "is" for leaf in leaves(self.tree)):
             conditions.append(f"NOT {sql.member('rowid', DUPLICATE_ROWIDS)}")
@@ -331,13 +331,14 @@ class _Sql:
 
     Each term is a set its index gives cheaply: rowids, or message ids (participants, redactions, taggings
     and attachments hold those). A set is only tested (`+hit.x IN`), never used to look rows up, so SQLite
-    keeps reading along the word index or the date index. Along the word index (at most RANK_LIMIT rows)
-    only rowids exist, so each row is read for its id there.
+    keeps reading along the word index or the date index. Along the word index only rowids exist, so a
+    set of ids is checked by reading each row's id, or turned into rowids (see _Plan.sql).
     """
 
-    def __init__(self, archive: Archive, *, by_words: bool) -> None:
+    def __init__(self, archive: Archive, *, by_words: bool, ids_by_row: bool = False) -> None:
         self.archive = archive
         self.by_words = by_words
+        self.ids_by_row = ids_by_row
         self.params: dict[str, object] = {}
 
     def param(self, value: object) -> str:
@@ -346,8 +347,10 @@ class _Sql:
         return f":{name}"
 
     def member(self, key: str, select: str) -> str:
-        if key == "id" and self.by_words:  # at most RANK_LIMIT rows, each read for its id
+        if key == "id" and self.by_words and self.ids_by_row:
             return f"(SELECT x.id FROM messages x WHERE x.rowid = hit.rowid) IN ({select})"
+        if key == "id" and self.by_words:
+            key, select = "rowid", f"SELECT x.rowid FROM messages x WHERE x.id IN ({select})"
         return f"+hit.{key} IN ({select})"
 
     def words(self, node: Node) -> str | None:
