@@ -91,8 +91,8 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[Candidate], list[Failure]]:
             for candidate in _walk(Path(match), failures):
                 candidate.top = Path(match)
                 found.append(candidate)
-    seen: set[Path] = set()
-    unique = [c for c in found if not (c.path.resolve() in seen or seen.add(c.path.resolve()))]
+    seen: set[str] = set()  # a file named twice (a folder and a glob inside it) is read once
+    unique = [c for c in found if not (os.path.abspath(c.path) in seen or seen.add(os.path.abspath(c.path)))]
     return unique, failures
 
 

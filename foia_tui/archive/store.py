@@ -97,56 +97,55 @@ def store_document(
     return StoreResult(document_id, added, False)
 
 
-def _store_message(conn, document_id: str, message_id: str, m: MessageRecord, ids: dict[int, str]) -> int:
-    existed = conn.execute("SELECT 1 FROM messages WHERE id = ?", (message_id,)).fetchone() is not None
+MESSAGE_COLUMNS = (
+    "subject", "subject_norm", "sender_name", "sender_email", "sender_raw", "recipients", "cc", "bcc", "reply_to",
+    "participants", "sent", "sent_sort", "date_text", "body", "message_id", "in_reply_to", '"references"',
+    "page_start", "page_end", "bates_start", "bates_end", "copy_kind", "quoted_in",
+)  # fmt: skip
+INSERT_MESSAGE = (
+    f"INSERT INTO messages (id, document_id, ordinal, {', '.join(MESSAGE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (len(MESSAGE_COLUMNS) + 3))}) ON CONFLICT(id) DO NOTHING"
+)
+UPDATE_MESSAGE = f"UPDATE messages SET {', '.join(f'{c} = ?' for c in MESSAGE_COLUMNS)} WHERE id = ?"
+
+
+def _message_values(m: MessageRecord, ids: dict[int, str]) -> tuple:
     sender = m.sender or Address()
-    conn.execute(
-        """INSERT INTO messages (id, document_id, ordinal, subject, subject_norm, sender_name, sender_email,
-               sender_raw, recipients, cc, bcc, reply_to, participants, sent, sent_sort, date_text, body,
-               message_id, in_reply_to, "references", page_start, page_end, bates_start, bates_end,
-               copy_kind, quoted_in)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT(id) DO UPDATE SET subject = excluded.subject, subject_norm = excluded.subject_norm,
-               sender_name = excluded.sender_name, sender_email = excluded.sender_email,
-               sender_raw = excluded.sender_raw, recipients = excluded.recipients, cc = excluded.cc,
-               bcc = excluded.bcc, reply_to = excluded.reply_to, participants = excluded.participants,
-               sent = excluded.sent, sent_sort = excluded.sent_sort, date_text = excluded.date_text,
-               body = excluded.body, message_id = excluded.message_id, in_reply_to = excluded.in_reply_to,
-               "references" = excluded."references", page_start = excluded.page_start,
-               page_end = excluded.page_end, bates_start = excluded.bates_start,
-               bates_end = excluded.bates_end, copy_kind = excluded.copy_kind,
-               quoted_in = excluded.quoted_in""",
-        (
-            message_id,
-            document_id,
-            m.ordinal,
-            m.subject,
-            normalise_subject(m.subject),
-            sender.name,
-            sender.email.lower() if sender.email else None,
-            sender.raw,
-            _address_json(m.to),
-            _address_json(m.cc),
-            _address_json(m.bcc),
-            _address_json(m.reply_to),
-            _participants_text(m),
-            m.sent,
-            sort_key_for(m.sent),
-            m.date_text,
-            m.body,
-            m.message_id,
-            m.in_reply_to,
-            json.dumps(m.references),
-            m.page_start,
-            m.page_end,
-            m.bates_start,
-            m.bates_end,
-            m.copy_kind,
-            ids.get(m.quoted_in) if m.quoted_in is not None else None,
-        ),
+    return (
+        m.subject,
+        normalise_subject(m.subject),
+        sender.name,
+        sender.email.lower() if sender.email else None,
+        sender.raw,
+        _address_json(m.to),
+        _address_json(m.cc),
+        _address_json(m.bcc),
+        _address_json(m.reply_to),
+        _participants_text(m),
+        m.sent,
+        sort_key_for(m.sent),
+        m.date_text,
+        m.body,
+        m.message_id,
+        m.in_reply_to,
+        json.dumps(m.references),
+        m.page_start,
+        m.page_end,
+        m.bates_start,
+        m.bates_end,
+        m.copy_kind,
+        ids.get(m.quoted_in) if m.quoted_in is not None else None,
     )
-    for table in ("participants", "redactions", "attachments"):
-        conn.execute(f"DELETE FROM {table} WHERE message_id = ?", (message_id,))
+
+
+def _store_message(conn, document_id: str, message_id: str, m: MessageRecord, ids: dict[int, str]) -> int:
+    """Insert a new message, or (a forced re-read) update it in place so its id, thread and tags stay."""
+    values = _message_values(m, ids)
+    added = conn.execute(INSERT_MESSAGE, (message_id, document_id, m.ordinal, *values)).rowcount
+    if not added:
+        conn.execute(UPDATE_MESSAGE, (*values, message_id))
+        for table in ("participants", "redactions", "attachments"):
+            conn.execute(f"DELETE FROM {table} WHERE message_id = ?", (message_id,))
     roles = [("from", [m.sender] if m.sender else []), ("to", m.to), ("cc", m.cc), ("bcc", m.bcc)]
     conn.executemany(
         "INSERT INTO participants (message_id, role, position, name, email, raw) VALUES (?, ?, ?, ?, ?, ?)",
@@ -165,7 +164,7 @@ def _store_message(conn, document_id: str, message_id: str, m: MessageRecord, id
         "INSERT INTO attachments (message_id, name, content_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
         [(message_id, a.name, a.content_type, a.size, a.sha256) for a in m.attachments],
     )
-    return 0 if existed else 1
+    return added
 
 
 def link_attachment_document(archive: Archive, message_id: str, sha256: str, document_id: str) -> None:
