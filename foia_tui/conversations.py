@@ -17,6 +17,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
+from itertools import islice
 
 from rapidfuzz import fuzz
 
@@ -108,7 +109,7 @@ def _sender_keys(sender: Correspondent | None) -> frozenset[str]:
 
 
 def _blocks(messages: list[MessageKey]) -> Iterable[list[int]]:
-    """Groups of message indexes, in time order, within which copies of one email are looked for.
+    """Groups of message indexes (ascending, so in time order) within which copies of one email are looked for.
 
     The minute sent as printed catches copies whose sender was garbled; the sender or the subject with the minute
     of the hour catch copies printed in another time zone; undated copies are grouped by subject and sender.
@@ -116,18 +117,19 @@ def _blocks(messages: list[MessageKey]) -> Iterable[list[int]]:
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for index, m in enumerate(messages):
         keys = [key for key in _sender_keys(m.sender) if " " not in key]
-        if m.sent and len(m.sent) >= 16:
-            blocks[("minute", m.sent[:16])].append(index)
+        sent = m.sent
+        if sent and len(sent) >= 16:
+            minute = sent[14:16]
+            blocks[("minute", sent[:16])].append(index)
             for key in keys:
-                blocks[("sender", key, m.sent[14:16])].append(index)
+                blocks[("sender", key, minute)].append(index)
             if m.subject_norm:
-                blocks[("subject", m.subject_norm, m.sent[14:16])].append(index)
+                blocks[("subject", m.subject_norm, minute)].append(index)
         else:
-            for key in keys or {""}:
+            for key in keys or ("",):
                 blocks[("undated", key, m.subject_norm)].append(index)
     for block in blocks.values():
-        if len(block) > 1 and not all(messages[i].message_id for i in block):
-            block.sort(key=lambda i: (messages[i].sent_sort or "", i))
+        if len(block) > 1:
             yield block
 
 
@@ -173,38 +175,36 @@ def _short_text_trusted(a: MessageKey, b: MessageKey, common: set[str]) -> bool:
     return bool(a.subject_norm) and a.subject_norm == b.subject_norm and a.subject_norm not in common
 
 
-def _candidate_pairs(messages: list[MessageKey]) -> set[tuple[int, int]]:
+def _candidate_pairs(messages: list[MessageKey], new: list[bool]) -> set[tuple[int, int]]:
+    """Index pairs (i < j; messages in time order) worth comparing by body: at least one of them new."""
     pairs: set[tuple[int, int]] = set()
-
-    def consider(i: int, j: int) -> None:
-        pair = (min(i, j), max(i, j))
-        if i != j and pair not in pairs and _may_be_copies(messages[i], messages[j]):
-            pairs.add(pair)
-
     moments = [_moment(m.sent_sort) for m in messages]
     for block in _blocks(messages):
+        if not any(new[i] for i in block) or all(messages[i].message_id for i in block):
+            continue
         for position, i in enumerate(block):
             for j in block[position + 1 : position + 1 + NEIGHBOURS]:
                 if moments[i] and moments[j] and moments[j] - moments[i] > ZONE_SPREAD:
                     break
-                consider(i, j)
+                if (new[i] or new[j]) and (i, j) not in pairs and _may_be_copies(messages[i], messages[j]):
+                    pairs.add((i, j))
     # A quote without a subject (Gmail prints "On <date>, <name> wrote:") is compared with every message sent
     # at the same minute of the hour within a time-zone spread.
     by_minute: dict[str, list[int]] = defaultdict(list)
     for index, m in enumerate(messages):
-        if m.sent_sort and m.sent and len(m.sent) >= 16:
+        if moments[index] and m.sent and len(m.sent) >= 16:
             by_minute[m.sent[14:16]].append(index)
-    for block in by_minute.values():
-        block.sort(key=lambda i: messages[i].sent_sort or "")
     for i, m in enumerate(messages):
         when = moments[i]
         if m.subject_norm or when is None or not m.sent or len(m.sent) < 16:
             continue
         block = by_minute[m.sent[14:16]]
-        low = bisect.bisect_left(block, (when - ZONE_SPREAD).isoformat(), key=lambda k: messages[k].sent_sort or "")
-        high = bisect.bisect_right(block, (when + ZONE_SPREAD).isoformat(), key=lambda k: messages[k].sent_sort or "")
+        low = bisect.bisect_left(block, when - ZONE_SPREAD, key=lambda k: moments[k])
+        high = bisect.bisect_right(block, when + ZONE_SPREAD, key=lambda k: moments[k])
         for j in block[low:high][: 4 * NEIGHBOURS]:
-            consider(i, j)
+            pair = (min(i, j), max(i, j))
+            if i != j and (new[i] or new[j]) and pair not in pairs and _may_be_copies(m, messages[j]):
+                pairs.add(pair)
     return pairs
 
 
@@ -212,18 +212,27 @@ def _comparable(body: str) -> str:
     return fold(own_text(body))[:COMPARED_CHARS]
 
 
-def find_duplicates(messages: list[MessageKey], bodies: BodyLoader) -> dict[str, str | None]:
+def find_duplicates(
+    messages: list[MessageKey], bodies: BodyLoader, settled: dict[str, str | None] | None = None
+) -> dict[str, str | None]:
     """Map every message id to the id of the copy shown in its place (None when it is that copy).
 
     Copies are the same email: same Message-ID, or (without one) compatible headers and what the author
     wrote nearly the same. The copy shown is the best: native file, else top-of-record print, else a quote.
+    `settled` holds the decisions of an earlier run (message id -> duplicate_of) for messages it saw: only
+    pairs involving a message it did not see are compared again, so a rebuild after an import stays quick.
     """
+    settled = settled or {}
+    messages = sorted(messages, key=lambda m: (m.sent_sort or "", m.id))
+    new = [m.id not in settled for m in messages]
     groups = _UnionFind()
     by_header: dict[str, str] = {}
     for m in messages:
         if m.message_id:
             groups.union(by_header.setdefault(m.message_id, m.id), m.id)
-    pairs = _candidate_pairs(messages)
+        if settled.get(m.id):
+            groups.union(m.id, settled[m.id])
+    pairs = _candidate_pairs(messages, new)
     subjects = Counter(m.subject_norm for m in messages if m.subject_norm)
     common = {subject for subject, n in subjects.items() if n >= max(COMMON_SUBJECT, len(messages) // 200)}
     needed = {messages[k].id for pair in pairs for k in pair}
@@ -239,13 +248,11 @@ def find_duplicates(messages: list[MessageKey], bodies: BodyLoader) -> dict[str,
             groups.union(a.id, b.id)
     members: dict[str, list[MessageKey]] = defaultdict(list)
     for m in messages:
-        members[groups.find(m.id)].append(m)
-    result: dict[str, str | None] = {}
+        if m.id in groups.parent:
+            members[groups.find(m.id)].append(m)
+    result: dict[str, str | None] = dict.fromkeys((m.id for m in messages), None)
     for copies in members.values():
-        best = min(
-            copies,
-            key=lambda m: (COPY_PREFERENCE.get(m.copy_kind, 3), -len(texts.get(m.id, "")), m.document_id, m.ordinal),
-        )
+        best = min(copies, key=lambda m: (COPY_PREFERENCE.get(m.copy_kind, 3), m.document_id, m.ordinal))
         for m in copies:
             result[m.id] = None if m is best else best.id
     return result
@@ -320,8 +327,8 @@ class _Linker:
         if when is None:
             return [c for c in reversed(bucket) if c.id != m.id][:FALLBACK_CANDIDATES]
         start = bisect.bisect_left(bucket, (when - FALLBACK_WINDOW).isoformat(), key=lambda c: c.sent_sort or "")
-        found = [c for c in reversed(bucket[start:position]) if c.sent_sort and _moment(c.sent_sort)]
-        return found[:FALLBACK_CANDIDATES]
+        found = (bucket[i] for i in range(position - 1, start - 1, -1))
+        return list(islice((c for c in found if _moment(c.sent_sort)), FALLBACK_CANDIDATES))
 
     def previous_print(self, head: MessageKey) -> MessageKey | None:
         """The message printed just before a print of `head` in the same document under the very same subject,

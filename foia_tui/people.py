@@ -43,6 +43,7 @@ def _clean_name(name: str | None, email: str | None) -> str:
     return "" if not text or (email and text.casefold() == email.casefold()) else text
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def alias_key(name: str | None, email: str | None) -> str:
     """One key per printed form (case and spacing ignored): 'hoan ton-that <hoan@clearview.ai>'."""
     address = (email or "").strip().lower()

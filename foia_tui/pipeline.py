@@ -1,7 +1,8 @@
 """`foia import`: find files, parse them on both cores, write each document in its own transaction.
 
-Parsing runs in a process pool; only this process writes, so the archive sees one writer at a time.
-A file that fails is recorded with its reason and the batch goes on.
+Parsing runs in worker processes (foia_tui.workers), each file under a time budget and each worker under a
+memory cap; only this process writes, so the archive sees one writer at a time. A file that fails (even by
+hanging or killing its worker) is recorded with its reason and the batch goes on.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,12 +30,16 @@ from foia_tui.archive.store import (
 )
 from foia_tui.archive.tags import reanchor_taggings
 from foia_tui.archive.threads import rebuild_conversations
+from foia_tui.display import one_line
 from foia_tui.releases import default_release_name
+from foia_tui.workers import Stopped, run_bounded
 from importers import maildir
 from importers.detect import parser_for, sniff_kind
 from importers.records import DocumentRecord, UnreadableFile
 
-FILE_TIME_BUDGET_S = 300
+FILE_TIME_BUDGET_S = 300  # per file (with the PDFs attached to it); then its worker is killed
+FILE_MEMORY_LIMIT = 3 << 30  # bytes of address space a worker may add while reading one file
+MAX_REASON_CHARS = 300
 MAX_IN_FLIGHT = 64
 BATCH_MESSAGES = 500
 BATCH_SECONDS = 1.0
@@ -47,6 +51,17 @@ class Candidate:
     kind: str | None
     sha256: str | None = None
     top: Path | None = None  # the path given that found this file (names its release by default)
+
+
+@dataclass
+class Parsed:
+    """A file read in a worker, with the PDFs attached to its messages read there too.
+
+    `attachments` maps (message ordinal, attachment sha256) to the attached PDF's record or the reason it failed.
+    """
+
+    doc: DocumentRecord
+    attachments: dict[tuple[int, str], DocumentRecord | str] = field(default_factory=dict)
 
 
 @dataclass
@@ -126,17 +141,18 @@ def file_sha256(path: Path) -> str:
 
 def parse_file(path: Path, kind: str | None) -> DocumentRecord:
     """Parse one file in a worker; content problems come back as UnreadableFile with a one-line reason."""
-    kind = kind or sniff_kind(path)
-    if kind is None:
-        raise UnreadableFile("unknown file type (not a PDF, email, mbox, maildir or Outlook .msg)")
     try:
+        kind = kind or sniff_kind(path)
+        if kind is None:
+            raise UnreadableFile("unknown file type (not a PDF, email, mbox, maildir or Outlook .msg)")
         return parser_for(kind)(path)
-    except UnreadableFile:
-        raise
+    except UnreadableFile as error:
+        reason = str(error)
     except MemoryError:
-        raise UnreadableFile("too large to read in memory") from None
+        reason = "too large to read in memory"
     except Exception as error:  # a parser bug on hostile input must not end the batch
-        raise UnreadableFile(f"could not be read ({type(error).__name__}: {str(error)[:200]})") from None
+        reason = f"could not be read ({type(error).__name__}: {error})"
+    raise UnreadableFile(one_line(reason, MAX_REASON_CHARS))
 
 
 def parse_bytes(name: str, data: bytes) -> DocumentRecord:
@@ -191,11 +207,12 @@ def run_import(
         batch_started, batch_messages = time.monotonic(), 0
         with archive.transaction():
             for candidate, outcome in outcomes:
-                if isinstance(outcome, DocumentRecord):
-                    outcome.sha256 = candidate.sha256 or outcome.sha256
+                if isinstance(outcome, Parsed):
+                    doc = outcome.doc
+                    doc.sha256 = candidate.sha256 or doc.sha256
                     _store_with_attachments(archive, outcome, summary, force)
-                    attach_documents(archive, release_of[candidate.path][1], [document_id_for(outcome.sha256)])
-                    batch_messages += len(outcome.messages)
+                    attach_documents(archive, release_of[candidate.path][1], [document_id_for(doc.sha256)])
+                    batch_messages += len(doc.messages)
                 else:
                     summary.failures.append(Failure(str(candidate.path), outcome))
                     record_failure(archive, str(candidate.path), candidate.sha256, candidate.kind, outcome)
@@ -226,61 +243,57 @@ def _releases_for(
     return {path: (name, ids[name]) for path, name in names.items()}
 
 
-def _store_with_attachments(archive: Archive, doc: DocumentRecord, summary: ImportSummary, force: bool) -> None:
+def _store_with_attachments(archive: Archive, parsed: Parsed, summary: ImportSummary, force: bool) -> None:
+    doc = parsed.doc
     result = store_document(archive, doc, force=force)
     summary.imported += 1
     summary.messages_added += result.added
     for message in doc.messages:
         for attachment in message.attachments:
-            if attachment.data is None or not attachment.sha256:
+            child = parsed.attachments.get((message.ordinal, attachment.sha256 or ""))
+            if child is None:
                 continue
-            label = f"{doc.path} › {attachment.name}"
-            try:
-                child = parse_bytes(label, attachment.data)
-            except UnreadableFile as error:
-                summary.failures.append(Failure(label, str(error)))
+            if isinstance(child, str):
+                summary.failures.append(Failure(f"{doc.path} › {attachment.name}", child))
                 continue
-            child.sha256 = attachment.sha256
+            child.sha256 = attachment.sha256 or child.sha256
             parent_id = message_id_for(doc.sha256, message.ordinal)
             stored = store_document(archive, child, parent_message_id=parent_id, force=force)
             summary.messages_added += stored.added
             link_attachment_document(archive, parent_id, attachment.sha256, stored.document_id)
 
 
-def _parse_all(todo: list[Candidate], workers: int | None) -> Iterator[tuple[Candidate, DocumentRecord | str]]:
-    """Yield (candidate, record or failure reason) in input order, parsing ahead on a process pool."""
-    if not todo:
-        return
+def _parse_all(todo: list[Candidate], workers: int | None) -> Iterator[tuple[Candidate, Parsed | str]]:
+    """Yield (candidate, parsed file or failure reason) in input order, parsing ahead in worker processes."""
     workers = workers if workers is not None else min(os.cpu_count() or 1, 2, len(todo))
-    if workers <= 1:
-        for candidate in todo:
-            yield candidate, _outcome(candidate)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: list[tuple[Candidate, Future]] = []
-        queue = iter(todo)
-        for candidate in queue:
-            pending.append((candidate, pool.submit(_outcome, candidate)))
-            if len(pending) >= MAX_IN_FLIGHT:
-                break
-        while pending:
-            candidate, future = pending.pop(0)
-            next_candidate = next(queue, None)
-            if next_candidate is not None:
-                pending.append((next_candidate, pool.submit(_outcome, next_candidate)))
-            try:
-                yield candidate, future.result(timeout=FILE_TIME_BUDGET_S)
-            except TimeoutError:
-                yield candidate, f"took longer than {FILE_TIME_BUDGET_S} s to read"
-            except Exception as error:  # a worker that died (out of memory, crash) fails its file only
-                yield candidate, f"could not be read ({type(error).__name__})"
+    for candidate, outcome in run_bounded(
+        _outcome,
+        todo,
+        workers=workers,
+        time_budget=FILE_TIME_BUDGET_S,
+        memory_limit=FILE_MEMORY_LIMIT,
+        lookahead=MAX_IN_FLIGHT,
+    ):
+        yield candidate, outcome.reason if isinstance(outcome, Stopped) else outcome
 
 
-def _outcome(candidate: Candidate) -> DocumentRecord | str:
+def _outcome(candidate: Candidate) -> Parsed | str:
+    """Runs in a worker: the file, then each PDF attached to its messages (their bytes are not sent back)."""
     try:
-        return parse_file(candidate.path, candidate.kind)
+        parsed = Parsed(parse_file(candidate.path, candidate.kind))
     except UnreadableFile as error:
         return str(error)
+    for message in parsed.doc.messages:
+        for attachment in message.attachments:
+            if attachment.data is None or not attachment.sha256:
+                continue
+            try:
+                child: DocumentRecord | str = parse_bytes(f"{parsed.doc.path} › {attachment.name}", attachment.data)
+            except UnreadableFile as error:
+                child = str(error)
+            parsed.attachments[(message.ordinal, attachment.sha256)] = child
+            attachment.data = None
+    return parsed
 
 
 def _log(archive: Archive, started: str, paths: list[str], summary: ImportSummary) -> None:

@@ -28,6 +28,8 @@ from importers.records import Address, AttachmentRecord, DocumentRecord, Message
 
 CHUNK = 1 << 20
 MAX_BOUNDARY = 200
+MAX_PARAM_HEADER = 8192
+_PARAM_HEADERS = {"content-type", "content-disposition"}
 _ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to")
 # The headers a record is made of, and those that, present, make a header block an email's (not a text
 # file that happens to start with "Word:").
@@ -55,11 +57,19 @@ _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp12
 
 
 class _MailMessage(Message):
-    """compat32 Message that ignores a multipart boundary longer than any mailer writes (RFC 2046: 70).
+    """compat32 Message bounding the work hostile Content-* headers cost the stdlib.
 
-    The stdlib parser compiles each boundary into a regex, and a megabyte boundary takes minutes to compile;
-    without one the multipart's body is read as text.
+    Its parameter parser is quadratic in the number of parameters (minutes for a megabyte of "; a=b"), so
+    those headers are read up to MAX_PARAM_HEADER characters; and it compiles each boundary into a regex (a
+    megabyte boundary takes minutes), so a boundary longer than any mailer writes (RFC 2046: 70) is ignored
+    and the multipart's body read as text.
     """
+
+    def get(self, name: str, failobj: object = None) -> object:
+        value = super().get(name, failobj)
+        if value is not failobj and name.lower() in _PARAM_HEADERS and len(text := str(value)) > MAX_PARAM_HEADER:
+            return text[:MAX_PARAM_HEADER]
+        return value
 
     def get_boundary(self, failobj: str | None = None) -> str | None:
         boundary = super().get_boundary(failobj)

@@ -24,7 +24,7 @@ from importers.pdf_layout import Line, TextLayer, merge_same_baseline
 from importers.pdf_ocr import DPI, OcrError, ocr_lines, png_bytes, read_box_labels, render
 from importers.pdf_redactions import apply_boxes
 from importers.pdf_running import find_bates, in_band, is_furniture, running_lines
-from importers.pdf_split import THREAD_COUNT_RE, header_label, split_messages
+from importers.pdf_split import THREAD_COUNT_RE, header_label, header_lines, split_messages
 from importers.records import DocumentRecord, MessageRecord, PageRecord, UnreadableFile
 
 _MIN_TEXT_CHARS = 20  # fewer visible characters on a scanned page: a stamp, not a text layer
@@ -164,11 +164,13 @@ def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: 
 
 def _banners(page: _Page) -> set[int]:
     """Lines in the top band that repeat like furniture but mark where a print starts: the bold
-    (or OCR'd) banner above a "From:" line, and a Gmail thread's subject above "N messages"."""
+    (or OCR'd) banner above a "From:" line, a Gmail thread's subject above "N messages", and the
+    header block itself (records printed one to a page put their From: lines at the same place)."""
     protected = set()
     for k, line in enumerate(page.lines[:-1]):
         if not in_band(line, page.height) or is_furniture(line.text):
             continue
+        protected.update(id(n) for n in header_lines(page.lines, k))
         starts_thread = THREAD_COUNT_RE.match(page.lines[k + 1].text) is not None
         above_from = any((header_label(n) or ("",))[0] == "from" for n in page.lines[k + 1 : k + 3])
         if starts_thread or ((line.bold or page.ocr) and above_from):
@@ -216,7 +218,7 @@ def parse(path: Path, ocr: bool = True) -> DocumentRecord:
     protected = set().union(*(_banners(page) for page in pages))
     running = running_lines([p.lines for p in pages], [p.height for p in pages], protected)
     content = [line for page in pages for line in page.lines if id(line) not in running]
-    messages = split_messages(content, bates)
+    messages = split_messages(content, bates, {page.number: page.height for page in pages})
     warnings += _stray_leaks(pages, messages)
     return DocumentRecord(
         path=str(path),

@@ -7,6 +7,7 @@ returns TSV word boxes, which become the same `Line`s the text layer gives, in p
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import shutil
 import subprocess
@@ -104,6 +105,9 @@ def ocr_lines(png: bytes, number: int, dpi: int = DPI, timeout: float = 120) -> 
     lines = []
     for found in grouped.values():
         words = sorted(found, key=lambda u: u.x0)
+        for word, after in itertools.pairwise(words):
+            if word.text == "|" and after.text[:1].islower():
+                word.text = "I"  # Tesseract reads a capital I in a serif-less font as a bar: "| cannot"
         lines.append(
             Line(
                 page=number,

@@ -75,8 +75,9 @@ class _Builder:
             if self.out and not self.out.endswith(" "):
                 self.out += " "
             return
-        if self.after_marker and not self.out.endswith(" ") and text[0] not in ".,;:)!?'\"":
-            self.out += " "
+        if self.after_marker:  # punctuation sticks to the box it follows, words stand apart from it
+            if not self.out.endswith(" ") and text[0] not in ".,;:)!?'\"":
+                self.out += " "
         elif self.joiner and self.out and not self.out.endswith(" "):
             self.out += self.joiner
         self.out += text

@@ -15,7 +15,7 @@ from importers.pdf_layout import Line
 
 BATES_RE = re.compile(
     r"(?<![\w-])(?!(?:PAGE|FAX|TEL|PHONE|SUITE|ROOM|BOX|NO|ZIP|CASE|FOIA|FOIL|FILE|REF)\b)(?![A-Z]{2} \d{5}\b)"
-    r"([A-Z][A-Z0-9]*(?:[-_.][A-Z][A-Z0-9]*)*(?:[-_ ]|(?<=[A-Z]))\d{4,10})(?![\w-])"
+    r"([A-Z][A-Z0-9]*(?:[-_.](?:[A-Z][A-Z0-9]*|\d{2,4}(?=[-_.][A-Z])))*(?:[-_ ]|(?<=[A-Z]))\d{4,10})(?![\w-])"
 )
 _FURNITURE_RE = re.compile(
     r"""^(?:

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from importers.addresses import parse_address, parse_address_list
 from importers.dates import search_date
 from importers.pdf_layout import Line
-from importers.records import AttachmentRecord, MessageRecord, RedactionRecord
+from importers.pdf_redactions import find_codes
+from importers.records import Address, AttachmentRecord, MessageRecord, RedactionRecord
 
 _LABELS = {
     "from": "from",
@@ -24,6 +25,7 @@ _LABELS = {
     "date": "date",
     "to": "to",
     "cc": "cc",
+    "ce": "cc",  # OCR reads a printed "Cc:" as "Ce:"
     "bcc": "bcc",
     "subject": "subject",
     "attachments": "attachments",
@@ -32,7 +34,7 @@ _LABELS = {
     "reply-to": "reply_to",
 }
 _LABEL_RE = re.compile(
-    r"^\s*(?P<label>from|sent|date|to|cc|bcc|subject|attachments?|importance|reply-to)\s*[:;]\s*(?P<value>.*)$",
+    r"^\s*(?P<label>from|sent|date|to|cc|ce|bcc|subject|attachments?|importance|reply-to)\s*[:;]\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
 THREAD_COUNT_RE = re.compile(r"^\d+\s+messages?$", re.IGNORECASE)
@@ -43,6 +45,7 @@ _SEPARATOR_RE = re.compile(
 _ANGLE_ADDR_RE = re.compile(r"<[^<>\s]+@[^<>\s]+>|^[^\s<>@]+@[^\s<>@]+\.\w+")
 _QUOTE_PREFIX_RE = re.compile(r"^(?:>\s?)+")
 _MARKER_RE = re.compile(r"█\[[^\]]*\]█")
+_EARLY_END = 0.75  # share of the page height above which a page's content stops when a page break ended it
 
 
 @dataclass
@@ -109,17 +112,30 @@ def _read_block(lines: list[Line], i: int) -> tuple[dict[str, str], int] | None:
     return None
 
 
+def _gmail_sender(text: str) -> str | None:
+    """How a Gmail header line shows who sent it: "Name <address>", a bare address, or a box where the
+    name was redacted (perhaps beside a few visible words); whatever else is no sender."""
+    who = _ANGLE_ADDR_RE.search(text)
+    if who:
+        return text if who.end() == len(text) else None
+    words = _MARKER_RE.sub(" ", text).split()
+    if words == text.split() or len(words) > 4 or any(c.isdigit() or c in ":;?!" for c in "".join(words)):
+        return None
+    return text
+
+
 def _gmail_header(lines: list[Line], i: int, gmail: bool) -> tuple[dict[str, str], int] | None:
     """ "Name <address>   date" (date at the right margin), then To:/Cc: lines."""
     text = lines[i].text
-    who = _ANGLE_ADDR_RE.search(text)
-    if not who or header_label(lines[i]):
+    if ("@" not in text and "█" not in text) or header_label(lines[i]):
         return None
-    rest = text[who.end() :]
-    found = search_date(rest)
-    if not found or rest[: found.start].strip(" ,") or len(rest) - found.end > 16:
+    found = search_date(text)
+    if not found or len(text) - found.end > 16:
         return None
-    fields = {"from": text[: who.end()].strip(), "date": rest[found.start : found.end].strip()}
+    sender = _gmail_sender(text[: found.start].strip(" ,"))
+    if not sender:
+        return None
+    fields = {"from": sender, "date": text[found.start : found.end].strip()}
     j = i + 1
     while j < len(lines):
         label = header_label(lines[j])
@@ -132,7 +148,9 @@ def _gmail_header(lines: list[Line], i: int, gmail: bool) -> tuple[dict[str, str
                 j += 1
             continue
         break
-    if j == i + 1 and not gmail:
+    # a boxed name is weaker evidence than an address: words beside it need the bold line or a To: line
+    boxed_words = "<" not in sender and "@" not in sender and _MARKER_RE.sub("", sender).strip()
+    if j == i + 1 and (not gmail or (boxed_words and not lines[i].bold)):
         return None
     return fields, j
 
@@ -198,7 +216,23 @@ def _is_banner(lines: list[Line], i: int, first_on_page: bool) -> bool:
     return False
 
 
-def find_starts(lines: list[Line]) -> tuple[list[_Start], set[int]]:
+def header_lines(lines: list[Line], k: int) -> list[Line]:
+    """The lines of the header block (or Gmail sender header) that starts at line k, if one does: they
+    may repeat at the top of several pages like a running header, but they are content."""
+    found = _read_block(lines, k) or _gmail_header(lines, k, False)
+    return lines[k : found[1]] if found else []
+
+
+def _after_page_break(lines: list[Line], i: int, heights: dict[int, float]) -> bool:
+    """Line i opens a page and the page before it stops well short of its foot: the printer broke the
+    page between two records. A quoted header block never follows such a break, it follows its reply."""
+    if i == 0 or lines[i - 1].page == lines[i].page:
+        return False
+    prev = lines[i - 1]
+    return prev.page != lines[i].page - 1 or prev.bottom < _EARLY_END * heights.get(prev.page, 792.0)
+
+
+def find_starts(lines: list[Line], heights: dict[int, float]) -> tuple[list[_Start], set[int]]:
     """Every message start and the indexes of non-body lines (banners, titles, separators)."""
     starts: list[_Start] = []
     skip: set[int] = set()
@@ -239,6 +273,8 @@ def find_starts(lines: list[Line]) -> tuple[list[_Start], set[int]]:
                 if reader is _read_block and (header_label(lines[i]) or ("",))[0] == "sent" and fields.get("from"):
                     first = i - 1  # the redacted From line above belongs to this header
                     skip.add(first)
+                if reader is not _wrote and _after_page_break(lines, first, heights):
+                    start_kind = "print"
                 starts.append(_Start(first, end, start_kind, fields, lines[first:end]))
                 i = end
                 break
@@ -253,6 +289,19 @@ def find_starts(lines: list[Line]) -> tuple[list[_Start], set[int]]:
             else:
                 i += 1
     return starts, skip
+
+
+def _sender(fields: dict[str, str]) -> Address | None:
+    """The printed sender. A From: label whose value is empty or no words (a box OCR read as nothing,
+    or as a few strokes) stands for a redacted sender, not a missing one."""
+    if "from" not in fields:
+        return None
+    value = fields["from"]
+    if "█" in value or "@" in value or re.search(r"[^\W\d_]{2}", value):
+        return parse_address(value)
+    code = find_codes(value)
+    raw = f"[REDACTED {code}]" if code else "[REDACTED]"
+    return Address(name=raw, raw=raw)
 
 
 def _body(lines: list[Line]) -> tuple[str, list[tuple[int, RedactionRecord]]]:
@@ -278,9 +327,10 @@ def _body(lines: list[Line]) -> tuple[str, list[tuple[int, RedactionRecord]]]:
     return stripped.rstrip(), [(offset - lead, record) for offset, record in marks]
 
 
-def split_messages(lines: list[Line], bates: dict[int, str | None]) -> list[MessageRecord]:
-    """All messages in order of appearance, with provenance and redactions."""
-    starts, skip = find_starts(lines)
+def split_messages(lines: list[Line], bates: dict[int, str | None], heights: dict[int, float]) -> list[MessageRecord]:
+    """All messages in order of appearance, with provenance and redactions (`heights`: page heights
+    in points, by page number)."""
+    starts, skip = find_starts(lines, heights)
     messages: list[MessageRecord] = []
     for n, start in enumerate(starts):
         stop = starts[n + 1].index if n + 1 < len(starts) else len(lines)
@@ -304,7 +354,7 @@ def split_messages(lines: list[Line], bates: dict[int, str | None]) -> list[Mess
             MessageRecord(
                 ordinal=len(messages),
                 subject=f.get("subject") or None,
-                sender=parse_address(f["from"]) if f.get("from") else None,
+                sender=_sender(f),
                 to=parse_address_list(f.get("to")),
                 cc=parse_address_list(f.get("cc")),
                 bcc=parse_address_list(f.get("bcc")),

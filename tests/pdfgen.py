@@ -249,8 +249,10 @@ class _Writer:
         for word in self._words(runs):
             w = self._width(word)
             if lines[-1] and used + space + w > width:
-                lines.append([])
-                used = 0.0
+                # punctuation never starts a line: the word (or box) it follows moves down with it
+                clings = isinstance(word, str) and word[0] in ".,;:!?)" and len(lines[-1]) > 1
+                lines.append([lines[-1].pop()] if clings else [])
+                used = self._width(lines[-1][0]) if lines[-1] else 0.0
             used += (space if lines[-1] else 0) + w
             lines[-1].append(word)
         return lines

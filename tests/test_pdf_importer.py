@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -282,8 +282,140 @@ def test_outlook_header_variants(tmp_path: Path) -> None:
     assert doc.messages[0].bates_start == "CLEARVIEW_000123"
 
 
+def _boxed(hidden: str) -> Redaction:
+    return Redaction("POL 87(2)(b)", hidden)
+
+
+def _records_one_to_a_page() -> list[Record]:
+    """Outlook prints without banners, one to a page: the last is a reply chain dated before the record
+    above it, and two pages running start with the same boxed "From:" line at the same place."""
+    hoan = Person("Hoan Ton-That", "hoan@clearview.ai")
+    summit = Email(
+        hoan,
+        [_boxed("Deputy Inspector R. Marino"), _boxed("Det. A. Kowalski")],
+        "Technology summit",
+        datetime(2019, 6, 4, 14, 22),
+        ["We will be presenting at a technology summit next month and would welcome a short testimonial."],
+    )
+    press = Email(
+        _boxed("Lt. S. Haddad"),
+        [_boxed("Deputy Inspector R. Marino")],
+        "Press inquiry",
+        datetime(2020, 1, 21, 10, 5),
+        ["Please confirm which units used the app and whether any accounts are still active."],
+    )
+    ask = Email(
+        hoan,
+        [_boxed("Deputy Inspector R. Marino")],
+        "Trial results",
+        datetime(2019, 2, 11, 9, 30),
+        ["Could you share how the trial is going?"],
+    )
+    reply = Email(
+        _boxed("Deputy Inspector R. Marino"),
+        [hoan],
+        "RE: Trial results",
+        datetime(2019, 2, 12, 8, 47),
+        ["We continue to receive positive results."],
+        cc=[_boxed("Det. A. Kowalski")],
+        quoted=ask,
+    )
+    return [Record("outlook", [summit]), Record("outlook", [press]), Record("outlook", [reply])]
+
+
+def _gmail_threads_with_boxed_senders() -> list[Record]:
+    """Gmail threads whose first (and third) sender line is only a box with the date at the right margin,
+    and replies quoting them as "On <date>, <box> wrote:"."""
+    support = Person("Clearview AI Support", "help@clearview.ai")
+    owner = Person("Records Officer", "foil.records@gmail.com")
+    ask = Email(
+        _boxed("Det. A. Kowalski"),
+        [support],
+        "Personal phone",
+        datetime(2019, 1, 8, 21, 17),
+        ["Can I install the app on my personal phone?"],
+        date_style="gmail",
+    )
+    answer = Email(
+        support,
+        [_boxed("Det. A. Kowalski")],
+        "Personal phone",
+        ask.sent + timedelta(hours=11),
+        ["Yes, the app works on any phone."],
+        quoted=ask,
+        date_style="gmail",
+    )
+    first = Email(
+        _boxed("Det. M. Osei"),
+        [support],
+        "Search returned no results",
+        datetime(2019, 1, 29, 23, 40),
+        ["I ran a still from a video and got nothing back. Is there a minimum resolution?"],
+        date_style="gmail",
+    )
+    second = Email(
+        support,
+        [_boxed("Det. M. Osei")],
+        first.subject,
+        first.sent + timedelta(hours=9),
+        ["Try cropping to the face."],
+        quoted=first,
+        date_style="gmail",
+    )
+    third = Email(
+        _boxed("Det. M. Osei"),
+        [support],
+        first.subject,
+        second.sent + timedelta(hours=3),
+        ["Cropped it and got two possible matches. Thanks."],
+        quoted=second,
+        date_style="gmail",
+    )
+    return [Record("gmail", [ask, answer], owner=owner), Record("gmail", [first, second, third], owner=owner)]
+
+
+def test_boxed_senders_and_records_one_to_a_page(tmp_path: Path) -> None:
+    """Gmail sender lines that are only a box start messages; a record printed on a fresh page after a
+    short one is a print of its own even when dated earlier; repeated header lines are not furniture."""
+    truth = write_release(
+        tmp_path / "boxed.pdf",
+        [*_gmail_threads_with_boxed_senders(), *_records_one_to_a_page()],
+        bates_prefix="ICE-2021-FOIA-",
+        bates_start=4417,
+        running_header=None,
+    )
+    doc = parse(truth.path)
+    _assert_release_read(truth, doc)
+    matched = _match(truth, doc)
+    assert len(matched) == len(truth.messages) == 13
+    assert all(all(_field_score(want, matched[want.ordinal], matched).values()) for want in truth.messages)
+    assert [m.copy_kind for m in doc.messages[-4:]] == ["print", "print", "print", "quoted"]
+    assert doc.messages[-2].subject == "RE: Trial results" and doc.messages[-1].quoted_in == doc.messages[-2].ordinal
+    assert [m.sender.redacted for m in doc.messages[:2]] == [True, False]  # type: ignore[union-attr]
+    assert doc.pages[0].bates == "ICE-2021-FOIA-004417"
+
+
+def test_from_line_left_empty_is_a_redacted_sender(tmp_path: Path) -> None:
+    """A sender taken out of the text layer (or a box OCR reads as a stroke) is redacted, not unknown."""
+    pdf = FPDF(unit="pt", format="letter")
+    pdf.set_font("helvetica", size=10)
+    for value in ("", "|", "(b)(6)"):
+        pdf.add_page()
+        lines = [f"From: {value}", "Sent: Tuesday, December 4, 2018 3:14 PM", "To: Doe, Jane", "Subject: Boxed"]
+        for k, line in enumerate([*lines, "", "Body."]):
+            pdf.text(54, 80 + 13 * k, line)
+    pdf.output(str(tmp_path / "empty-from.pdf"))
+    senders = [m.sender for m in parse(tmp_path / "empty-from.pdf").messages]
+    assert [(a.name, a.redacted) for a in senders if a] == [
+        ("[REDACTED]", True),
+        ("[REDACTED]", True),
+        ("[REDACTED (b)(6)]", True),
+    ]
+
+
 # scans and bad input -----------------------------------------------------------------------------------------
 def test_scanned_copy_is_read_by_ocr(tmp_path: Path) -> None:
+    """A banner print, then records one to a page whose senders are boxes, read back by OCR."""
     body = ["Please call the detective about the ", Redaction("(b)(6)", "Jane Witness"), " interview tomorrow morning."]
     email = Email(
         Person("Doe, Jane", "jane.doe@nypd.org"),
@@ -292,17 +424,23 @@ def test_scanned_copy_is_read_by_ocr(tmp_path: Path) -> None:
         datetime(2018, 12, 4, 15, 14),
         body,
     )
-    truth = write_release(tmp_path / "text.pdf", [Record("outlook", [email], owner=Person("Doe, Jane"))])
+    records = [Record("outlook", [email], owner=Person("Doe, Jane")), *_records_one_to_a_page()[1:]]
+    truth = write_release(tmp_path / "text.pdf", records)
     make_scanned_copy(tmp_path / "text.pdf", tmp_path / "scan.pdf")
     doc = parse(tmp_path / "scan.pdf")
-    assert [p.ocr for p in doc.pages] == [True]
-    assert doc.pages[0].bates == truth.pages[0].bates
-    [message] = doc.messages
+    assert [p.ocr for p in doc.pages] == [True, True, True]
+    assert [p.bates for p in doc.pages] == [p.bates for p in truth.pages]
+    message = doc.messages[0]
     assert message.subject == "Interview schedule" and message.sent == "2018-12-04T15:14:00"
     assert message.sender is not None and message.sender.email == "jane.doe@nypd.org"
     assert "interview tomorrow" in message.body
     [red] = message.redactions
     assert red.page == 1 and _iou(red.bbox, truth.redactions[0].bbox) > 0.5 and red.leaked_text is None
+    got = [(m.copy_kind, m.quoted_in, m.subject, m.sent, m.page_start, m.page_end) for m in doc.messages]
+    want = [(t.copy_kind, t.quoted_in, t.subject, t.sent, t.page_start, t.page_end) for t in truth.messages]
+    assert got == want
+    assert [m.sender.redacted for m in doc.messages] == [False, True, True, False]  # type: ignore[union-attr]
+    assert len(doc.messages[2].cc) == 1 and doc.messages[2].cc[0].redacted
 
 
 def test_ocr_off_reports_scanned_pages(tmp_path: Path) -> None:

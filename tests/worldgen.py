@@ -105,10 +105,11 @@ def make_people(rng: random.Random, count: int) -> list[Person]:
     rng.shuffle(pairs)
     firsts, lasts = Counter(), Counter()
     emails: set[str] = set()
+    reuse = max(2, count // len(FIRST) + 1)
     for first, last in pairs:
         if len(people) == count:
             break
-        if firsts[first] >= 2 or lasts[last] >= 2:
+        if firsts[first] >= reuse or lasts[last] >= reuse:
             continue  # a few shared first or last names, never a shared full name
         firsts[first] += 1
         lasts[last] += 1

@@ -13,31 +13,24 @@ import sqlite3
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.store import now_iso
-from foia_tui.conversations import MessagePeople
+from foia_tui.conversations import Correspondent, MessagePeople
 from foia_tui.people import AliasInfo, alias_key, alias_text, copy_pairs, is_redacted, person_name, resolve_people
 
 _PARTICIPANT_COLUMNS = "rowid, message_id, role, position, name, email, raw, person_id"
 
 
-class Participant(NamedTuple):
-    """One sender/recipient row as stored."""
+@dataclass
+class Participants:
+    """One pass over the participant rows: what duplicate detection, people and threading need of them."""
 
-    rowid: int
-    message_id: str
-    role: str
-    position: int
-    name: str | None
-    email: str | None
-    raw: str
-    person_id: int | None
-
-    @property
-    def printed_name(self) -> str | None:
-        return self.name or (self.raw if not self.email else None) or None
+    rows: list[tuple]  # (rowid, message_id, role, position, name, email, raw, person_id) as stored
+    keys: list[str | None] = field(default_factory=list)  # alias key per row; None when redacted or blank
+    redacted: list[int] = field(default_factory=list)  # indexes of rows whose correspondent is redacted
+    aliases: dict[str, AliasInfo] = field(default_factory=dict)
+    correspondents: dict[str, tuple[Correspondent | None, list[Correspondent]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -46,49 +39,67 @@ class PeoplePlan:
 
     people: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (name, redacted)
     aliases: dict[str, tuple[int, str | None, str | None]] = field(default_factory=dict)  # key -> (person, name, email)
-    person_of_row: list[int | None] = field(default_factory=list)  # aligned with the participant rows
+    person_of_row: list[int | None] = field(default_factory=list)  # aligned with Participants.rows
     of_message: dict[str, MessagePeople] = field(default_factory=dict)  # messages with someone not redacted
 
 
-def load_participants(archive: Archive) -> list[Participant]:
+def _printed_name(name: str | None, email: str | None, raw: str) -> str | None:
+    return name or (raw if not email else None) or None
+
+
+def read_participants(archive: Archive) -> Participants:
+    """Every participant row, with its alias key and each message's correspondents (sender, To and Cc)."""
     with archive.lock:
-        rows = archive.conn.execute(f"SELECT {_PARTICIPANT_COLUMNS} FROM participants").fetchall()
-    return list(map(Participant._make, rows))
-
-
-def _alias_keys_of_rows(
-    rows: list[Participant], canon: dict[str, str]
-) -> tuple[list[str | None], dict[str, AliasInfo], dict[str, Participant]]:
-    """Each row's alias key (None when nothing was printed); a redacted row gets a key of its own place in
-    the email, so no two redactions are ever one person, while the copies of one email share theirs."""
-    forms: dict[tuple, tuple[str | None, bool]] = {}
-    keys: list[str | None] = []
-    infos: dict[str, AliasInfo] = {}
-    redacted_rows: dict[str, Participant] = {}
-    for r in rows:
-        form = (r.name, r.email, r.raw)
+        found = Participants(archive.conn.execute(f"SELECT {_PARTICIPANT_COLUMNS} FROM participants").fetchall())
+    forms: dict[tuple, tuple[str | None, Correspondent | None, bool]] = {}
+    counts: Counter[str] = Counter()
+    correspondents = found.correspondents
+    for index, (_, message_id, role, _, name, email, raw, _) in enumerate(found.rows):
+        form = (name, email, raw)
         known = forms.get(form)
         if known is None:
-            known = forms[form] = (alias_key(r.printed_name, r.email) or None, is_redacted(*form))
-        key, redacted = known
-        if redacted:
-            key = f"redacted:{canon.get(r.message_id, r.message_id)}:{r.role}:{r.position}"
-            redacted_rows.setdefault(key, r)
-        elif key and key not in infos:
-            infos[key] = AliasInfo(key, r.printed_name, r.email)
-        keys.append(key)
-    counts = Counter(keys)
-    infos = {k: AliasInfo(k, a.name, a.email, counts[k]) for k, a in infos.items()}
-    return keys, infos, redacted_rows
+            printed = _printed_name(name, email, raw)
+            redacted = is_redacted(name, email, raw)
+            key = None if redacted else alias_key(printed, email) or None
+            known = forms[form] = (key, (printed, email) if key else None, redacted)
+            if key and key not in found.aliases:
+                found.aliases[key] = AliasInfo(key, printed, email)
+        key, who, redacted = known
+        found.keys.append(key)
+        if key is None:
+            if redacted:
+                found.redacted.append(index)
+            continue
+        counts[key] += 1
+        if role == "bcc":
+            continue
+        entry = correspondents.get(message_id)
+        if entry is None:
+            entry = correspondents[message_id] = (None, [])
+        if role == "from":
+            correspondents[message_id] = (who, entry[1])
+        else:
+            entry[1].append(who)
+    found.aliases = {k: AliasInfo(k, a.name, a.email, counts[k]) for k, a in found.aliases.items()}
+    return found
 
 
-def plan_people(archive: Archive, rows: list[Participant], canon: dict[str, str]) -> PeoplePlan:
-    """Resolve every participant row to a person (ids kept from the last rebuild where the aliases agree)."""
-    keys, infos, redacted_rows = _alias_keys_of_rows(rows, canon)
-    clusters = resolve_people(
-        infos.values(), pins=load_pins(archive), copy_pairs=copy_pairs(_copies(rows, keys, canon, infos))
-    )
-    clusters += [[key] for key in sorted(redacted_rows)]
+def plan_people(
+    archive: Archive, participants: Participants, canon: dict[str, str], copies: list[list[tuple[str, list[str]]]]
+) -> PeoplePlan:
+    """Resolve every participant row to a person (ids kept from the last rebuild where the aliases agree).
+
+    `copies` holds, per email stored more than once, each copy's (sender key, recipient keys). A redacted
+    row gets a key of its own place in the email, so no two redactions are ever one person, while the copies
+    of one email share theirs.
+    """
+    infos = participants.aliases
+    redacted: dict[str, tuple] = {}
+    for index in participants.redacted:
+        _, message_id, role, position, name, email, raw, _ = participants.rows[index]
+        redacted.setdefault(f"redacted:{canon.get(message_id, message_id)}:{role}:{position}", (name, email, raw))
+    clusters = resolve_people(infos.values(), pins=load_pins(archive), copy_pairs=copy_pairs(copies))
+    clusters += [[key] for key in sorted(redacted)]
     plan = PeoplePlan()
     for cluster, person_id in zip(clusters, _stable_ids(archive, clusters), strict=True):
         if cluster[0] in infos:
@@ -97,38 +108,24 @@ def plan_people(archive: Archive, rows: list[Participant], canon: dict[str, str]
             for a in members:
                 plan.aliases[a.key] = (person_id, a.name, a.email)
         else:
-            r = redacted_rows[cluster[0]]
-            plan.people[person_id] = (alias_text(r.printed_name, r.email) or "[REDACTED]", 1)
-            plan.aliases[cluster[0]] = (person_id, r.printed_name, r.email)
-    plan.person_of_row = [plan.aliases[key][0] if key else None for key in keys]
+            name, email, raw = redacted[cluster[0]]
+            printed = _printed_name(name, email, raw)
+            plan.people[person_id] = (alias_text(printed, email) or "[REDACTED]", 1)
+            plan.aliases[cluster[0]] = (person_id, printed, email)
+    person_of = {key: value[0] for key, value in plan.aliases.items()}
+    plan.person_of_row = [person_of.get(key) for key in participants.keys]  # type: ignore[arg-type]
+    for index in participants.redacted:
+        _, message_id, role, position, *_ = participants.rows[index]
+        plan.person_of_row[index] = person_of[f"redacted:{canon.get(message_id, message_id)}:{role}:{position}"]
     senders: dict[str, int] = {}
-    participants: dict[str, set[int]] = defaultdict(set)
-    for r, key, person_id in zip(rows, keys, plan.person_of_row, strict=True):
-        if key in infos:
-            participants[r.message_id].add(person_id)
-            if r.role == "from":
-                senders[r.message_id] = person_id
-    plan.of_message = {m: MessagePeople(senders.get(m), frozenset(found)) for m, found in participants.items()}
+    together: dict[str, set[int]] = defaultdict(set)
+    for row, key, person_id in zip(participants.rows, participants.keys, plan.person_of_row, strict=True):
+        if key is not None:
+            together[row[1]].add(person_id)  # type: ignore[arg-type]
+            if row[2] == "from":
+                senders[row[1]] = person_id  # type: ignore[assignment]
+    plan.of_message = {m: MessagePeople(senders.get(m), frozenset(found)) for m, found in together.items()}
     return plan
-
-
-def _copies(
-    rows: list[Participant], keys: list[str | None], canon: dict[str, str], infos: dict[str, AliasInfo]
-) -> list[list[tuple[str, list[str]]]]:
-    """Per email stored more than once: each copy's (sender key, recipient keys), for people.copy_pairs."""
-    with_copies = {head for message_id, head in canon.items() if head != message_id}
-    shape: dict[str, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for r, key in zip(rows, keys, strict=True):
-        if key in infos and canon.get(r.message_id, r.message_id) in with_copies:
-            sender, to = shape[r.message_id]
-            if r.role == "from":
-                sender.append(key)
-            elif r.role == "to":
-                to.append((r.position, key))
-    by_email: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
-    for message_id, (sender, to) in shape.items():
-        by_email[canon.get(message_id, message_id)].append((sender[0] if sender else "", [k for _, k in sorted(to)]))
-    return [copies for copies in by_email.values() if len(copies) > 1]
 
 
 def load_pins(archive: Archive) -> dict[str, str]:
@@ -152,7 +149,7 @@ def _stable_ids(archive: Archive, clusters: list[list[str]]) -> list[int]:
     return ids
 
 
-def write_people(conn: sqlite3.Connection, plan: PeoplePlan, rows: list[Participant]) -> None:
+def write_people(conn: sqlite3.Connection, plan: PeoplePlan, rows: list[tuple]) -> None:
     """Apply a plan inside the caller's transaction, touching only what changed."""
     current = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, name, redacted FROM people")}
     stale = [(pid,) for pid in current if pid not in plan.people]
@@ -172,7 +169,7 @@ def write_people(conn: sqlite3.Connection, plan: PeoplePlan, rows: list[Particip
     )
     conn.executemany(
         "UPDATE participants SET person_id = ? WHERE rowid = ?",
-        [(pid, r.rowid) for r, pid in zip(rows, plan.person_of_row, strict=True) if pid != r.person_id],
+        [(pid, row[0]) for row, pid in zip(rows, plan.person_of_row, strict=True) if pid != row[7]],
     )
 
 

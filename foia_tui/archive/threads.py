@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import MESSAGE_COLUMNS, message_objects
-from foia_tui.archive.people import Participant, PeoplePlan, load_participants, plan_people, write_people
+from foia_tui.archive.people import Participants, PeoplePlan, plan_people, read_participants, write_people
 from foia_tui.conversations import (
     COPY_PREFERENCE,
     Correspondent,
@@ -23,37 +23,16 @@ from foia_tui.conversations import (
     assign_threads,
     find_duplicates,
 )
-from foia_tui.people import is_redacted
+from foia_tui.people import alias_key
 
 BODY_CHARS = 8000  # enough of a body for what its author wrote and the start of what it quotes
 CHUNK = 900  # ids per IN (...) list, under SQLite's variable limit
 THREAD_NAMES = 8  # people named in the threads table's participants text
 
 
-def _correspondents(rows: list[Participant]) -> dict[str, tuple[Correspondent | None, list[Correspondent]]]:
-    """Per message: the sender and To/Cc correspondents as printed, redacted ones left out."""
-    printed: dict[tuple, Correspondent | None] = {}  # None: redacted
-    found: dict[str, tuple[Correspondent | None, list[Correspondent]]] = {}
-    for r in rows:
-        form = (r.name, r.email, r.raw)
-        if form not in printed:
-            printed[form] = None if is_redacted(*form) else (r.printed_name, r.email)
-        who = printed[form]
-        if who is None or r.role == "bcc":
-            continue
-        entry = found.get(r.message_id)
-        if entry is None:
-            entry = found[r.message_id] = (None, [])
-        if r.role == "from":
-            found[r.message_id] = (who, entry[1])
-        else:
-            entry[1].append(who)
-    return found
-
-
-def message_keys(archive: Archive, participants: list[Participant]) -> tuple[list[MessageKey], dict[str, tuple]]:
+def message_keys(archive: Archive, participants: Participants) -> tuple[list[MessageKey], dict[str, tuple]]:
     """Every stored copy as a MessageKey, and the (thread_id, duplicate_of, parent_id) it has now."""
-    people = _correspondents(participants)
+    people = participants.correspondents
     with archive.lock:
         rows = archive.conn.execute(
             """SELECT id, document_id, ordinal, subject, subject_norm, sent, sent_sort, copy_kind, message_id,
@@ -109,15 +88,16 @@ def _marks(values: list) -> str:
 
 def rebuild_conversations(archive: Archive) -> dict[str, int]:
     """Recompute duplicates, people, parents and threads for the whole archive; returns the counts."""
-    participants = load_participants(archive)
+    participants = read_participants(archive)
     keys, current = message_keys(archive, participants)
     bodies = _body_loader(archive)
-    duplicates = find_duplicates(keys, bodies)
+    seen = {key: duplicate_of for key, (thread_id, duplicate_of, _) in current.items() if thread_id is not None}
+    duplicates = find_duplicates(keys, bodies, seen)
     canon = {key: head or key for key, head in duplicates.items()}
-    people = plan_people(archive, participants, canon)
+    people = plan_people(archive, participants, canon, _copy_correspondents(keys, canon))
     threading = assign_threads(keys, duplicates, people.of_message, bodies)
     with archive.transaction() as conn:
-        write_people(conn, people, participants)
+        write_people(conn, people, participants.rows)
         changes = [
             (threading.thread_of[k], duplicates[k], threading.parent_of[k], k)
             for k in duplicates
@@ -130,6 +110,18 @@ def rebuild_conversations(archive: Archive) -> dict[str, int]:
         "duplicates": sum(1 for head in duplicates.values() if head),
         "people": sum(1 for _, redacted in people.people.values() if not redacted),
     }
+
+
+def _copy_correspondents(keys: list[MessageKey], canon: dict[str, str]) -> list[list[tuple[str, list[str]]]]:
+    """Per email stored more than once: each copy's (sender alias key, To/Cc alias keys)."""
+    groups: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    heads = {head for message_id, head in canon.items() if head != message_id}
+    for m in keys:
+        if canon[m.id] in heads:
+            groups[canon[m.id]].append(
+                (alias_key(*m.sender) if m.sender else "", [alias_key(*r) for r in m.recipients])
+            )
+    return list(groups.values())
 
 
 def _write_threads(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections import Counter, defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 
 from foia_tui.archive import Archive
@@ -50,7 +50,7 @@ def _rows(archive: Archive, sql: str, params: tuple = ()) -> list[tuple]:
         return archive.conn.execute(sql, params).fetchall()
 
 
-def _days(rows: list[tuple], less: list[tuple] = ()) -> dict[date, int]:
+def _days(rows: Sequence[tuple], less: Sequence[tuple] = ()) -> dict[date, int]:
     """(day text, n) rows as counts per calendar day, less `less`; text that is not a calendar day is left out."""
     counts = Counter(dict(rows))
     counts.subtract(dict(less))
@@ -108,25 +108,19 @@ def person_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
     days = dict(_rows(archive, "SELECT id, substr(sent_sort, 1, 10) FROM messages WHERE sent_sort IS NOT NULL"))
     for (duplicate,) in _rows(archive, DUPLICATE_IDS):
         days.pop(duplicate, None)
-    # One row per correspondent with all their message ids: the per-message work then runs in C (split, set,
-    # map, Counter) rather than a Python loop over every participant row. Busiest (copies counted) first.
+    # One row per correspondent with all their (hex, comma-free) message ids: the per-message work then runs in
+    # C (split, set, map, Counter) rather than a Python loop over every participant row. Busiest first (copies
+    # counted, so twice as many as needed are read).
     grouped = _rows(
         archive,
         f"""SELECT {PERSON_KEY} AS key, group_concat(p.message_id) FROM participants p WHERE {PERSON_WHERE}
             GROUP BY key ORDER BY count(*) DESC LIMIT ?""",
         (*LANE_ROLES, 2 * limit),
     )
-    calendar: dict[str, date | None] = {}
     lanes = []
     for key, message_ids in grouped:
-        counts: dict[date, int] = {}
         # a set: someone both in To and Cc of one message counts once
-        for text, n in Counter(map(days.get, set(message_ids.split(",")))).items():
-            if text is not None and text not in calendar:
-                calendar[text] = day_of(text) if len(text) == 10 else None
-            if text is not None and (day := calendar[text]) is not None:
-                counts[day] = n
-        if counts:
+        if counts := _days(list(Counter(map(days.get, set(message_ids.split(",")))).items())):
             lanes.append(Lane(str(key), str(key), counts))
     labels = dict(_rows(archive, "SELECT id, name FROM people"))
     labels.update(

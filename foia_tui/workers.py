@@ -1,0 +1,171 @@
+"""Worker processes for parsing untrusted files: every task has a time budget, every worker a memory cap.
+
+A ProcessPoolExecutor cannot stop a task that hangs (`future.result(timeout)` only stops waiting, and the
+worker stays busy for good), and one worker that dies breaks the whole pool. Here a worker that runs past
+the budget is killed, one that dies (memory cap, a C library's abort) takes only its current task with it,
+and either is replaced by a fresh process so the batch goes on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import resource
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+QUEUE_PER_WORKER = 4  # tasks handed to a worker ahead of time, so it never waits for the parent
+_SIGNAL_CAUSES = {
+    signal.SIGKILL: "killed, usually for using too much memory",
+    signal.SIGABRT: "aborted, usually for lack of memory",
+    signal.SIGSEGV: "the parser crashed",
+}
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A task given up: `reason` is one line for the user; `timed_out` or `signal` say why."""
+
+    reason: str
+    timed_out: bool = False
+    signal: int | None = None
+
+
+def _cap_memory(extra: int) -> None:
+    """Let this process grow by `extra` bytes of address space over what it inherited, and no more."""
+    try:
+        with open("/proc/self/statm") as statm:
+            inherited = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        inherited = 0
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = inherited + extra if hard == resource.RLIM_INFINITY else min(inherited + extra, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int | None) -> None:
+    """A worker's life: take a task, send back its result, until told to stop (None) or killed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    if memory_limit:
+        _cap_memory(memory_limit)
+    try:
+        while (item := conn.recv()) is not None:
+            try:
+                result = function(item)
+            except MemoryError:
+                result = Stopped("too large to read in memory")
+            except Exception as error:  # the function should not raise; if it does, only its task fails
+                result = Stopped(f"could not be read ({type(error).__name__})")
+            try:
+                conn.send(result)
+            except (OSError, EOFError):
+                raise
+            except Exception as error:  # a result too large to pickle within the memory cap
+                del result
+                conn.send(Stopped(f"the result could not be passed back ({type(error).__name__})"))
+    except (OSError, EOFError):  # the parent is gone (killed): nobody wants the result
+        return
+
+
+class _Worker:
+    def __init__(self, function: Callable[[Any], Any], memory_limit: int | None) -> None:
+        context = multiprocessing.get_context("fork")  # cheap to replace; inherits the parser already loaded
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, function, memory_limit), daemon=True)
+        self.process.start()
+        child.close()
+        self.tasks: deque[int] = deque()  # indexes sent and not yet answered, oldest (running) first
+        self.started = time.monotonic()  # when the oldest task began, at the latest
+
+    def send(self, index: int, item: object) -> None:
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append(index)
+        self.conn.send(item)
+
+    def death(self) -> Stopped:
+        self.process.join(5)
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name
+            cause = _SIGNAL_CAUSES.get(-code, "the parser crashed")
+            return Stopped(f"the reader process stopped ({name}: {cause})", signal=-code)
+        return Stopped(f"the reader process stopped (exit code {code})")
+
+    def close(self, wait_s: float = 0.0) -> None:
+        if wait_s and self.process.is_alive():
+            with contextlib.suppress(OSError):  # already gone
+                self.conn.send(None)
+            self.process.join(wait_s)
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def run_bounded(
+    function: Callable[[Any], Any],
+    items: Sequence[Any],
+    *,
+    workers: int,
+    time_budget: float,
+    memory_limit: int | None = None,
+    lookahead: int = 64,
+) -> Iterator[tuple[Any, Any]]:
+    """Yield (item, function(item) or Stopped) in input order, running `function` in `workers` processes.
+
+    `function` must not raise (what it does raise becomes a Stopped); a task still running after
+    `time_budget` seconds has its process killed; `memory_limit` caps each worker's extra address space in
+    bytes. At most `lookahead` results wait for an earlier one, so memory stays bounded.
+    """
+    if not items:
+        return
+    pending = deque(range(len(items)))  # not yet sent; tasks of a replaced worker go back to the front
+    results: dict[int, Any] = {}
+    following = 0  # the next index to yield
+    pool = [_Worker(function, memory_limit) for _ in range(max(1, min(workers, len(items))))]
+
+    def replace(slot: int, outcome: Stopped) -> None:
+        worker = pool[slot]
+        results[worker.tasks.popleft()] = outcome
+        pending.extendleft(reversed(worker.tasks))
+        worker.close()
+        pool[slot] = _Worker(function, memory_limit)
+
+    try:
+        while following < len(items):
+            if following in results:
+                yield items[following], results.pop(following)
+                following += 1
+                continue
+            for slot, worker in enumerate(pool):
+                if not worker.tasks and not worker.process.is_alive():  # died while idle (killed from outside)
+                    worker.close()
+                    worker = pool[slot] = _Worker(function, memory_limit)
+                while pending and len(worker.tasks) < QUEUE_PER_WORKER and pending[0] < following + lookahead:
+                    index = pending.popleft()
+                    worker.send(index, items[index])
+            busy = [worker for worker in pool if worker.tasks]
+            first_deadline = min(worker.started for worker in busy) + time_budget
+            ready = wait([worker.conn for worker in busy], max(0.0, first_deadline - time.monotonic()))
+            now = time.monotonic()
+            for slot, worker in enumerate(pool):
+                if worker.conn in ready:
+                    try:
+                        result = worker.conn.recv()
+                    except (EOFError, OSError):
+                        replace(slot, worker.death())
+                        continue
+                    results[worker.tasks.popleft()] = result
+                    worker.started = now
+                elif worker.tasks and now - worker.started >= time_budget:
+                    replace(slot, Stopped(f"took longer than {time_budget:g} s to read (stopped)", timed_out=True))
+    finally:
+        for worker in pool:
+            worker.close(wait_s=1.0)
