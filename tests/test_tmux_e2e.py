@@ -33,7 +33,7 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.session)
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+    def wait_for(self, text: str, timeout: float = 60.0) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
@@ -62,11 +62,13 @@ def terminal(tmp_path):
 
 
 def test_foia_in_a_real_terminal(terminal):
-    screen = terminal.wait_for("Homeland Security contacts")
-    assert "Threads (3)" in screen and "3 threads · 6 messages" in screen
+    terminal.wait_for("Homeland Security contacts")
+    terminal.wait_for("Threads (3)")
+    terminal.wait_for("3 threads · 6 messages")
     terminal.keys("G", "Enter")
-    screen = terminal.wait_for("Thread (3 messages)")
-    assert "Contact █ (b)(6) █ for accounts." in screen and LEAKED_NAME not in screen
+    terminal.wait_for("Thread (3 messages)")
+    screen = terminal.wait_for("Contact █ (b)(6) █ for accounts.")
+    assert LEAKED_NAME not in screen
     terminal.keys("n", "r")
     screen = terminal.wait_for(f"LEAKED: {LEAKED_NAME}")
     terminal.keys("/")
@@ -78,8 +80,9 @@ def test_foia_in_a_real_terminal(terminal):
         time.sleep(0.1)
     assert "query: onboarding" in terminal.screen()
     terminal.keys("?")
-    screen = terminal.wait_for("Keys")
-    assert "Original page" in screen and "Leaked text" in screen
+    terminal.wait_for("Keys")
+    screen = terminal.wait_for("Leaked text")
+    assert "Original page" in screen
     terminal.keys("Escape")
     deadline = time.monotonic() + 10
     while "Keys" in terminal.screen() and time.monotonic() < deadline:  # (ESC then q at once would be alt+q)
