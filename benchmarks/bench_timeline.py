@@ -104,14 +104,19 @@ def timed(function, runs: int) -> tuple[float, object]:
 
 
 class PaintClock(TimelineChart):
-    """The chart, noting when it last painted and what: (unit, lane kind with lanes drawn, time)."""
+    """The chart, noting when it last painted and what: (unit, lanes drawn, search overlay drawn, time)."""
 
-    painted: tuple[str, bool, float] = ("", False, 0.0)
+    painted: tuple[str, bool, bool, float] = ("", False, False, 0.0)
 
     def render(self):
         text = super().render()
         if self.data is not None:
-            PaintClock.painted = (self.data.unit, bool(self.data.lanes), time.perf_counter())
+            PaintClock.painted = (
+                self.data.unit,
+                bool(self.data.lanes),
+                self.data.hits is not None,
+                time.perf_counter(),
+            )
         return text
 
 
@@ -140,7 +145,8 @@ async def _open(pilot, archive: Archive, hits: list[str], results: dict[str, lis
     screen = TimelineScreen(archive, query="bench", hits=hits, unit="month")
     await pilot.app.push_screen(screen)
     results[f"open{again}: histogram"].append(await _painted(started, "month"))
-    results[f"open{again}: + lanes"].append(await _painted(started, "month", lanes=True))
+    results[f"open{again}: + overlay"].append(await _painted(started, "month", hits=True))
+    results[f"open{again}: + lanes"].append(await _painted(started, "month", lanes=True, hits=True))
     await _idle(pilot.app)  # never close the archive under a running worker
     if again:
         return
@@ -162,11 +168,11 @@ async def _idle(app: App) -> None:
         await asyncio.sleep(0.005)
 
 
-async def _painted(started: float, unit: str, lanes: bool = False) -> float:
-    """Wait for a paint of `unit` (with lanes, if asked) after `started`; milliseconds from `started` to it."""
+async def _painted(started: float, unit: str, lanes: bool = False, hits: bool = False) -> float:
+    """Wait for a paint of `unit` (with lanes, overlay, if asked) after `started`; milliseconds until it."""
     while True:
-        painted_unit, has_lanes, at = PaintClock.painted
-        if at > started and painted_unit == unit and (has_lanes or not lanes):
+        painted_unit, has_lanes, has_hits, at = PaintClock.painted
+        if at > started and painted_unit == unit and (has_lanes or not lanes) and (has_hits or not hits):
             return (at - started) * 1000
         await asyncio.sleep(0.001)
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 import bisect
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
-from itertools import islice
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -35,7 +35,7 @@ COMPARED_CHARS = 2000
 COMMON_SUBJECT = 20  # messages sharing a subject ("Meeting") before it tells nothing about identity
 SHORT_TEXT = 60  # folded characters under which a body alone cannot tell two emails apart
 NEIGHBOURS = 40  # copies compared per message within a block, nearest in time first
-FALLBACK_CANDIDATES = 200
+FALLBACK_CANDIDATES = 60
 
 Correspondent = tuple[str | None, str | None]  # (name, email) as printed
 BodyLoader = Callable[[Collection[str]], dict[str, str]]
@@ -61,12 +61,11 @@ class MessageKey:
     quoted_in: str | None = None  # id of the message whose body quotes this one
 
 
-@dataclass(frozen=True)
-class MessagePeople:
+class MessagePeople(NamedTuple):
     """A message's correspondents as resolved people."""
 
     sender: int | None
-    participants: frozenset[int]
+    participants: Set[int]
 
 
 @dataclass
@@ -295,6 +294,7 @@ class _Linker:
         self.positions = {m.id: i for bucket in self.buckets.values() for i, m in enumerate(bucket)}
         self.body_cache: dict[str, str] = {}
         self.fingerprints: dict[str, str] = {}
+        self.earlier_found: dict[str, list[MessageKey]] = {}
 
     def bodies(self, ids: Iterable[str]) -> dict[str, str]:
         missing = [i for i in ids if i not in self.body_cache]
@@ -310,25 +310,28 @@ class _Linker:
         return found
 
     def prefetch(self, messages: list[MessageKey]) -> None:
-        """Load in one go the bodies of the messages needing a parent and of the earlier ones they may answer."""
-        ids: set[str] = set()
-        for m in messages:
-            ids.add(m.id)
-            ids.update(c.id for c in self.earlier(m))
-        self.bodies(ids)
+        """Load in two goes the bodies of the messages needing a parent, then of the earlier messages those
+        that quote something may answer."""
+        texts = self.bodies(m.id for m in messages)
+        quoting = [m for m in messages if quoted_text(texts[m.id])]
+        self.bodies({c.id for m in quoting for c in self.earlier(m)})
 
     def earlier(self, m: MessageKey) -> list[MessageKey]:
         """Messages of the same normalised subject sent before `m` within the window, latest first."""
-        bucket = self.buckets.get(m.subject_norm, [])
-        if m.id not in self.positions:
-            return []
-        position = self.positions[m.id]
+        found = self.earlier_found.get(m.id)
+        if found is not None:
+            return found
+        bucket, position = self.buckets.get(m.subject_norm), self.positions.get(m.id)
         when = _moment(m.sent_sort)
-        if when is None:
-            return [c for c in reversed(bucket) if c.id != m.id][:FALLBACK_CANDIDATES]
-        start = bisect.bisect_left(bucket, (when - FALLBACK_WINDOW).isoformat(), key=lambda c: c.sent_sort or "")
-        found = (bucket[i] for i in range(position - 1, start - 1, -1))
-        return list(islice((c for c in found if _moment(c.sent_sort)), FALLBACK_CANDIDATES))
+        if bucket is None or position is None:
+            found = []
+        elif when is None:
+            found = [c for c in reversed(bucket) if c.id != m.id][:FALLBACK_CANDIDATES]
+        else:  # the bucket is in time order, undated messages first
+            start = bisect.bisect_left(bucket, (when - FALLBACK_WINDOW).isoformat(), key=lambda c: c.sent_sort or "")
+            found = bucket[max(start, position - FALLBACK_CANDIDATES) : position][::-1]
+        self.earlier_found[m.id] = found
+        return found
 
     def previous_print(self, head: MessageKey) -> MessageKey | None:
         """The message printed just before a print of `head` in the same document under the very same subject,
@@ -410,18 +413,21 @@ def assign_threads(
         if m.quoted_in and m.quoted_in in canon and canon[m.quoted_in] != own:
             quoted_parent.setdefault(canon[m.quoted_in], own)
     linker = _Linker(messages, canon, head_people, bodies)
-    replies = {canon[m.id] for m in messages if is_reply_or_forward(m.subject)}
+    is_reply = {subject: is_reply_or_forward(subject) for subject in {m.subject for m in messages}}
+    replies = {canon[m.id] for m in messages if is_reply[m.subject]}
     parent: dict[str, str | None] = {}
-    orphans = []
+    answering = []  # replies no header or quote explains: found by what they quote, their people and time
     for m in heads:
-        parent[m.id] = header_parent.get(m.id) or quoted_parent.get(m.id)
-        if not parent[m.id] and (m.id in ancestor or m.id in replies or m.id in linker.printed_as):
-            orphans.append(m)
-    linker.prefetch(orphans)
-    for m in orphans:
-        guess = linker.previous_print(m)
-        if guess is None and (m.id in ancestor or m.id in replies):
-            guess = linker.parent(m, headerless_only=m.id in ancestor)
+        found = header_parent.get(m.id) or quoted_parent.get(m.id)
+        if not found:
+            previous = linker.previous_print(m)
+            found = previous.id if previous else None
+            if found is None and (m.id in ancestor or m.id in replies):
+                answering.append(m)
+        parent[m.id] = found
+    linker.prefetch(answering)
+    for m in answering:
+        guess = linker.parent(m, headerless_only=m.id in ancestor)
         parent[m.id] = guess.id if guess else ancestor.get(m.id)
     _break_cycles(parent)
     for child, found in parent.items():
@@ -434,7 +440,7 @@ def _group_people(
     messages: list[MessageKey], canon: dict[str, str], people: dict[str, MessagePeople]
 ) -> dict[str, MessagePeople]:
     """The people of each shown message, completed from its other copies (a quote lists fewer people)."""
-    nobody = MessagePeople(None, frozenset())
+    nobody = MessagePeople(None, set())
     grouped = {m.id: people.get(m.id, nobody) for m in messages if canon[m.id] == m.id}
     for m in messages:
         head = canon[m.id]
@@ -481,3 +487,22 @@ def _threads(
         thread_of={m.id: thread_of_head[canon[m.id]] for m in messages},
         parent_of={m.id: parent.get(canon[m.id]) for m in messages},
     )
+
+
+def reading_order(messages: list[tuple[str, str | None]]) -> list[str]:
+    """Ids of (id, parent id) pairs given in time order, rearranged so each reply follows the message it answers
+    (depth first); roots and the replies to one message keep their time order."""
+    ids = {key for key, _ in messages}
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for key, parent in messages:
+        children[parent if parent in ids and parent != key else None].append(key)
+    order: list[str] = []
+    seen: set[str] = set()
+    stack = list(reversed(children[None]))
+    while stack:
+        key = stack.pop()
+        if key not in seen:
+            seen.add(key)
+            order.append(key)
+            stack.extend(reversed(children[key]))
+    return order + [key for key, _ in messages if key not in seen]  # a loop the links could not resolve

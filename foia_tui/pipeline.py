@@ -32,7 +32,7 @@ from foia_tui.archive.tags import reanchor_taggings
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.display import one_line
 from foia_tui.releases import default_release_name
-from foia_tui.workers import Stopped, run_bounded
+from foia_tui.workers import TOO_LARGE, Stopped, run_bounded
 from importers import maildir
 from importers.detect import parser_for, sniff_kind
 from importers.records import DocumentRecord, UnreadableFile
@@ -40,6 +40,7 @@ from importers.records import DocumentRecord, UnreadableFile
 FILE_TIME_BUDGET_S = 300  # per file (with the PDFs attached to it); then its worker is killed
 FILE_MEMORY_LIMIT = 3 << 30  # bytes of address space a worker may add while reading one file
 MAX_REASON_CHARS = 300
+UNEXPECTED = "could not be read"  # starts the reason when a parser raised something else than UnreadableFile
 MAX_IN_FLIGHT = 64
 BATCH_MESSAGES = 500
 BATCH_SECONDS = 1.0
@@ -149,9 +150,9 @@ def parse_file(path: Path, kind: str | None) -> DocumentRecord:
     except UnreadableFile as error:
         reason = str(error)
     except MemoryError:
-        reason = "too large to read in memory"
+        reason = TOO_LARGE
     except Exception as error:  # a parser bug on hostile input must not end the batch
-        reason = f"could not be read ({type(error).__name__}: {error})"
+        reason = f"{UNEXPECTED} ({type(error).__name__}: {error})"
     raise UnreadableFile(one_line(reason, MAX_REASON_CHARS))
 
 
@@ -278,11 +279,16 @@ def _parse_all(todo: list[Candidate], workers: int | None) -> Iterator[tuple[Can
 
 
 def _outcome(candidate: Candidate) -> Parsed | str:
-    """Runs in a worker: the file, then each PDF attached to its messages (their bytes are not sent back)."""
     try:
-        parsed = Parsed(parse_file(candidate.path, candidate.kind))
+        return parse_with_attachments(candidate.path, candidate.kind)
     except UnreadableFile as error:
         return str(error)
+
+
+def parse_with_attachments(path: Path, kind: str | None) -> Parsed:
+    """What a worker does with one file: parse it, then each PDF attached to its messages, under the same
+    time budget and memory cap (their bytes are dropped once read, so they are not sent back)."""
+    parsed = Parsed(parse_file(path, kind))
     for message in parsed.doc.messages:
         for attachment in message.attachments:
             if attachment.data is None or not attachment.sha256:

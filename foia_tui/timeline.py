@@ -291,7 +291,11 @@ def _bar_cell(total: int, hits: int, row: int, scale: float) -> tuple[str, str]:
 
 
 def _gutter(text: str, style: str = "dim") -> Text:
-    return Text(f"{text[: LABEL_WIDTH - 1]:<{LABEL_WIDTH - 1}} ", style=style, no_wrap=True, end="")
+    """The label column, exactly LABEL_WIDTH cells wide (wide CJK characters count twice)."""
+    gutter = Text(text, style=style, no_wrap=True, end="")
+    gutter.truncate(LABEL_WIDTH - 1, overflow="ellipsis", pad=True)
+    gutter.append(" ")
+    return gutter
 
 
 def _event_columns(data: TimelineData, view: Viewport) -> dict[int, list[Event]]:

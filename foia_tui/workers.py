@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+TOO_LARGE = "too large to read in memory"
 QUEUE_PER_WORKER = 4  # tasks handed to a worker ahead of time, so it never waits for the parent
 _SIGNAL_CAUSES = {
     signal.SIGKILL: "killed, usually for using too much memory",
@@ -59,7 +60,7 @@ def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int |
             try:
                 result = function(item)
             except MemoryError:
-                result = Stopped("too large to read in memory")
+                result = Stopped(TOO_LARGE)
             except Exception as error:  # the function should not raise; if it does, only its task fails
                 result = Stopped(f"could not be read ({type(error).__name__})")
             try:

@@ -97,8 +97,11 @@ def encrypted_pdf(user_password: str | None) -> bytes:
     return bytes(pdf.output())
 
 
-def raw_pdf(pages: list[bytes], kids_override: bytes | None = None, count_override: int | None = None) -> bytes:
-    """A hand-written PDF with one content stream per page and a correct xref (unless told to lie)."""
+def raw_pdf(
+    pages: list[bytes], stream_keys: bytes = b"", kids_override: bytes | None = None, count_override: int | None = None
+) -> bytes:
+    """A hand-written PDF with one content stream per page (`stream_keys` added to each stream's dictionary)
+    and a correct xref, unless told to lie about the page tree."""
     objects: list[bytes] = [b"<< /Type /Catalog /Pages 2 0 R >>", b""]
     font = 3
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
@@ -110,7 +113,7 @@ def raw_pdf(pages: list[bytes], kids_override: bytes | None = None, count_overri
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 12 12] /Resources << /Font << /F1 %d 0 R >> >> "
             b"/Contents %d 0 R >>" % (font, page_number + 1)
         )
-        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+        objects.append(b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(content), stream_keys, content))
     count = len(pages) if count_override is None else count_override
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids_override or b" ".join(kids), count)
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
@@ -139,14 +142,35 @@ def page_tree_cycle_pdf() -> bytes:
     return raw_pdf([b"BT ET"], kids_override=b"2 0 R 4 0 R", count_override=1_000_000_000)
 
 
-def flate_bomb_pdf(size: int = 256 << 20) -> bytes:
-    """One page whose content stream inflates to `size` bytes of spaces (about 250 KB compressed)."""
-    packer = zlib.compressobj(9)
-    chunk = b" " * (1 << 20)
-    body = b"".join(packer.compress(chunk) for _ in range(size >> 20)) + packer.flush()
-    page = b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream"
-    doc = raw_pdf([b"BT ET"])
-    return doc.replace(b"<< /Length 5 >>\nstream\nBT ET\nendstream", page)  # xref offsets break: repaired
+def deflate_bomb(chunk: bytes, count: int, prefix: bytes = b"", gzip_format: bool = False) -> bytes:
+    """zlib (or gzip) data inflating to `prefix` then `chunk` `count` times, quick to make however large:
+    `chunk` is compressed once, flushed so that it stands alone, and its bytes repeated."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15 if gzip_format else 15)
+    first = packer.compress(prefix + chunk) + packer.flush(zlib.Z_FULL_FLUSH)
+    repeat = packer.compress(chunk) + packer.flush(zlib.Z_FULL_FLUSH)
+    body = first + repeat * (count - 1) + b"\x03\x00"  # an empty final block
+    checksum = zlib.crc32(prefix) if gzip_format else zlib.adler32(prefix)
+    for _ in range(count):
+        checksum = (zlib.crc32 if gzip_format else zlib.adler32)(chunk, checksum)
+    if not gzip_format:
+        return body + checksum.to_bytes(4, "big")
+    size = (len(prefix) + len(chunk) * count) & 0xFFFFFFFF
+    return (
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + body + checksum.to_bytes(4, "little") + size.to_bytes(4, "little")
+    )
+
+
+@cache
+def flate_bomb_pdf(size: int = 4 << 30) -> bytes:
+    """One page whose content stream inflates to `size` bytes of spaces (about 1 KB a MiB)."""
+    return raw_pdf([deflate_bomb(b" " * (1 << 20), size >> 20)], stream_keys=b" /Filter /FlateDecode")
+
+
+@cache
+def gzip_bomb_mbox(size: int = 4 << 30) -> bytes:
+    """A .mbox.gz whose one message inflates to `size` bytes of 1 KB lines."""
+    head = b"From a@b.gov Mon Apr  1 00:00:00 2019\nFrom: a@b.gov\nSubject: bomb\n\n"
+    return deflate_bomb((b"x" * 1023 + b"\n") * 1024, size >> 20, head, gzip_format=True)
 
 
 def deep_array_pdf(depth: int = 100_000) -> bytes:
@@ -161,7 +185,9 @@ def broken_xref(data: bytes, rng: random.Random) -> bytes:
         return mutate(data, rng, PDF_TOKENS)
     choice = rng.randrange(4)
     if choice == 0:
-        return data[:at] + b"startxref\n%d\n%%%%EOF\n" % rng.choice((0, 1, len(data) * 2, 2**63, rng.randrange(len(data))))
+        return data[:at] + b"startxref\n%d\n%%%%EOF\n" % rng.choice(
+            (0, 1, len(data) * 2, 2**63, rng.randrange(len(data)))
+        )
     if choice == 1:
         table = data.rfind(b"xref", 0, at)
         table = table if table >= 0 else at
@@ -175,8 +201,9 @@ def broken_xref(data: bytes, rng: random.Random) -> bytes:
     return data[:at]  # no startxref, no %%EOF
 
 
-def pdf_case(rng: random.Random) -> Case:
-    """One hostile PDF: a mutated release most of the time, now and then one of the fixed monsters."""
+def pdf_case(rng: random.Random, big: bool = True) -> Case:
+    """One hostile PDF: a mutated release most of the time, now and then one of the fixed monsters
+    (`big`: with the 10,000-page and decompression-bomb ones, which take seconds and gigabytes)."""
     base = release_pdf(rng.randrange(6))
     pick = rng.random()
     if pick < 0.3:
@@ -200,6 +227,8 @@ def pdf_case(rng: random.Random) -> Case:
         ("pdf-deep-arrays", deep_array_pdf),
         ("pdf-not-really", lambda: b"%PDF-1.7\n" + rng.randbytes(rng.randint(0, 5000))),
     ]
+    if big:
+        fixed += [("pdf-10000-tiny-pages", tiny_pages_pdf), ("pdf-flate-bomb", flate_bomb_pdf)]
     label, make = rng.choice(fixed)
     return label, f"{label}.pdf", make()
 
@@ -219,14 +248,14 @@ def _random_text(rng: random.Random, size: int) -> bytes:
     if kind == 0:
         return rng.randbytes(size)
     if kind == 1:
-        return "".join(chr(rng.choice((rng.randrange(32, 127), rng.randrange(0x80, 0x2FFFF)))) for _ in range(size)).encode(
-            "utf-8", "surrogatepass"
-        )
+        return "".join(
+            chr(rng.choice((rng.randrange(32, 127), rng.randrange(0x80, 0x2FFFF)))) for _ in range(size)
+        ).encode("utf-8", "surrogatepass")
     if kind == 2:
         return ("Ünïcödé text ‮ reversed " * (size // 20 + 1)).encode(rng.choice(("utf-16", "utf-16-be", "utf-32")))
     if kind == 3:
         return b"<html><body>" + b"<div><p><b>" * rng.randint(0, 3000) + b"text &amp; &#xD800; &#99999999;" + b"</p>"
-    return bytes(rng.choice(b"abc \n\r\t\x00\xff=?<>\"") for _ in range(size))
+    return bytes(rng.choice(b'abc \n\r\t\x00\xff=?<>"') for _ in range(size))
 
 
 def _leaf(rng: random.Random) -> bytes:
@@ -237,9 +266,11 @@ def _leaf(rng: random.Random) -> bytes:
     if encoding == "base64" and rng.random() < 0.7:
         body = base64.encodebytes(body)
     name = rng.choice((b"", b'; name="a.pdf"', b"; name*=utf-8''%E2%80%AE.pdf", b"; name=" + rng.randbytes(20)))
-    disposition = rng.choice((b"", b"Content-Disposition: attachment; filename=x.pdf\n", b"Content-Disposition: inline\n"))
+    disposition = rng.choice(
+        (b"", b"Content-Disposition: attachment; filename=x.pdf\n", b"Content-Disposition: inline\n")
+    )
     return (
-        b"Content-Type: %s; charset=\"%s\"%s\n" % (content_type.encode(), charset.encode("utf-8", "replace"), name)
+        b'Content-Type: %s; charset="%s"%s\n' % (content_type.encode(), charset.encode("utf-8", "replace"), name)
         + b"Content-Transfer-Encoding: %s\n" % encoding.encode()
         + disposition
         + b"\n"
@@ -262,16 +293,22 @@ def mime_tree(rng: random.Random, depth: int = 0) -> bytes:
     return b'Content-Type: multipart/%s; boundary="%s"\n\n' % (rng.choice(SUBTYPES).encode(), declared) + body
 
 
+SENDERS = [b"Jane Doe <jane@agency.example.gov>", b'"Doe, J" <j@x>', b"=?utf-8?b?/w==?= <a@b>", b"<>", b"(((((",
+           b"a@b" * 1000, b"Group: ;"]  # fmt: skip
+RECIPIENTS = [b"a@b.gov", b"B <b@c>", b'"x\\"y" <q@r>', b":;", b"@@@", b"Doe, Jane <j@x>", b"undisclosed-recipients:;"]
+SUBJECTS = [b"hello", b"=?utf-8?q?caf=C3=A9?=" * 20, b"=?x?b?####?=", b"=?utf-16?b?2D3cAA==?=", b"Re: " * 300]
+DATES = [b"Tue, 04 Dec 2018 15:14:00 -0500", b"32/13/99999 99:99", b"Mon, 1 Jan 0000 00:00:00 +9999", b"", b"9" * 400]
+
+
 def _headers(rng: random.Random) -> bytes:
     lines = [
-        b"From: " + rng.choice((b"Jane Doe <jane@agency.example.gov>", b'"Doe, J" <j@x>', b"=?utf-8?b?/w==?= <a@b>",
-                                b"<>", b"(((((", b"a@b" * 1000, b"Group: ;", rng.randbytes(40))),  # fmt: skip
-        b"To: " + b", ".join(rng.choice((b"a@b.gov", b"B <b@c>", b"\"x\\\"y\" <q@r>", b":;", b"@@@")) for _ in range(rng.randint(0, 20))),
-        b"Subject: " + rng.choice((b"hello", b"=?utf-8?q?caf=C3=A9?=" * 20, b"=?x?b?####?=", rng.randbytes(30))),
-        b"Date: " + rng.choice((b"Tue, 04 Dec 2018 15:14:00 -0500", b"32/13/99999 99:99", b"Mon, 1 Jan 0000 00:00:00 +9999", b"")),
+        b"From: " + rng.choice([*SENDERS, rng.randbytes(40)]),
+        b"To: " + b", ".join(rng.choice(RECIPIENTS) for _ in range(rng.randint(0, 20))),
+        b"Subject: " + rng.choice([*SUBJECTS, rng.randbytes(30)]),
+        b"Date: " + rng.choice(DATES),
         b"Message-ID: <" + rng.randbytes(rng.randint(0, 30)).replace(b">", b"") + b"@x>",
         b"MIME-Version: 1.0",
-    ]  # fmt: skip
+    ]
     rng.shuffle(lines)
     return b"\n".join(lines[: rng.randint(1, len(lines))]) + b"\n"
 
@@ -297,10 +334,10 @@ def nested_multipart(depth: int) -> bytes:
     return b"From: a@b.gov\nSubject: deep\n" + head + b"Content-Type: text/plain\n\nbottom\n" + tail
 
 
-def huge_headers(rng: random.Random) -> bytes:
-    """Headers that are megabytes long: one line, many folds, many headers, or pathological address lists."""
-    size = rng.choice((1 << 16, 1 << 20, 4 << 20))
-    kind = rng.randrange(7)
+def huge_headers(rng: random.Random, big: bool = True) -> bytes:
+    """Headers megabytes long (`big`; else up to 256 KB): one line, folds, many headers, address lists."""
+    size = rng.choice((1 << 16, 1 << 20, 4 << 20) if big else (1 << 12, 1 << 16, 1 << 18))
+    kind = rng.randrange(8)
     base = b"From: a@b.gov\nDate: Tue, 04 Dec 2018 15:14:00 -0500\n"
     if kind == 0:
         return base + b"Subject: " + b"x" * size + b"\n\nbody\n"
@@ -309,61 +346,78 @@ def huge_headers(rng: random.Random) -> bytes:
     if kind == 2:
         return base + b"X-H: v\n" * (size // 7) + b"\nbody\n"
     if kind == 3:
-        return base + b"To: " + rng.choice((b"a@b:", b"(", b"<", b'"', b"\\", b"a, ", b"=?utf-8?q?a?=")) * (size // 4) + b"\n\nb\n"
+        unit = rng.choice((b"a@b:", b"(", b"<", b'"', b"\\", b"a, ", b"=?utf-8?q?a?="))
+        return base + b"To: " + unit * (size // len(unit)) + b"\n\nb\n"
     if kind == 4:
         return base + b"Subject: " + b"=?utf-8?q?=C3=A9?= " * (size // 20) + b"\n\nbody\n"
     if kind == 5:
         return base + b"References: " + b"<a@b> " * (size // 6) + b"\n\nbody\n"
-    return b"From: a@b.gov\nContent-Type: multipart/mixed; boundary=" + b"b" * size + b"\n\n--" + b"b" * size + b"\n"  # fmt: skip
+    if kind == 6:
+        return base + b"Content-Type: text/plain" + b"; a=b" * (size // 5) + b"\n\nbody\n"
+    boundary = b"b" * size
+    return base + b"Content-Type: multipart/mixed; boundary=" + boundary + b"\n\n--" + boundary + b"\nx\n"
 
 
-def email_case(rng: random.Random) -> Case:
+def deep_html(rng: random.Random, big: bool = True) -> bytes:
+    """An HTML body of lists or quotes nested thousands deep: each level indents every line below it."""
+    depth = rng.choice((100, 5_000, 100_000) if big else (100, 2_000))
+    tag = rng.choice((b"<ul><li>", b"<ol><li>", b"<blockquote>", b"<dl><dd>", b"<table><tr><td>", b"<div>"))
+    return b"From: a@b.gov\nSubject: html\nContent-Type: text/html\n\n" + tag * depth + b"text"
+
+
+def email_case(rng: random.Random, big: bool = True) -> Case:
     """One hostile .eml: random MIME, mutated MIME, huge headers, NULs, bad encodings or deep nesting."""
     pick = rng.random()
     if pick < 0.4:
         data, label = random_email(rng), "eml-random-mime"
-    elif pick < 0.7:
+    elif pick < 0.68:
         data, label = mutate(random_email(rng), rng, MAIL_TOKENS), "eml-mutated"
-    elif pick < 0.78:
-        data, label = huge_headers(rng), "eml-huge-headers"
-    elif pick < 0.84:
+    elif pick < 0.76:
+        data, label = huge_headers(rng, big), "eml-huge-headers"
+    elif pick < 0.82:
         raw = bytearray(random_email(rng))
         for _ in range(rng.randint(1, 200)):
             raw.insert(rng.randrange(len(raw) + 1), 0)
         data, label = bytes(raw), "eml-nuls"
-    elif pick < 0.9:
+    elif pick < 0.88:
         body = rng.choice(("Résumé ‮txt.exe".encode("utf-16"), b"\xff\xfe\x00\xd8", b"\xc3\x28\xa0\xa1\xed\xa0\x80"))
         header = rng.choice((b"Subject: \xff\xfe\xc3(\n", "Subject: ‮".encode("utf-16-le") + b"\n"))
-        data = b"From: a@b.gov\n" + header + b"Content-Type: text/plain; charset=" + rng.choice(CHARSETS).encode() + b"\n\n" + body * 50
+        charset = rng.choice(CHARSETS).encode("utf-8", "surrogateescape")
+        data = b"From: a@b.gov\n" + header + b"Content-Type: text/plain; charset=" + charset + b"\n\n" + body * 50
         label = "eml-bad-unicode"
-    elif pick < 0.95:
-        data, label = nested_rfc822(rng.choice((50, 51, 200, 1000))), "eml-nested-rfc822"
+    elif pick < 0.93:
+        data, label = nested_rfc822(rng.choice((50, 51, 200, 1000) if big else (50, 51, 200))), "eml-nested-rfc822"
+    elif pick < 0.96:
+        depth = rng.choice((50, 200, 2000) if big else (50, 200))
+        data, label = nested_multipart(depth), "eml-nested-multipart"
     else:
-        data, label = nested_multipart(rng.choice((50, 200, 2000))), "eml-nested-multipart"  # fmt: skip
+        data, label = deep_html(rng, big), "eml-deep-html"
     return label, f"{label}.eml", data
 
 
-def mbox_case(rng: random.Random) -> Case:
-    """An mbox of hostile messages, with broken separators, ">From" lines, gzip that stops early."""
+def mbox_case(rng: random.Random, big: bool = True) -> Case:
+    """An mbox of hostile messages, broken separators, ">From" lines, gzip that stops early (or a gzip bomb)."""
+    if big and rng.random() < 0.02:
+        return "mbox-gzip-bomb", "bomb.mbox.gz", gzip_bomb_mbox()
     parts = []
     for _ in range(rng.randint(1, 8)):
         separator = rng.choice((b"From a@b.gov Mon Apr  1 00:00:00 2019\n", b"From \n", b"From x Tue Dec 4 15:14\n",
                                 b"From " + rng.randbytes(20) + b"\n"))  # fmt: skip
-        message = email_case(rng)[2] if rng.random() < 0.7 else rng.randbytes(rng.randint(0, 2000))
-        parts.append(separator + message[: 1 << 20] + b"\n")
+        message = email_case(rng, big=False)[2] if rng.random() < 0.7 else rng.randbytes(rng.randint(0, 2000))
+        parts.append(separator + message + b"\n")
     data = b"".join(parts)
     if rng.random() < 0.3:
         data = mutate(data, rng, MAIL_TOKENS)
     if rng.random() < 0.3:
-        data = gzip.compress(data)
+        data = gzip.compress(data, compresslevel=1)
         if rng.random() < 0.5:
             data = data[: rng.randrange(len(data))]
         return "mbox-gzip", "hostile.mbox.gz", data
     return "mbox", "hostile.mbox", data
 
 
-def msg_case(rng: random.Random) -> Case:
-    """The real Outlook .msg from the mail-parser corpus, mutated (empty bytes when the corpus is absent)."""
+def msg_case(rng: random.Random, big: bool = True) -> Case:
+    """The real Outlook .msg from the mail-parser corpus, mutated (callers skip when `outlook_msg()` is empty)."""
     original = outlook_msg()
     pick = rng.random()
     if pick < 0.2:
@@ -374,7 +428,8 @@ def msg_case(rng: random.Random) -> Case:
             spot = rng.randrange(512) if rng.random() < 0.3 else rng.randrange(len(flipped))  # the OLE header too
             flipped[spot] = rng.randrange(256)
         return "msg-flipped", "flipped.msg", bytes(flipped)
-    return "msg-mutated", "mutated.msg", mutate(original, rng, [b"\xff\xff\xff\xff", b"\xfe\xff\xff\xff", b"\x00" * 512])
+    tokens = [b"\xff\xff\xff\xff", b"\xfe\xff\xff\xff", b"\xfd\xff\xff\xff", b"\x00" * 512, b"\x01\x00\x00\x00"]
+    return "msg-mutated", "mutated.msg", mutate(original, rng, tokens)
 
 
 @cache
@@ -382,7 +437,7 @@ def outlook_msg() -> bytes:
     return OUTLOOK_MSG.read_bytes() if OUTLOOK_MSG.is_file() else b""
 
 
-CASES: dict[str, Callable[[random.Random], Case]] = {
+CASES: dict[str, Callable[[random.Random, bool], Case]] = {
     "eml": email_case,
     "maildir": email_case,
     "mbox": mbox_case,

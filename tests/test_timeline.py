@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from foia_tui.archive import Archive
+from foia_tui.archive import timeline as archive_timeline
 from foia_tui.archive.store import store_document
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.archive.timeline import (
@@ -109,7 +110,7 @@ def test_bucket_counts_match_the_generated_truth(generated, unit):
     assert bucket_counts(archive, unit).counts == dict(expected)
 
 
-def test_search_overlay_counts_only_the_hits(generated):
+def test_search_overlay_counts_only_the_hits(generated, monkeypatch):
     archive, _ = generated
     email = "june.park@agency.example.gov"
     ids = [r["id"] for r in archive.query("SELECT id FROM messages WHERE sender_email = ?", (email,))]
@@ -120,6 +121,9 @@ def test_search_overlay_counts_only_the_hits(generated):
     for start, count in hits.span():
         assert count == sql_count(archive, start, bucket_end(start, "month"), "m.sender_email = ?", (email,))
     assert bucket_counts(archive, "week", []).total == 0
+    # many hits are matched by scanning the date index instead of looked up one by one: same counts
+    monkeypatch.setattr(archive_timeline, "SCAN_ABOVE", 0)
+    assert bucket_counts(archive, "month", ids).counts == hits.counts
 
 
 def test_person_lanes_count_every_message_a_person_wrote_or_received(generated):
@@ -275,6 +279,15 @@ def test_chart_draws_totals_hits_events_and_lanes():
     # the hits (8 of 16) fill the lower bar row of the first bucket in the hits colour
     styles = {str(span.style) for span in lines[2].spans}
     assert any("#ffaf00" in s for s in styles)
+
+
+def test_wide_and_hostile_lane_labels_keep_the_columns_aligned():
+    day = date(2019, 1, 1)
+    labels = ["张伟张伟张伟张伟张伟张伟", "\x1b[31mred\u202e", "[b]x[/b]" * 5]
+    data = TimelineData(Series("day", {day: 1}), lanes=[Lane(str(i), t, {day: 1}) for i, t in enumerate(labels)])
+    lines = draw_chart(data, 40, 1, 0, viewport(data.size, 40, 0, 0), 0, 5)
+    assert {line.cell_len for line in lines} == {lines[1].cell_len}
+    assert all("\x1b" not in line.plain and "\u202e" not in line.plain for line in lines)
 
 
 def test_period_query_replaces_an_earlier_date_filter():

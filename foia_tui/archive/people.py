@@ -124,7 +124,7 @@ def plan_people(
             together[row[1]].add(person_id)  # type: ignore[arg-type]
             if row[2] == "from":
                 senders[row[1]] = person_id  # type: ignore[assignment]
-    plan.of_message = {m: MessagePeople(senders.get(m), frozenset(found)) for m, found in together.items()}
+    plan.of_message = {m: MessagePeople(senders.get(m), found) for m, found in together.items()}
     return plan
 
 

@@ -22,6 +22,7 @@ from foia_tui.conversations import (
     Threading,
     assign_threads,
     find_duplicates,
+    reading_order,
 )
 from foia_tui.people import alias_key
 
@@ -266,7 +267,8 @@ def find_thread(archive: Archive, text: str) -> str | None:
 
 
 def get_thread(archive: Archive, thread_id: str) -> dict | None:
-    """One thread with its shown messages in reading order (`foia list --json` objects + parent_id, copies)."""
+    """One thread with its shown messages in reading order, each reply after the message it answers
+    (`foia list --json` objects plus parent_id and copies, the number of other stored copies)."""
     row = archive.query(
         """SELECT id, subject, first_sent, last_sent, message_count, has_redaction, has_leak, has_attachment
            FROM threads WHERE id = ?""",
@@ -282,8 +284,10 @@ def get_thread(archive: Archive, thread_id: str) -> dict | None:
             ORDER BY m.sent_sort IS NULL, m.sent_sort, m.document_id, m.ordinal""",
         (thread_id,),
     )
-    objects = message_objects(archive, messages)
-    for obj, m in zip(objects, messages, strict=True):
+    rows = {m["id"]: m for m in messages}
+    ordered = [rows[key] for key in reading_order([(m["id"], m["parent_id"]) for m in messages])]
+    objects = message_objects(archive, ordered)
+    for obj, m in zip(objects, ordered, strict=True):
         obj["parent_id"] = m["parent_id"]
         obj["copies"] = m["copies"]
     thread = _thread_object(row[0], thread_participants(archive, [thread_id]).get(thread_id, []))

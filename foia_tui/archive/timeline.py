@@ -39,9 +39,18 @@ DUPLICATE_IDS = "SELECT id FROM messages WHERE duplicate_of > ''"
 ALL_DAYS = "SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages WHERE sent_sort IS NOT NULL GROUP BY day"
 DUPLICATE_DAYS = """SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages
     WHERE duplicate_of > '' AND sent_sort IS NOT NULL GROUP BY day"""
+# A few hits are looked up one by one; many are matched while scanning the (sent_sort, id) index, which is
+# cheaper past about 20,000 (the unary + keeps SQLite from seeking them by id).
 HIT_DAYS = f"""SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages
-    WHERE id IN (SELECT value FROM json_each(?)) AND sent_sort IS NOT NULL AND id NOT IN ({DUPLICATE_IDS})
+    WHERE {{id}} IN (SELECT value FROM json_each(?)) AND sent_sort IS NOT NULL AND id NOT IN ({DUPLICATE_IDS})
     GROUP BY day"""
+SCAN_ABOVE = 20_000
+PEOPLE_MESSAGES = """SELECT p.person_id, count(*), (SELECT name FROM people WHERE id = p.person_id),
+    group_concat(p.message_id) FROM participants p WHERE p.person_id IS NOT NULL AND p.role IN (?, ?, ?)
+    GROUP BY p.person_id"""
+UNRESOLVED_MESSAGES = """SELECT 'address:' || coalesce(p.email, p.name) AS key, count(*),
+    max(coalesce(p.name, p.email)), group_concat(p.message_id) FROM participants p
+    WHERE p.person_id IS NULL AND coalesce(p.email, p.name, '') != '' AND p.role IN (?, ?, ?) GROUP BY key"""
 
 
 def _rows(archive: Archive, sql: str, params: tuple = ()) -> list[tuple]:
@@ -66,7 +75,9 @@ def day_counts(archive: Archive, ids: Collection[str] | None = None) -> Series:
     """Distinct emails per day, of all of them or of `ids` (a search's hits)."""
     if ids is None:
         return Series("day", _days(_rows(archive, ALL_DAYS), _rows(archive, DUPLICATE_DAYS)))
-    return Series("day", _days(_rows(archive, HIT_DAYS, (json.dumps(list(ids)),))))
+    ids = list(ids)
+    sql = HIT_DAYS.format(id="+id" if len(ids) > SCAN_ABOVE else "id")
+    return Series("day", _days(_rows(archive, sql, (json.dumps(ids),))))
 
 
 def bucket_counts(archive: Archive, unit: Unit, ids: Collection[str] | None = None) -> Series:
@@ -105,34 +116,22 @@ def lanes_for(archive: Archive, kind: str, unit: Unit) -> list[Lane]:
 
 def person_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
     """Per day, every message each person sent or received (all their aliases together); busiest first."""
-    days = dict(_rows(archive, "SELECT id, substr(sent_sort, 1, 10) FROM messages WHERE sent_sort IS NOT NULL"))
+    texts = dict(_rows(archive, "SELECT id, substr(sent_sort, 1, 10) FROM messages WHERE sent_sort IS NOT NULL"))
     for (duplicate,) in _rows(archive, DUPLICATE_IDS):
-        days.pop(duplicate, None)
+        texts.pop(duplicate, None)
+    calendar = {text: day_of(text) if len(text) == 10 else None for text in set(texts.values())}
+    days = {message_id: calendar[text] for message_id, text in texts.items()}
     # One row per correspondent with all their (hex, comma-free) message ids: the per-message work then runs in
-    # C (split, set, map, Counter) rather than a Python loop over every participant row. Busiest first (copies
-    # counted, so twice as many as needed are read).
-    grouped = _rows(
-        archive,
-        f"""SELECT {PERSON_KEY} AS key, group_concat(p.message_id) FROM participants p WHERE {PERSON_WHERE}
-            GROUP BY key ORDER BY count(*) DESC LIMIT ?""",
-        (*LANE_ROLES, 2 * limit),
-    )
+    # C (split, set, map, Counter) rather than a Python loop over every participant row. Resolved people come
+    # from the (person_id, role, message_id) index. Busiest first (copies counted: twice as many as needed).
+    grouped = _rows(archive, PEOPLE_MESSAGES, LANE_ROLES) + _rows(archive, UNRESOLVED_MESSAGES, LANE_ROLES)
+    grouped.sort(key=lambda row: -row[1])
     lanes = []
-    for key, message_ids in grouped:
-        # a set: someone both in To and Cc of one message counts once
-        if counts := _days(list(Counter(map(days.get, set(message_ids.split(",")))).items())):
-            lanes.append(Lane(str(key), str(key), counts))
-    labels = dict(_rows(archive, "SELECT id, name FROM people"))
-    labels.update(
-        _rows(
-            archive,
-            f"""SELECT {PERSON_KEY} AS key, max(coalesce(p.name, p.email)) FROM participants p
-                WHERE p.person_id IS NULL AND {PERSON_WHERE} GROUP BY key""",
-            LANE_ROLES,
-        )
-    )
-    for lane in lanes:
-        lane.label = labels.get(int(lane.key) if lane.key.isdigit() else lane.key) or lane.key
+    for key, _, label, message_ids in grouped[: 2 * limit]:
+        counts = Counter(map(days.get, set(message_ids.split(","))))  # a set: To and Cc of one message count once
+        counts.pop(None, None)  # duplicates, undated messages
+        if counts:
+            lanes.append(Lane(str(key), label or str(key), dict(counts)))
     lanes.sort(key=lambda lane: (-lane.total, lane.label, lane.key))
     return lanes[:limit]
 
@@ -156,7 +155,10 @@ def thread_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
 
 
 def load_timeline(archive: Archive, ids: Collection[str] | None = None) -> TimelineData:
-    """Counts per day (all, and the search hits `ids` to overlay) and the events; lanes are loaded apart."""
+    """Counts per day (all, and of the search hits `ids` to overlay, when given) and the events.
+
+    Lanes are counted apart (lanes_for); the screen draws the histogram first and the rest as it arrives.
+    """
     return TimelineData(
         totals=day_counts(archive),
         hits=day_counts(archive, ids) if ids is not None else None,

@@ -9,9 +9,11 @@ from foia_tui.cli.export import export_command
 from foia_tui.cli.importing import import_command
 from foia_tui.cli.listing import list_command, stats_command
 from foia_tui.cli.opening import open_app, open_command
+from foia_tui.cli.people import people_group
 from foia_tui.cli.releases import compare_command, gaps_command, release_group, releases_command
 from foia_tui.cli.search import search_command
 from foia_tui.cli.tags import tag_group
+from foia_tui.cli.threads import show_command, threads_command
 from foia_tui.cli.timeline import event_group, timeline_command
 
 
@@ -43,5 +45,8 @@ for command in (
     tag_group,
     export_command,
     search_command,
+    people_group,
+    threads_command,
+    show_command,
 ):
     main.add_command(command)

@@ -26,6 +26,7 @@ from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.tags import query_message_ids
 from foia_tui.archive.timeline import (
     add_event,
+    day_counts,
     lanes_for,
     list_events,
     load_timeline,
@@ -38,6 +39,7 @@ from foia_tui.timeline import (
     UNITS,
     Event,
     Lane,
+    Series,
     TimelineData,
     Unit,
     Viewport,
@@ -202,18 +204,23 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
 
     @work(thread=True, exclusive=True, group="timeline-days")
     def load_days(self) -> None:
-        hits, problem = self.hits, None
+        """Counts per day first (the histogram), then the search's hits over them (a broad search takes longer)."""
         try:
-            if hits is None and self.query_text:
+            days = load_timeline(self.archive)
+            self.app.call_from_thread(self._days_loaded, days)
+            if self.hits is None and not self.query_text:
+                return
+            hits, problem = self.hits, None
+            if hits is None:
                 try:
                     hits = query_message_ids(self.archive, self.query_text)
                 except QueryError as error:
                     problem = f"search not shown: {error}"
-            days = load_timeline(self.archive, hits)
+            overlay = day_counts(self.archive, hits) if hits is not None else None
         except (ArchiveError, sqlite3.Error) as error:
             self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
             return
-        self.app.call_from_thread(self._days_loaded, days, hits, problem)
+        self.app.call_from_thread(self._hits_loaded, hits, overlay, problem)
 
     @work(thread=True, group="timeline-lanes")
     def load_lanes(self, kind: str) -> None:
@@ -240,11 +247,18 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         self.query_one("#timeline-title", Static).update(Text(one_line(problem, 200), style="bold red"))
         self.notify(one_line(problem, 200), title="Archive problem", severity="error", timeout=8)
 
-    def _days_loaded(self, days: TimelineData, hits: Collection[str] | None, problem: str | None) -> None:
-        self.days, self.hits, self.problem = days, hits, problem
+    def _days_loaded(self, days: TimelineData) -> None:
+        self.days = days
         self.views.clear()
         self._redraw()
         self.want_lanes()
+
+    def _hits_loaded(self, hits: Collection[str] | None, overlay: Series | None, problem: str | None) -> None:
+        self.hits, self.problem = hits, problem
+        if self.days is not None:
+            self.days = replace(self.days, hits=overlay)
+            self.views.clear()
+        self._redraw()
 
     def _lanes_loaded(self, kind: str, unit: Unit, lanes: list[Lane]) -> None:
         self.lane_sets.setdefault(kind, {})[unit] = lanes
@@ -267,27 +281,29 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
             f" · by {self.unit} (+/- zoom) · lanes: {'people' if self.lanes == 'person' else 'threads'} (s)",
             f" · {data.totals.total:,} messages",
         )
+        searched = one_line(self.query_text or "", 40)
         if data.hits is not None:
-            searched = one_line(self.query_text or "", 40)
             title.append(f" · search {searched!r}: {data.hits.total:,} hits", style=HITS_STYLE)
+        elif self.query_text and not self.problem:
+            title.append(f" · search {searched!r}: counting…", style=HITS_STYLE)
         if self.problem:
             title.append(f" · {one_line(self.problem, 120)}", style="bold red")
         self.query_one("#timeline-title", Static).update(title)
         if data.size:
             lane = data.lanes[self.lane_cursor] if data.lanes else None
-            self.call_after_refresh(self.summarise, data, data.start(self.cursor), lane)
+            self.call_after_refresh(self.summarise, data, data.start(self.cursor), lane, self.lanes)
         else:
             self.query_one("#timeline-summary", Static).update("")
 
     @work(thread=True, exclusive=True, group="timeline-summary")
-    def summarise(self, data: TimelineData, start: date, lane: Lane | None) -> None:
+    def summarise(self, data: TimelineData, start: date, lane: Lane | None, kind: str) -> None:
         worker = get_current_worker()
         if worker.is_cancelled:  # the cursor moved on while this waited for the archive
             return
         end = bucket_end(start, data.unit)
         key = lane.key if lane else None
         try:
-            summary = period_summary(self.archive, start, end, lane=key, lanes=self.lanes, hits=self.hits)
+            summary = period_summary(self.archive, start, end, lane=key, lanes=kind, hits=self.hits)
             everyone = None
             if lane is not None and not summary["messages"]:
                 everyone = period_summary(self.archive, start, end, hits=self.hits)

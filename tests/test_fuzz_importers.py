@@ -1,0 +1,430 @@
+"""Hostile input for every importer and for `foia import`: each file ends imported or as a recorded failure.
+
+Property: parsing any case of tests/hostile_files.py gives a DocumentRecord or raises UnreadableFile with one
+bounded line of reason; never another exception, never past a time budget, never text out of proportion to
+the input (the memory a hostile file can make us hold). Mail parsers run in this process under an alarm;
+PDFs, whose parser is C, run in the pipeline's own worker processes (foia_tui.workers), which also cap
+memory. The benchmark benchmarks/fuzz_importers.py runs thousands of the same cases.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from email.message import EmailMessage
+from pathlib import Path
+
+import hostile_files
+import pytest
+from crashcheck import FOIA, consistency_problems
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pdfgen import random_release, write_release
+
+from foia_tui import pipeline
+from foia_tui.archive import Archive
+from foia_tui.pipeline import MAX_REASON_CHARS, UNEXPECTED, parse_file, run_import
+from foia_tui.workers import TOO_LARGE, Stopped, run_bounded
+from importers import eml, maildir, mbox, msg
+from importers.records import DocumentRecord, UnreadableFile
+
+BUDGET_S = 20  # per case; the slowest legitimate case here takes about 2 s on a loaded 2-core machine
+FUZZ = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+SEEDS = st.integers(0, 2**32 - 1)
+
+
+class Hang(BaseException):
+    """Raised by the alarm: a BaseException, so importers' `except Exception` cannot swallow it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    def expire(_signum: int, _frame: object) -> None:
+        raise Hang(f"still parsing after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def record_chars(doc: DocumentRecord) -> int:
+    """Characters a record holds: what a hostile file makes us keep in memory and write to the archive."""
+    total = sum(len(page.text) for page in doc.pages)
+    for message in doc.messages:
+        total += len(message.body) + len(message.subject or "") + sum(len(r) for r in message.references)
+        people = [message.sender] if message.sender else []
+        for address in [*people, *message.to, *message.cc, *message.bcc, *message.reply_to]:
+            total += len(address.raw) + len(address.name or "") + len(address.email or "")
+    return total
+
+
+def assert_one_line(reason: str) -> None:
+    assert reason and "\n" not in reason and "\r" not in reason and len(reason) <= MAX_REASON_CHARS, repr(reason)
+
+
+def check_parse(parse, path: Path, size: int) -> DocumentRecord | None:
+    """The property, for an importer called in this process."""
+    with time_limit(BUDGET_S):
+        try:
+            doc = parse(path)
+        except UnreadableFile as error:
+            assert_one_line(str(error))
+            return None
+    assert isinstance(doc, DocumentRecord)
+    assert record_chars(doc) <= 8 * size + 65_536, "text out of proportion to the file"
+    return doc
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("hostile")
+
+
+# --- every importer, property-tested --------------------------------------------------------------------
+
+
+@FUZZ
+@given(seed=SEEDS)
+def test_eml_ends_in_a_record_or_a_one_line_reason(scratch: Path, seed: int) -> None:
+    _label, name, data = hostile_files.email_case(random.Random(seed), big=False)
+    path = scratch / name
+    path.write_bytes(data)
+    check_parse(eml.parse, path, len(data))
+
+
+@FUZZ
+@given(seed=SEEDS)
+def test_mbox_ends_in_a_record_or_a_one_line_reason(scratch: Path, seed: int) -> None:
+    _label, name, data = hostile_files.mbox_case(random.Random(seed), big=False)
+    path = scratch / name
+    path.write_bytes(data)
+    raw = gzip.decompress(data) if name.endswith(".gz") and _complete_gzip(data) else data
+    check_parse(mbox.parse, path, len(raw))
+
+
+def _complete_gzip(data: bytes) -> bool:
+    try:
+        gzip.decompress(data)
+    except (OSError, EOFError):
+        return False
+    return True
+
+
+@settings(FUZZ, max_examples=60)
+@given(seeds=st.lists(SEEDS, min_size=1, max_size=4))
+def test_maildir_folder_of_hostile_messages(tmp_path_factory: pytest.TempPathFactory, seeds: list[int]) -> None:
+    folder = tmp_path_factory.mktemp("maildir")
+    (folder / "cur").mkdir()
+    (folder / "new").mkdir()
+    for number, seed in enumerate(seeds):
+        _label, _name, data = hostile_files.email_case(random.Random(seed), big=False)
+        (folder / ("cur" if number % 2 else "new") / f"{number}.host:2,S").write_bytes(data)
+    with time_limit(BUDGET_S):
+        found = maildir.message_files(folder) if maildir.is_maildir(folder) else []
+    for path in found:
+        check_parse(maildir.parse, path, path.stat().st_size)
+
+
+@FUZZ
+@given(seed=SEEDS)
+def test_msg_ends_in_a_record_or_a_one_line_reason(scratch: Path, seed: int) -> None:
+    if not hostile_files.outlook_msg():
+        pytest.skip(f"no Outlook .msg corpus at {hostile_files.OUTLOOK_MSG}")
+    _label, name, data = hostile_files.msg_case(random.Random(seed), big=False)
+    path = scratch / name
+    path.write_bytes(data)
+    check_parse(msg.parse, path, len(data))
+
+
+def parse_in_worker(path: Path) -> tuple[str, str, int]:
+    """In a worker: ("record", "", characters) or ("unreadable", reason, 0); anything else propagates."""
+    try:
+        doc = parse_file(path, "pdf")
+    except UnreadableFile as error:
+        return "unreadable", str(error), 0
+    return "record", "", record_chars(doc)
+
+
+@settings(FUZZ, max_examples=25)
+@given(seeds=st.lists(SEEDS, min_size=4, max_size=4))
+def test_pdf_ends_in_a_record_or_a_one_line_reason(scratch: Path, seeds: list[int]) -> None:
+    """Four PDFs per example, read by two capped workers as `foia import` reads them."""
+    paths = []
+    for number, seed in enumerate(seeds):
+        _label, name, data = hostile_files.pdf_case(random.Random(seed), big=False)
+        paths.append(scratch / f"{number}-{name}")
+        paths[-1].write_bytes(data)
+    for path, result in run_bounded(parse_in_worker, paths, workers=2, time_budget=BUDGET_S, memory_limit=1 << 30):
+        assert not isinstance(result, Stopped), f"{path.name}: {result.reason}"
+        outcome, reason, chars = result
+        if outcome == "unreadable":
+            assert_one_line(reason)
+            assert not reason.startswith(UNEXPECTED), reason  # the PDF importer raised something else
+        else:
+            assert chars <= 8 * path.stat().st_size + 65_536
+
+
+# --- the named monsters of issue 11 --------------------------------------------------------------------
+
+
+def test_encrypted_pdfs(tmp_path: Path) -> None:
+    locked, open_ = tmp_path / "locked.pdf", tmp_path / "open.pdf"
+    locked.write_bytes(hostile_files.encrypted_pdf("user-secret"))
+    open_.write_bytes(hostile_files.encrypted_pdf(None))
+    results = dict(run_bounded(parse_in_worker, [locked, open_], workers=2, time_budget=BUDGET_S))
+    assert results[locked] == ("unreadable", "encrypted PDF: it needs a password to open", 0)
+    assert results[open_][0] == "record"  # an owner password alone does not stop reading
+
+
+def test_zero_pages_and_page_tree_cycle(tmp_path: Path) -> None:
+    zero, cycle = tmp_path / "zero.pdf", tmp_path / "cycle.pdf"
+    zero.write_bytes(hostile_files.zero_page_pdf())
+    cycle.write_bytes(hostile_files.page_tree_cycle_pdf())
+    results = dict(run_bounded(parse_in_worker, [zero, cycle], workers=2, time_budget=BUDGET_S))
+    assert results[zero][0] == "unreadable"
+    assert_one_line(results[zero][1])
+    assert results[cycle][0] in ("record", "unreadable")
+
+
+def test_ten_thousand_tiny_pages(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.pdf"
+    path.write_bytes(hostile_files.tiny_pages_pdf(10_000))
+    ((_, result),) = run_bounded(
+        lambda p: parse_file(p, "pdf").page_count, [path], workers=1, time_budget=60, memory_limit=1 << 30
+    )
+    assert result == 10_000
+
+
+def test_decompression_bombs_fail_only_their_file(tmp_path: Path) -> None:
+    """A 1 GiB flate stream in a PDF and a 1 GiB gzip mbox, against a 256 MB cap: each fails with a reason,
+    the good file between them is read."""
+    bomb_pdf, good, bomb_mbox = tmp_path / "bomb.pdf", tmp_path / "good.eml", tmp_path / "bomb.mbox.gz"
+    bomb_pdf.write_bytes(
+        hostile_files.raw_pdf([hostile_files.deflate_bomb(b" " * (1 << 20), 1024)], b" /Filter /FlateDecode")
+    )
+    good.write_bytes(b"From: a@b.gov\nSubject: fine\n\nA good message.\n")
+    bomb_mbox.write_bytes(hostile_files.gzip_bomb_mbox(1 << 30))
+    candidates = [pipeline.Candidate(path, None) for path in (bomb_pdf, good, bomb_mbox)]
+    results = run_bounded(pipeline._outcome, candidates, workers=2, time_budget=60, memory_limit=256 << 20)
+    pdf_result, good_result, mbox_result = (result for _candidate, result in results)
+    assert isinstance(pdf_result, Stopped) and pdf_result.signal == signal.SIGABRT  # pdfium aborts at the cap
+    assert isinstance(good_result, pipeline.Parsed) and good_result.doc.messages[0].subject == "fine"
+    assert mbox_result == TOO_LARGE
+
+
+def test_nested_rfc822_fifty_deep_imports_the_top_message(tmp_path: Path) -> None:
+    path = tmp_path / "nested.eml"
+    path.write_bytes(hostile_files.nested_rfc822(50))
+    doc = check_parse(eml.parse, path, path.stat().st_size)
+    assert doc is not None and doc.messages[0].subject == "level 49"
+    assert doc.messages[0].attachments[0].name == "level 48.eml"
+
+
+@pytest.mark.parametrize("depth", [1000, 5000])
+def test_deep_nesting_ends_in_a_reason_not_a_recursion_error(tmp_path: Path, depth: int) -> None:
+    for name, data in (
+        ("rfc822", hostile_files.nested_rfc822(depth)),
+        ("multi", hostile_files.nested_multipart(depth)),
+    ):
+        path = tmp_path / f"{name}.eml"
+        path.write_bytes(data)
+        check_parse(eml.parse, path, len(data))
+
+
+@pytest.mark.parametrize("kind", range(8))
+def test_two_megabyte_headers_parse_in_linear_time(tmp_path: Path, kind: int) -> None:
+    """Each of these once took minutes to hours (quadratic address splitting, parameter parsing, boundary
+    regexes, encoded-word joining); now each is about a second, well inside the budget."""
+    rng = random.Random(kind)
+    rng.randrange = lambda _n: kind  # type: ignore[method-assign]  # pick this kind of huge header
+    rng.choice = lambda options: options[-1] if len(options) == 3 else options[0]  # type: ignore[method-assign]
+    data = hostile_files.huge_headers(rng, big=True)
+    path = tmp_path / "huge.eml"
+    path.write_bytes(data)
+    assert len(data) >= 2 << 20
+    check_parse(eml.parse, path, len(data))
+
+
+@pytest.mark.parametrize("tag", ["<ul><li>", "<ol><li>", "<blockquote>", "<dl><dd>"])
+def test_deeply_nested_html_stays_linear(tmp_path: Path, tag: str) -> None:
+    """html2text indents each level: 100,000 nested lists once meant gigabytes of spaces."""
+    path = tmp_path / "deep.eml"
+    data = b"From: a@b.gov\nSubject: html\nContent-Type: text/html\n\n" + tag.encode() * 100_000 + b"text"
+    path.write_bytes(data)
+    doc = check_parse(eml.parse, path, len(data))
+    assert doc is not None and "text" in doc.messages[0].body
+
+
+# --- the worker pool: time budget and memory cap --------------------------------------------------------
+
+
+def misbehave(item: str) -> str:
+    if item == "hang":
+        time.sleep(3600)
+    elif item == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif item == "hog":
+        return str(len(bytearray(8 << 30)))
+    elif item == "raise":
+        raise ValueError("a\nmulti-line message")
+    return item.upper()
+
+
+def test_pool_stops_hangs_and_deaths_and_keeps_order() -> None:
+    items = ["a", "hang", "b", "kill", "hog", "raise", *(f"x{n}" for n in range(40))]
+    started = time.monotonic()
+    results = list(run_bounded(misbehave, items, workers=2, time_budget=2, memory_limit=512 << 20))
+    assert time.monotonic() - started < 30
+    assert [item for item, _ in results] == items
+    outcome = dict(results)
+    assert outcome["hang"].timed_out and outcome["hang"].reason == "took longer than 2 s to read (stopped)"
+    assert outcome["kill"].signal == signal.SIGKILL
+    assert outcome["hog"] == Stopped(TOO_LARGE)
+    assert outcome["raise"] == Stopped("could not be read (ValueError)")
+    assert all(outcome[item] == item.upper() for item in items if item not in ("hang", "kill", "hog", "raise"))
+
+
+def test_pipeline_budget_kills_a_hung_parser_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A parser that never returns, and one whose process dies, fail their own files only."""
+    folder = tmp_path / "mail"
+    write_good_mail(folder, "ok", 6)
+    for name in ("hang.eml", "die.eml"):
+        (folder / name).write_bytes(b"From: a@b.gov\nSubject: trap\n\nbody\n")
+    real = pipeline.parse_file
+
+    def trapped(path: Path, kind: str | None) -> DocumentRecord:
+        if path.name == "hang.eml":
+            time.sleep(3600)
+        if path.name == "die.eml":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(path, kind)
+
+    monkeypatch.setattr(pipeline, "parse_file", trapped)  # workers are forked: they see the patch
+    monkeypatch.setattr(pipeline, "FILE_TIME_BUDGET_S", 2)
+    archive = Archive.open(tmp_path / "a.db", create=True)
+    summary = run_import(archive, [str(folder)], workers=2)
+    reasons = {Path(f.file).name: f.reason for f in summary.failures}
+    assert reasons == {
+        "hang.eml": "took longer than 2 s to read (stopped)",
+        "die.eml": "the reader process stopped (SIGKILL: killed, usually for using too much memory)",
+    }
+    assert summary.imported == 6
+    failed = archive.query("SELECT path, error FROM documents WHERE status = 'failed' ORDER BY path")
+    assert [(Path(row["path"]).name, row["error"]) for row in failed] == sorted(reasons.items())
+
+
+# --- `foia import` of a mixed batch into an archive that already holds work ------------------------------
+
+
+def write_good_mail(folder: Path, prefix: str, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for n in range(count):
+        message = EmailMessage()
+        message["From"] = f"Clerk {prefix} <{prefix}{n % 3}@agency.example.gov>"
+        message["To"] = f"records-{prefix}@agency.example.gov"
+        message["Subject"] = f"{prefix} report {n}"
+        message["Date"] = f"Tue, {n + 1:02d} Jan 2019 10:00:00 -0500"
+        message["Message-ID"] = f"<{prefix}.{n}@agency.example.gov>"
+        message.set_content(f"{prefix} body number {n}: inspection results attached.")
+        paths.append(folder / f"{prefix}-{n}.eml")
+        paths[-1].write_bytes(bytes(message))
+    return paths
+
+
+def write_bad_files(folder: Path) -> list[Path]:
+    """One of each kind of hostile file that cannot be imported."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(11)
+    base = hostile_files.release_pdf(1)
+    files = {
+        "locked.pdf": hostile_files.encrypted_pdf("user-secret"),
+        "truncated.pdf": base[: len(base) // 3],
+        "zero-pages.pdf": hostile_files.zero_page_pdf(),
+        "no-xref.pdf": b"%PDF-1.4\n" + rng.randbytes(3000),
+        "deep.eml": hostile_files.nested_multipart(2000),
+        "empty.eml": b"",
+        "headerless.eml": b"just some text\nthat was saved as mail\n",
+        "cut.mbox.gz": gzip.compress(b"From a@b Mon Apr  1 00:00:00 2019\nFrom: a@b\n\nx\n" * 50)[:40],
+        "junk.mbox": b"From \n" + rng.randbytes(2000).replace(b"\n", b" "),
+        "junk.bin": rng.randbytes(5000),
+    }
+    if hostile_files.outlook_msg():
+        files["cut.msg"] = hostile_files.outlook_msg()[:3000]
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return [folder / name for name in files]
+
+
+def table_rows(db: Path) -> dict[str, set[tuple]]:
+    """Every row of every table but SQLite's own and the FTS indexes' shadow tables."""
+    conn = sqlite3.connect(db)
+    try:
+        tables = [
+            name
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            if not name.startswith(("sqlite_", "messages_fts", "messages_trigram"))
+        ]
+        return {table: set(conn.execute(f'SELECT * FROM "{table}"')) for table in tables}
+    finally:
+        conn.close()
+
+
+def foia(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([FOIA, *args], capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_mixed_batch_imports_the_good_records_the_bad_and_changes_nothing_else(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    write_good_mail(tmp_path / "earlier", "earlier", 5)
+    assert foia("import", str(tmp_path / "earlier"), "--db", str(db)).returncode == 0
+    first = json.loads(foia("list", "--db", str(db), "--json").stdout.splitlines()[0])["id"]
+    assert foia("tag", "add", "evidence", "--message", first, "--note", "kept", "--db", str(db)).returncode == 0
+    before = table_rows(db)
+
+    batch = tmp_path / "batch"
+    good = write_good_mail(batch, "fresh", 8)
+    release = batch / "release.pdf"
+    truth = write_release(release, random_release(5, 2))
+    good.append(release)
+    bad = write_bad_files(batch)
+    done = foia("import", str(batch), "--db", str(db), "--json")
+
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    summary = json.loads(done.stdout)
+    assert {Path(f["file"]).name for f in summary["failures"]} == {path.name for path in bad}
+    for failure in summary["failures"]:
+        assert_one_line(failure["reason"])
+        assert not failure["reason"].startswith(UNEXPECTED), failure
+    after = table_rows(db)
+    for table, rows in before.items():
+        if table != "threads":  # rebuilt after every import; its rows are checked through the messages below
+            assert rows <= after[table], f"{table}: rows changed or lost"
+    conn = sqlite3.connect(db)
+    status = dict(conn.execute("SELECT path, status FROM documents"))
+    errors = dict(conn.execute("SELECT path, error FROM documents WHERE status = 'failed'"))
+    stored = conn.execute("SELECT count(*) FROM messages m JOIN documents d ON d.id = m.document_id "
+                          "WHERE d.path = ?", (str(release),)).fetchone()[0]  # fmt: skip
+    conn.close()
+    assert all(status[str(path)] == "imported" for path in good)
+    assert all(status[str(path)] == "failed" and errors[str(path)] for path in bad)
+    assert stored == len(truth.messages)
+    assert summary["messages_added"] == 8 + len(truth.messages)
+    assert consistency_problems(db, tags_expected=1) == []
