@@ -57,7 +57,9 @@ def world(emails: int, folder: Path) -> None:
     # About 45 emails a day among one person per 150 emails: the density of the tests' world kept at scale.
     data = timed(
         f"generate world ({emails:,} emails)",
-        lambda: worldgen.build_world(seed=1, emails=emails, span_days=max(120, emails // 45), people=max(60, emails // 150)),
+        lambda: worldgen.build_world(
+            seed=1, emails=emails, span_days=max(120, emails // 45), people=max(60, emails // 150)
+        ),
     )
     extra = data.documents.pop()
     archive = Archive.open(folder / "world.db")
@@ -77,7 +79,9 @@ def mail(count: int, folder: Path) -> None:
     for number, (msg, fact) in enumerate(corpus):
         data = msg.as_bytes()
         sha = hashlib.sha256(data).hexdigest()
-        documents.append(DocumentRecord(f"maildir/{number}", sha, "maildir", messages=[message_record(parse_bytes(data), 0)]))
+        documents.append(
+            DocumentRecord(f"maildir/{number}", sha, "maildir", messages=[message_record(parse_bytes(data), 0)])
+        )
         truth[message_id_for(sha, 0)] = fact.thread
         stripped += fact.stripped
     extra = documents.pop()

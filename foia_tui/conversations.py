@@ -14,7 +14,7 @@ import bisect
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -22,7 +22,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from foia_tui.people import identity_keys, names_compatible, ocr_fold
-from foia_tui.quoting import fingerprint, fold, own_text, quoted_text
+from foia_tui.quoting import MIN_FINGERPRINT, Quote, fingerprint, first_quote, fold, own_text
 from foia_tui.subjects import is_reply_or_forward
 
 COPY_PREFERENCE = {"native": 0, "print": 1, "quoted": 2}
@@ -152,26 +152,28 @@ def _may_be_copies(a: MessageKey, b: MessageKey) -> bool:
     ta, tb = _moment(a.sent_sort), _moment(b.sent_sort)
     if ta and tb and abs(ta - tb) > ZONE_SPREAD:
         return False
-    if a.subject_norm and b.subject_norm and a.subject_norm != b.subject_norm:
-        if fuzz.ratio(a.subject_norm, b.subject_norm) < SUBJECT_MATCH:
-            return False
+    if (
+        a.subject_norm
+        and b.subject_norm
+        and a.subject_norm != b.subject_norm
+        and fuzz.ratio(a.subject_norm, b.subject_norm) < SUBJECT_MATCH
+    ):
+        return False
     if a.sender and b.sender and _definitely_different(a.sender, b.sender):
         return False
     return not (
-        a.recipients
-        and b.recipients
-        and all(_definitely_different(x, y) for x in a.recipients for y in b.recipients)
+        a.recipients and b.recipients and all(_definitely_different(x, y) for x in a.recipients for y in b.recipients)
     )
 
 
 def _short_text_trusted(a: MessageKey, b: MessageKey, common: set[str]) -> bool:
-    """May two copies of a short body ("Thanks.") be one email? Only when printed in the same minute, by one
-    sender, or under a subject few messages share."""
+    """May two copies of a short body ("Thanks.") be one email? Only when printed in the same minute, or under
+    one subject that is either rare or sent by one sender."""
     if a.sent and b.sent and a.sent[:16] == b.sent[:16]:
         return True
-    if _sender_keys(a.sender) & _sender_keys(b.sender):
-        return True
-    return bool(a.subject_norm) and a.subject_norm == b.subject_norm and a.subject_norm not in common
+    if not a.subject_norm or a.subject_norm != b.subject_norm:
+        return False
+    return a.subject_norm not in common or bool(_sender_keys(a.sender) & _sender_keys(b.sender))
 
 
 def _candidate_pairs(messages: list[MessageKey], new: list[bool]) -> set[tuple[int, int]]:
@@ -205,6 +207,22 @@ def _candidate_pairs(messages: list[MessageKey], new: list[bool]) -> set[tuple[i
             if i != j and (new[i] or new[j]) and pair not in pairs and _may_be_copies(m, messages[j]):
                 pairs.add(pair)
     return pairs
+
+
+def inherit_subjects(messages: list[MessageKey]) -> list[MessageKey]:
+    """Quoted copies printed without a subject ("On <date>, <name> wrote:") take the subject of the message
+    quoting them: a reply or forward keeps its parent's subject, so both comparisons and threading can use it."""
+    by_id = {m.id: m for m in messages}
+    found = []
+    for m in messages:
+        quoting, hops = by_id.get(m.quoted_in or ""), 0
+        while not m.subject_norm and quoting is not None and hops < len(by_id):
+            if quoting.subject_norm:
+                m = replace(m, subject_norm=quoting.subject_norm)
+                break
+            quoting, hops = by_id.get(quoting.quoted_in or ""), hops + 1
+        found.append(m)
+    return found
 
 
 def _comparable(body: str) -> str:
@@ -313,7 +331,7 @@ class _Linker:
         """Load in two goes the bodies of the messages needing a parent, then of the earlier messages those
         that quote something may answer."""
         texts = self.bodies(m.id for m in messages)
-        quoting = [m for m in messages if quoted_text(texts[m.id])]
+        quoting = [m for m in messages if first_quote(texts[m.id])]
         self.bodies({c.id for m in quoting for c in self.earlier(m)})
 
     def earlier(self, m: MessageKey) -> list[MessageKey]:
@@ -351,20 +369,16 @@ class _Linker:
         return None
 
     def parent(self, m: MessageKey, *, headerless_only: bool = False) -> MessageKey | None:
-        """The earlier message `m` answers: the one whose text it quotes, else the latest one it shares
-        people with (its sender among their correspondents, and their sender among its own)."""
+        """The earlier message `m` answers: the one whose text (and date) it quotes, else the latest one it
+        shares people with (its sender among their correspondents, and their sender among its own)."""
         candidates = [c for c in self.earlier(m) if not (headerless_only and c.message_id)]
         if not candidates:
             return None
-        quoted = fingerprint(quoted_text(self.bodies([m.id])[m.id]))
-        if quoted:
-            own = [(self.own_fingerprint(c), c) for c in candidates]
-            exact = next((c for f, c in own if f and (f.startswith(quoted) or quoted.startswith(f))), None)
-            if exact:
-                return exact
-            best = max(((fuzz.ratio(quoted, f), c) for f, c in own if f), key=lambda s: s[0], default=(0, None))
-            if best[0] >= QUOTE_MATCH:
-                return best[1]
+        quote = first_quote(self.bodies([m.id])[m.id])
+        if quote is not None:
+            found = self.quoted(quote, candidates)
+            if found is not None:
+                return found
         mine = self.people[m.id]
         if mine.sender is None:
             return next((c for c in candidates if len(mine.participants & self.people[c.id].participants) >= 2), None)
@@ -376,7 +390,38 @@ class _Linker:
             if theirs.sender not in (None, mine.sender) and theirs.sender in mine.participants:
                 return c  # written to the sender of an earlier message that reached this sender: a reply
             followed = followed or c
-        return None if quoted else followed
+        return None if quote else followed
+
+    def quoted(self, quote: Quote, candidates: list[MessageKey]) -> MessageKey | None:
+        """The candidate a quote reproduces: same text and date, else same (long enough) text, else the same
+        date with similar text, else nearly the same long text."""
+        text = fingerprint(quote.text)
+        scored = []
+        for c in candidates:
+            own = self.own_fingerprint(c)
+            same_time = quote.sent is not None and _same_moment(c.sent, quote.sent)
+            similarity = fuzz.ratio(text, own) if text and own else 0
+            if text and own == text and same_time:
+                return c
+            scored.append((own == text and len(text) >= MIN_FINGERPRINT, same_time and similarity >= 80, similarity, c))
+        for rule in (lambda s: s[0], lambda s: s[1], lambda s: s[2] >= QUOTE_MATCH and len(text) >= MIN_FINGERPRINT):
+            found = next((s[3] for s in scored if rule(s)), None)
+            if found is not None:
+                return found
+        return None
+
+
+def _same_moment(sent: str | None, quoted: str) -> bool:
+    """Does a quote's banner date name this sending time? Both zoned: the same minute. Otherwise the wall clock
+    printed may be in another zone: the same minute of the hour, at most a zone spread apart."""
+    try:
+        a, b = datetime.fromisoformat(sent or ""), datetime.fromisoformat(quoted)
+    except ValueError:
+        return False
+    if a.tzinfo is not None and b.tzinfo is not None:
+        return abs(a - b) < timedelta(minutes=1)
+    a, b = a.replace(tzinfo=None, second=0), b.replace(tzinfo=None, second=0)
+    return a.minute == b.minute and abs(a - b) <= ZONE_SPREAD
 
 
 def assign_threads(

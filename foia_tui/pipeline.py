@@ -225,7 +225,7 @@ def run_import(
             else:
                 break
     if summary.imported:
-        counts = rebuild_conversations(archive)
+        counts = rebuild_conversations(archive, full=force)
         summary.threads = counts["threads"]
         if force:  # bodies may have changed (re-OCR): move or flag excerpt taggings whose text moved
             reanchor_taggings(archive)

@@ -1,13 +1,16 @@
 """What an email's author wrote versus what it quotes, in comparable form.
 
 Duplicate detection compares what authors wrote (a native body carries the quoted chain, a printed copy split
-by the PDF importer does not); header-less threading matches the text a reply quotes with the text its parent
-wrote. Both work on folded text: lower case, letters and digits only, redaction boxes removed.
+by the PDF importer does not); header-less threading matches the text (and date) a reply quotes with the text
+(and date) of its parent. Both work on folded text: lower case, letters and digits only, redaction boxes removed.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from importers.dates import search_date
 
 # Where the quoted part of a body starts: "On ... wrote:", an Outlook "-----Original Message-----" or
 # "From: ... Sent:" block, a forwarded-message banner, or the first line quoted with ">".
@@ -24,7 +27,7 @@ _HEADER_LINE = re.compile(r"^[ \t]*[A-Za-z][\w -]{0,24}:[ \t]")
 _REDACTION = re.compile(r"█[^█\n]{0,80}█|█+")
 _NON_WORD = re.compile(r"[\W_]+")
 FINGERPRINT_CHARS = 160
-MIN_FINGERPRINT = 24
+MIN_FINGERPRINT = 24  # folded characters a quote needs to name its message by text alone
 
 
 def fold(text: str) -> str:
@@ -38,25 +41,36 @@ def own_text(body: str) -> str:
     return body[: match.start()] if match else body
 
 
-def quoted_text(body: str) -> str:
-    """What the author of the first quoted/forwarded message wrote (empty when nothing is quoted)."""
+@dataclass(frozen=True)
+class Quote:
+    """The first message a body quotes or forwards: what its author wrote, and when (as the banner says)."""
+
+    text: str
+    sent: str | None  # ISO 8601, with an offset only when the banner printed one
+
+
+def first_quote(body: str) -> Quote | None:
+    """The first quoted or forwarded message of a body (None when nothing is quoted)."""
     match = _QUOTE_START.search(body)
     if not match:
-        return ""
+        return None
     if body[match.start() :].lstrip().startswith(">"):
-        lines = body[match.start() :].splitlines()
-    else:  # skip the rest of the banner line, then the quoted message's header block
-        lines = body[match.end() :].splitlines()[1:]
+        banner, lines = "", body[match.start() :].splitlines()
+    else:  # the banner line, then the quoted message's header block
+        lines = body[match.end() :].splitlines()
+        banner = body[match.start() : match.end()] + (lines[0] if lines else "")
+        lines = lines[1:]
         while lines and _HEADER_LINE.match(lines[0]):
+            banner += "\n" + lines[0]
             lines = lines[1:]
+    found = search_date(banner)
     quoted = []
     for line in lines:
         stripped = line.lstrip()
         quoted.append(stripped[1:] if stripped.startswith(">") else line)
-    return own_text("\n".join(quoted).strip())
+    return Quote(own_text("\n".join(quoted).strip()), found.iso if found else None)
 
 
 def fingerprint(text: str) -> str:
-    """The first words of folded text, long enough to tell messages apart ('' when too short to trust)."""
-    folded = fold(text)[:FINGERPRINT_CHARS]
-    return folded if len(folded) >= MIN_FINGERPRINT else ""
+    """The first words of folded text: equal for two copies of what one author wrote."""
+    return fold(text)[:FINGERPRINT_CHARS]

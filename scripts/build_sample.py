@@ -627,6 +627,7 @@ SAVED_SEARCHES = [
 
 def annotate(archive: Archive) -> None:
     """An investigator's first hour: a request that produced nothing, tags, excerpts, events, saved searches."""
+    os.environ["USER"] = "sample-investigator"  # taggings record who made them; not whoever built the sample
     add_release(
         archive,
         "NYPD FOIL 2020-PL-0388 (contracts)",

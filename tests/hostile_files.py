@@ -334,28 +334,30 @@ def nested_multipart(depth: int) -> bytes:
     return b"From: a@b.gov\nSubject: deep\n" + head + b"Content-Type: text/plain\n\nbottom\n" + tail
 
 
+_ABOUT = b"From: a@b.gov\nDate: Tue, 04 Dec 2018 15:14:00 -0500\n"
+# Header shapes that cost parsers the most per byte (several were quadratic once): name -> size -> message.
+HUGE_HEADERS: dict[str, Callable[[int], bytes]] = {
+    "long-subject": lambda n: _ABOUT + b"Subject: " + b"x" * n + b"\n\nbody\n",
+    "folded-subject": lambda n: _ABOUT + b"Subject: " + b"word\n " * (n // 6) + b"\n\nbody\n",
+    "many-headers": lambda n: _ABOUT + b"X-H: v\n" * (n // 7) + b"\nbody\n",
+    "group-colons": lambda n: _ABOUT + b"To: " + b"a@b:" * (n // 4) + b"\n\nb\n",
+    "open-comments": lambda n: _ABOUT + b"To: " + b"(" * n + b"\n\nb\n",
+    "open-angles": lambda n: _ABOUT + b"To: " + b"<" * n + b"\n\nb\n",
+    "open-quotes": lambda n: _ABOUT + b"To: " + b'"a", ' * (n // 5) + b"\n\nb\n",
+    "bare-names": lambda n: _ABOUT + b"To: " + b"a, " * (n // 3) + b"<z@b>\n\nb\n",
+    "encoded-words": lambda n: _ABOUT + b"Subject: " + b"=?utf-8?q?=C3=A9?= " * (n // 20) + b"\n\nbody\n",
+    "references": lambda n: _ABOUT + b"References: " + b"<a@b> " * (n // 6) + b"\n\nbody\n",
+    "parameters": lambda n: _ABOUT + b"Content-Type: text/plain" + b"; a=b" * (n // 5) + b"\n\nbody\n",
+    "boundary": lambda n: (
+        _ABOUT + b"Content-Type: multipart/mixed; boundary=" + b"b" * n + b"\n\n--" + b"b" * n + b"\n"
+    ),
+}
+
+
 def huge_headers(rng: random.Random, big: bool = True) -> bytes:
-    """Headers megabytes long (`big`; else up to 256 KB): one line, folds, many headers, address lists."""
+    """Headers megabytes long (`big`; else up to 256 KB), of one of the costly shapes."""
     size = rng.choice((1 << 16, 1 << 20, 4 << 20) if big else (1 << 12, 1 << 16, 1 << 18))
-    kind = rng.randrange(8)
-    base = b"From: a@b.gov\nDate: Tue, 04 Dec 2018 15:14:00 -0500\n"
-    if kind == 0:
-        return base + b"Subject: " + b"x" * size + b"\n\nbody\n"
-    if kind == 1:
-        return base + b"Subject: " + b"word\n " * (size // 6) + b"\n\nbody\n"
-    if kind == 2:
-        return base + b"X-H: v\n" * (size // 7) + b"\nbody\n"
-    if kind == 3:
-        unit = rng.choice((b"a@b:", b"(", b"<", b'"', b"\\", b"a, ", b"=?utf-8?q?a?="))
-        return base + b"To: " + unit * (size // len(unit)) + b"\n\nb\n"
-    if kind == 4:
-        return base + b"Subject: " + b"=?utf-8?q?=C3=A9?= " * (size // 20) + b"\n\nbody\n"
-    if kind == 5:
-        return base + b"References: " + b"<a@b> " * (size // 6) + b"\n\nbody\n"
-    if kind == 6:
-        return base + b"Content-Type: text/plain" + b"; a=b" * (size // 5) + b"\n\nbody\n"
-    boundary = b"b" * size
-    return base + b"Content-Type: multipart/mixed; boundary=" + boundary + b"\n\n--" + boundary + b"\nx\n"
+    return HUGE_HEADERS[rng.choice(sorted(HUGE_HEADERS))](size)
 
 
 def deep_html(rng: random.Random, big: bool = True) -> bytes:

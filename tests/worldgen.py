@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -22,14 +22,68 @@ from foia_tui.people import alias_key
 from importers.records import Address, DocumentRecord, MessageRecord
 
 FIRST = (
-    "Hoan Alice Brian Carla Dmitri Elena Farid Grace Hector Ingrid Jamal Keiko Luis Maya Nikolai Olga Pavel "
-    "Quinn Rosa Samir Tamara Ulrich Valeria Wendell Ximena Yusuf Zora Beatrice Cornelius Delphine"
-).split()
+    "Hoan",
+    "Alice",
+    "Brian",
+    "Carla",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hector",
+    "Ingrid",
+    "Jamal",
+    "Keiko",
+    "Luis",
+    "Maya",
+    "Nikolai",
+    "Olga",
+    "Pavel",
+    "Quinn",
+    "Rosa",
+    "Samir",
+    "Tamara",
+    "Ulrich",
+    "Valeria",
+    "Wendell",
+    "Ximena",
+    "Yusuf",
+    "Zora",
+    "Beatrice",
+    "Cornelius",
+    "Delphine",
+)
 LAST = (
-    "Ton-That Moreno Okafor Nunez Volkov Castellano Haddad Whitfield Ramirez Lindqvist Bello Tanaka Ferreira "
-    "Kowalski Abernathy Oyelaran Vasquez Brennan Achterberg Mbeki Fitzgerald Yamamoto Delacroix Sorensen "
-    "Quintero Rasmussen Thibodeaux Valentino Zielinski"
-).split()
+    "Ton-That",
+    "Moreno",
+    "Okafor",
+    "Nunez",
+    "Volkov",
+    "Castellano",
+    "Haddad",
+    "Whitfield",
+    "Ramirez",
+    "Lindqvist",
+    "Bello",
+    "Tanaka",
+    "Ferreira",
+    "Kowalski",
+    "Abernathy",
+    "Oyelaran",
+    "Vasquez",
+    "Brennan",
+    "Achterberg",
+    "Mbeki",
+    "Fitzgerald",
+    "Yamamoto",
+    "Delacroix",
+    "Sorensen",
+    "Quintero",
+    "Rasmussen",
+    "Thibodeaux",
+    "Valentino",
+    "Zielinski",
+)
 DOMAINS = ("nypd.gov", "clearview.ai", "cityhall.example.gov", "gmail.com", "council.example.gov", "law.example.com")
 SHARED_SUBJECTS = ("Meeting", "Question", "Follow up", "Update")
 TOPICS = (
@@ -42,13 +96,14 @@ TOPICS = (
     "Training schedule",
     "Contract amendment",
 )
-WORDS = (
+PROSE = (
     "the pilot results arrived this morning and the deputy commissioner wants a summary before the hearing "
     "please send the invoice numbers from finance we still need approximate costs in spreadsheet format "
     "counsel reviewed the draft and asked for two changes to the data retention clause the vendor agreed "
     "to extend the trial accounts through the end of the quarter my team ran several searches with "
     "matches that need manual review let me know if you have questions about the numbers or the schedule"
-).split()
+)
+WORDS = PROSE.split()
 SHORT_REPLIES = ("Thanks.", "Agreed, go ahead.", "Will do.", "Got it, thank you.", "See you then.")
 OCR_SLIPS = {"h": "b", "m": "rn", "l": "1", "o": "0", "e": "c", "d": "cl", "i": "l", "n": "ri"}
 ZONES = (-8, -5, -5, -5, -4, 0, 1)
@@ -155,7 +210,9 @@ def make_threads(
                     to = [rng.choice([p for p in people if p not in members and p != sender])]
                     title = f"FW: {subject}"
                 else:
-                    sender = rng.choice([p for p in [parent_email.sender, *parent_email.to] if p != parent_email.sender])
+                    sender = rng.choice(
+                        [p for p in [parent_email.sender, *parent_email.to] if p != parent_email.sender]
+                    )
                     to = [parent_email.sender] + [p for p in parent_email.to if p not in (sender, parent_email.sender)]
                     title = f"RE: {subject}"
             text = rng.choice(SHORT_REPLIES) if number and rng.random() < 0.1 else _sentences(rng, rng.randint(1, 4))
@@ -163,7 +220,9 @@ def make_threads(
                 text = "FYI, see below. " + text
             cc = [rng.choice(members)] if rng.random() < 0.15 else []
             cc = [p for p in cc if p != sender and p not in to]
-            email = Email(len(out), thread, parent, sender, to, cc, title, when.replace(second=rng.randint(0, 59)), text)
+            email = Email(
+                len(out), thread, parent, sender, to, cc, title, when.replace(second=rng.randint(0, 59)), text
+            )
             email.forward = forward
             out.append(email)
             mine.append(email)
@@ -235,7 +294,9 @@ def _quote_native(parent: Email, parent_body: str, rng: random.Random) -> str:
             f"Subject: {parent.subject}\n\n{parent_body}"
         )
     quoted = "\n".join(f"> {line}" for line in parent_body.splitlines())
-    return f"\n\nOn {parent.sent:%a, %b %d, %Y at %I:%M %p}, {parent.sender.first} {parent.sender.last} wrote:\n{quoted}"
+    return (
+        f"\n\nOn {parent.sent:%a, %b %d, %Y at %I:%M %p}, {parent.sender.first} {parent.sender.last} wrote:\n{quoted}"
+    )
 
 
 def _redact(rng: random.Random, text: str, scanned: bool) -> str:
@@ -335,7 +396,9 @@ def _printed_record(
     if gmail_quote and printed["from"][0] is not None:  # "On <date> Alice Moreno <alice@...> wrote:"
         p = e.sender
         printed["from"][0] = Address(f"{p.first} {p.last}", p.email if rng.random() < 0.5 else None, "")
-    shown = {role: [a or Address("[REDACTED (b)(6)]", None, "[REDACTED (b)(6)]") for a in v] for role, v in printed.items()}
+    shown = {
+        role: [a or Address("[REDACTED (b)(6)]", None, "[REDACTED (b)(6)]") for a in v] for role, v in printed.items()
+    }
     printer.note(message_id_for(sha, ordinal), e, {r: list(zip(roles[r], printed[r], strict=True)) for r in roles})
     return MessageRecord(
         ordinal=ordinal,

@@ -130,7 +130,8 @@ class Archive:
         return self.scalar("PRAGMA user_version")
 
     def close(self) -> None:
-        self.conn.close()
+        with self.lock:  # a worker thread may be mid-query
+            self.conn.close()
 
 
 def _check_header(path: Path) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from foia_tui.archive import Archive
+from foia_tui.archive.releases import message_exposures
 
 THREAD_COLUMNS = """id, subject, first_sent, last_sent, message_count, participants, has_redaction, has_leak,
     has_attachment"""
@@ -43,6 +44,17 @@ class Redaction:
 
 
 @dataclass(frozen=True)
+class Exposure:
+    """A box in this copy whose text another copy shows (see releases.message_exposures)."""
+
+    index: int  # which redaction marker of the body, 0-based
+    offset: int  # the marker's offset in the stored body
+    code: str | None
+    text: str  # what the other copy shows there (document text: show it through foia_tui.display)
+    readable_in: tuple[str, ...]  # the releases (or files) whose copies show it
+
+
+@dataclass(frozen=True)
 class Attachment:
     name: str
     content_type: str | None
@@ -60,6 +72,8 @@ class Copy:
     page_end: int | None
     bates_start: str | None
     redactions: tuple[Redaction, ...] = ()
+    releases: tuple[str, ...] = ()
+    exposures: tuple[Exposure, ...] = ()
 
 
 @dataclass
@@ -89,6 +103,8 @@ class MessageDetail:
     attachments: list[Attachment] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    releases: list[str] = field(default_factory=list)  # releases that produced this copy's document
+    exposures: list[Exposure] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -96,6 +112,7 @@ class SidebarEntry:
     label: str
     count: int
     key: str  # tag name, saved query, person address or name, document path
+    people: int = 1  # redacted correspondents printed alike are listed as one entry: how many people it stands for
 
 
 @dataclass
@@ -104,9 +121,11 @@ class SidebarData:
     threads: int
     saved_searches: list[SidebarEntry]
     tags: list[SidebarEntry]
-    people: list[SidebarEntry]
+    people: list[SidebarEntry]  # named people, most messages first
     documents: list[SidebarEntry]
     documents_total: int
+    redacted: list[SidebarEntry] = field(default_factory=list)  # redacted correspondents, one entry per printed form
+    redacted_people: int = 0
 
 
 @dataclass(frozen=True)
@@ -119,14 +138,18 @@ class PageText:
 
 @dataclass
 class PageSource:
-    """Where a message was printed: the file, its kind and the pages (with their extracted text)."""
+    """Where a message was printed: the file (as stored and as found on disk), its kind, its releases and the
+    pages (with their extracted text)."""
 
     message_id: str
-    path: str
+    path: str  # resolved against the archive's source root: where to read the file
     kind: str | None
     page_start: int | None
     page_end: int | None
     pages: list[PageText]
+    file: str = ""  # the path as stored (often relative): what to show
+    bates_start: str | None = None
+    releases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,11 +229,25 @@ def _redaction(row: dict) -> Redaction:
     return Redaction(row["code"], row["page"], row["body_offset"], row["leaked_text"])
 
 
+RELEASES_OF_DOCUMENT = """(SELECT json_group_array(name) FROM (SELECT r.name FROM release_documents rd
+    JOIN releases r ON r.id = rd.release_id WHERE rd.document_id = m.document_id ORDER BY r.name))"""
+
+
+def _exposures(archive: Archive, message_id: str) -> list[Exposure]:
+    return [
+        Exposure(e["index"], e["offset"], e["code"], e["text"], tuple(e["readable_in"]))
+        for e in message_exposures(archive, message_id)
+    ]
+
+
 def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
-    """A thread's distinct emails in reading order, each with its redactions, attachments, copies and tags."""
+    """A thread's distinct emails in reading order, each with its redactions, attachments, copies, tags and
+    releases; a copy's boxes that another copy shows as text come as `exposures` (looked for only in emails
+    stored more than once, so a thread of single copies costs no comparison)."""
     rows = archive.query(
-        """SELECT m.*, d.path AS file, d.kind AS document_kind FROM messages m JOIN documents d ON d.id = m.document_id
-           WHERE m.thread_id = ? ORDER BY m.sent_sort IS NULL, m.sent_sort, m.document_id, m.ordinal""",
+        f"""SELECT m.*, d.path AS file, d.kind AS document_kind, {RELEASES_OF_DOCUMENT} AS releases
+            FROM messages m JOIN documents d ON d.id = m.document_id
+            WHERE m.thread_id = ? ORDER BY m.sent_sort IS NULL, m.sent_sort, m.document_id, m.ordinal""",
         (thread_id,),
     )
     redactions: dict[str, list[Redaction]] = defaultdict(list)
@@ -247,6 +284,7 @@ def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
                     row["page_end"],
                     row["bates_start"],
                     tuple(redactions[row["id"]]),
+                    tuple(json.loads(row["releases"])),
                 )
             )
             continue
@@ -274,10 +312,17 @@ def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
                 redactions=redactions[row["id"]],
                 attachments=attachments[row["id"]],
                 tags=tags[row["id"]],
+                releases=json.loads(row["releases"]),
             )
         )
     for message in messages:
         message.copies = copies[message.id]
+        if message.copies:
+            message.exposures = _exposures(archive, message.id) if message.redactions else []
+            message.copies = [
+                replace(copy, exposures=tuple(_exposures(archive, copy.id))) if copy.redactions else copy
+                for copy in message.copies
+            ]
     return messages
 
 

@@ -188,9 +188,7 @@ def list_people(archive: Archive, *, include_redacted: bool = False) -> list[dic
     aliases: dict[int, list[str]] = defaultdict(list)
     for a in archive.query("SELECT person_id, name, email FROM aliases ORDER BY person_id, key"):
         aliases[a["person_id"]].append(alias_text(a["name"], a["email"]))
-    return [
-        {"id": p["id"], "name": p["name"], "aliases": aliases[p["id"]], "messages": p["messages"]} for p in people
-    ]
+    return [{"id": p["id"], "name": p["name"], "aliases": aliases[p["id"]], "messages": p["messages"]} for p in people]
 
 
 def find_person(archive: Archive, text: str) -> int:

@@ -16,12 +16,12 @@ from foia_tui.archive.messages import MESSAGE_COLUMNS, message_objects
 from foia_tui.archive.people import Participants, PeoplePlan, plan_people, read_participants, write_people
 from foia_tui.conversations import (
     COPY_PREFERENCE,
-    Correspondent,
     MessageKey,
     MessagePeople,
     Threading,
     assign_threads,
     find_duplicates,
+    inherit_subjects,
     reading_order,
 )
 from foia_tui.people import alias_key
@@ -87,12 +87,17 @@ def _marks(values: list) -> str:
     return ", ".join("?" * len(values))
 
 
-def rebuild_conversations(archive: Archive) -> dict[str, int]:
-    """Recompute duplicates, people, parents and threads for the whole archive; returns the counts."""
+def rebuild_conversations(archive: Archive, *, full: bool = False) -> dict[str, int]:
+    """Recompute duplicates, people, parents and threads for the whole archive; returns the counts.
+
+    Copies already compared by an earlier rebuild keep their duplicate decision unless `full` (after a forced
+    re-read, whose bodies may have changed); everything else is recomputed every time.
+    """
     participants = read_participants(archive)
     keys, current = message_keys(archive, participants)
+    keys = inherit_subjects(keys)
     bodies = _body_loader(archive)
-    seen = {key: duplicate_of for key, (thread_id, duplicate_of, _) in current.items() if thread_id is not None}
+    seen = {} if full else {key: dup for key, (thread_id, dup, _) in current.items() if thread_id is not None}
     duplicates = find_duplicates(keys, bodies, seen)
     canon = {key: head or key for key, head in duplicates.items()}
     people = plan_people(archive, participants, canon, _copy_correspondents(keys, canon))
@@ -200,9 +205,7 @@ def copies_of(archive: Archive, message_id: str) -> list[dict]:
            WHERE m.id = ? OR m.duplicate_of = ?""",
         (head, head),
     )
-    rows.sort(
-        key=lambda r: (not r["shown"], COPY_PREFERENCE.get(r["copy_kind"], 3), r["file"], r["page_start"] or 0)
-    )
+    rows.sort(key=lambda r: (not r["shown"], COPY_PREFERENCE.get(r["copy_kind"], 3), r["file"], r["page_start"] or 0))
     for r in rows:
         r["shown"] = bool(r["shown"])
     return rows

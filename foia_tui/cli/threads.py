@@ -22,8 +22,8 @@ def threads_command(archive, as_json: bool, limit: int | None) -> None:
     for t in threads:
         dates = f"{(t['first_sent'] or '-')[:10]}..{(t['last_sent'] or '-')[:10]}"
         flag = "R" if t["has_redactions"] else " "
-        people = one_line(", ".join(t["participants"]), 40)
-        click.echo(f"{t['id']}  {dates}  {t['message_count']:>4}  {flag}  {one_line(t['subject'] or '', 50):50}  {people}")
+        subject, people = one_line(t["subject"] or "", 50), one_line(", ".join(t["participants"]), 40)
+        click.echo(f"{t['id']}  {dates}  {t['message_count']:>4}  {flag}  {subject:50}  {people}")
 
 
 @click.command("show")
