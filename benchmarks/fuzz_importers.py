@@ -13,7 +13,8 @@ a maildir folder found by the pipeline's own expand_paths. Outcomes:
     failed    UnreadableFile with a one-line reason: what `foia import` records as a failed document
     crash     an importer raised something other than UnreadableFile (caught by parse_file's safety net),
               a reason that is not one bounded line, or a worker that died of a signal other than memory's
-    hang      still reading after the time budget: the worker was killed
+    hang      reading took longer than the time budget (the pool kills a worker at twice the budget plus a
+              minute, which also covers writing the case: a 4 GiB bomb takes seconds to make)
     memory    MemoryError, or the worker aborted or was killed at the memory cap
 
 The target is 0 crash and 0 hang; "memory" and "failed" cases are recorded failures, the batch goes on.
@@ -103,16 +104,19 @@ def fuzz(kind: str, count: int, args: argparse.Namespace, scratch: Path) -> None
     seconds: list[float] = []
     started = time.perf_counter()
     for case, result in run_bounded(
-        run_case, cases, workers=args.workers, time_budget=args.budget, memory_limit=args.memory_mb << 20
+        run_case, cases, workers=args.workers, time_budget=2 * args.budget + 60, memory_limit=args.memory_mb << 20
     ):
-        if isinstance(result, Stopped):
-            outcome, label, reason = _stopped(result), "?", result.reason
+        if isinstance(result, Stopped):  # the worker is gone: make the case again to name it
+            label = hostile_files.CASES[kind](random.Random(case.seed), True)[0]
+            outcome, reason = _stopped(result), f"{result.reason} [{label}]"
         else:
             outcome, label, reason, took = result
             seconds.append(took)
+            if took > args.budget:
+                outcome, reason = "hang", f"took {took:.0f} s ({outcome}: {reason})"
         tally[outcome] += 1
         if outcome != "imported":
-            reasons[reason[:70]] += 1
+            reasons[reason if reason.endswith("]") else reason[:70]] += 1
         if outcome in ("crash", "hang"):
             print(f"  {outcome}: {case.seed} ({label}): {reason}", flush=True)
     elapsed = time.perf_counter() - started

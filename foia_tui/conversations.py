@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Set
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -27,6 +27,7 @@ from foia_tui.subjects import is_reply_or_forward
 
 COPY_PREFERENCE = {"native": 0, "print": 1, "quoted": 2}
 FALLBACK_WINDOW = timedelta(days=45)
+FOLLOW_WINDOW = timedelta(days=7)  # a follow-up or forward printed in a thread run comes soon after
 ZONE_SPREAD = timedelta(hours=26)  # one email printed in two time zones: at most this far apart
 BODY_MATCH = 85  # rapidfuzz ratio of what the authors wrote, for two copies of one email
 SUBJECT_MATCH = 80
@@ -34,8 +35,10 @@ QUOTE_MATCH = 90
 COMPARED_CHARS = 2000
 COMMON_SUBJECT = 20  # messages sharing a subject ("Meeting") before it tells nothing about identity
 SHORT_TEXT = 60  # folded characters under which a body alone cannot tell two emails apart
+SHORT_SHIFT = timedelta(hours=14)  # a "Thanks." printed further apart than this is another "Thanks."
 NEIGHBOURS = 40  # copies compared per message within a block, nearest in time first
 FALLBACK_CANDIDATES = 60
+RUN_LOOKBACK = 20  # prints looked back at within one document's same-subject run
 
 Correspondent = tuple[str | None, str | None]  # (name, email) as printed
 BodyLoader = Callable[[Collection[str]], dict[str, str]]
@@ -59,6 +62,7 @@ class MessageKey:
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     quoted_in: str | None = None  # id of the message whose body quotes this one
+    subject_guessed: bool = False  # subject_norm taken from the quoting message (see inherit_subjects)
 
 
 class MessagePeople(NamedTuple):
@@ -66,6 +70,10 @@ class MessagePeople(NamedTuple):
 
     sender: int | None
     participants: Set[int]
+    addressee: int | None = None  # the first person in To: a reply is addressed to the sender it answers
+
+
+NOBODY = MessagePeople(None, frozenset())
 
 
 @dataclass
@@ -92,7 +100,7 @@ class _UnionFind:
             self.parent[max(root_a, root_b)] = min(root_a, root_b)
 
 
-@cache
+@lru_cache(maxsize=1 << 18)
 def _moment(sent_sort: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(sent_sort) if sent_sort else None
@@ -107,26 +115,35 @@ def _sender_keys(sender: Correspondent | None) -> frozenset[str]:
     return identity_keys(*sender) if sender else frozenset()
 
 
-def _blocks(messages: list[MessageKey]) -> Iterable[list[int]]:
-    """Groups of message indexes (ascending, so in time order) within which copies of one email are looked for.
+def _block_keys(m: MessageKey) -> list[tuple]:
+    """The blocks a message belongs to. The minute sent as printed catches copies whose sender was garbled; the
+    sender or the subject with the minute of the hour catch copies printed in another time zone; undated
+    copies are grouped by subject and sender."""
+    senders = [key for key in _sender_keys(m.sender) if " " not in key]
+    sent = m.sent
+    if not sent or len(sent) < 16:
+        return [("undated", key, m.subject_norm) for key in senders or ("",)]
+    minute = sent[14:16]
+    keys: list[tuple] = [("minute", sent[:16]), *(("sender", key, minute) for key in senders)]
+    if m.subject_norm:
+        keys.append(("subject", m.subject_norm, minute))
+    return keys
 
-    The minute sent as printed catches copies whose sender was garbled; the sender or the subject with the minute
-    of the hour catch copies printed in another time zone; undated copies are grouped by subject and sender.
-    """
+
+def _blocks(messages: list[MessageKey], new: list[bool]) -> Iterable[list[int]]:
+    """Groups of message indexes (ascending, so in time order) within which copies of one email are looked
+    for; only groups holding a new message, and only messages that may share one (the same minute of the hour
+    or no date) are looked at."""
+    fresh = [m for m, is_new in zip(messages, new, strict=True) if is_new]
+    minutes = None if all(new) else {m.sent[14:16] if m.sent else "" for m in fresh}
+    wanted = None if minutes is None else {key for m in fresh for key in _block_keys(m)}
     blocks: dict[tuple, list[int]] = defaultdict(list)
     for index, m in enumerate(messages):
-        keys = [key for key in _sender_keys(m.sender) if " " not in key]
-        sent = m.sent
-        if sent and len(sent) >= 16:
-            minute = sent[14:16]
-            blocks[("minute", sent[:16])].append(index)
-            for key in keys:
-                blocks[("sender", key, minute)].append(index)
-            if m.subject_norm:
-                blocks[("subject", m.subject_norm, minute)].append(index)
-        else:
-            for key in keys or ("",):
-                blocks[("undated", key, m.subject_norm)].append(index)
+        if minutes is not None and (m.sent[14:16] if m.sent else "") not in minutes:
+            continue
+        for key in _block_keys(m):
+            if wanted is None or key in wanted:
+                blocks[key].append(index)
     for block in blocks.values():
         if len(block) > 1:
             yield block
@@ -155,6 +172,7 @@ def _may_be_copies(a: MessageKey, b: MessageKey) -> bool:
     if (
         a.subject_norm
         and b.subject_norm
+        and not (a.subject_guessed or b.subject_guessed)
         and a.subject_norm != b.subject_norm
         and fuzz.ratio(a.subject_norm, b.subject_norm) < SUBJECT_MATCH
     ):
@@ -168,10 +186,11 @@ def _may_be_copies(a: MessageKey, b: MessageKey) -> bool:
 
 def _short_text_trusted(a: MessageKey, b: MessageKey, common: set[str]) -> bool:
     """May two copies of a short body ("Thanks.") be one email? Only when printed in the same minute, or under
-    one subject that is either rare or sent by one sender."""
+    one subject that is either rare or sent by one sender, in zones not too far apart."""
     if a.sent and b.sent and a.sent[:16] == b.sent[:16]:
         return True
-    if not a.subject_norm or a.subject_norm != b.subject_norm:
+    ta, tb = _moment(a.sent_sort), _moment(b.sent_sort)
+    if not a.subject_norm or a.subject_norm != b.subject_norm or (ta and tb and abs(ta - tb) > SHORT_SHIFT):
         return False
     return a.subject_norm not in common or bool(_sender_keys(a.sender) & _sender_keys(b.sender))
 
@@ -180,7 +199,7 @@ def _candidate_pairs(messages: list[MessageKey], new: list[bool]) -> set[tuple[i
     """Index pairs (i < j; messages in time order) worth comparing by body: at least one of them new."""
     pairs: set[tuple[int, int]] = set()
     moments = [_moment(m.sent_sort) for m in messages]
-    for block in _blocks(messages):
+    for block in _blocks(messages, new):
         if not any(new[i] for i in block) or all(messages[i].message_id for i in block):
             continue
         for position, i in enumerate(block):
@@ -191,14 +210,18 @@ def _candidate_pairs(messages: list[MessageKey], new: list[bool]) -> set[tuple[i
                     pairs.add((i, j))
     # A quote without a subject (Gmail prints "On <date>, <name> wrote:") is compared with every message sent
     # at the same minute of the hour within a time-zone spread.
+    weak = [
+        i
+        for i, m in enumerate(messages)
+        if (not m.subject_norm or m.subject_guessed) and moments[i] and m.sent and len(m.sent) >= 16
+    ]
+    minutes = {messages[i].sent[14:16] for i in weak}  # type: ignore[index]
     by_minute: dict[str, list[int]] = defaultdict(list)
     for index, m in enumerate(messages):
-        if moments[index] and m.sent and len(m.sent) >= 16:
+        if moments[index] and m.sent and len(m.sent) >= 16 and m.sent[14:16] in minutes:
             by_minute[m.sent[14:16]].append(index)
-    for i, m in enumerate(messages):
-        when = moments[i]
-        if m.subject_norm or when is None or not m.sent or len(m.sent) < 16:
-            continue
+    for i in weak:
+        m, when = messages[i], moments[i]
         block = by_minute[m.sent[14:16]]
         low = bisect.bisect_left(block, when - ZONE_SPREAD, key=lambda k: moments[k])
         high = bisect.bisect_right(block, when + ZONE_SPREAD, key=lambda k: moments[k])
@@ -211,14 +234,15 @@ def _candidate_pairs(messages: list[MessageKey], new: list[bool]) -> set[tuple[i
 
 def inherit_subjects(messages: list[MessageKey]) -> list[MessageKey]:
     """Quoted copies printed without a subject ("On <date>, <name> wrote:") take the subject of the message
-    quoting them: a reply or forward keeps its parent's subject, so both comparisons and threading can use it."""
+    quoting them: a reply or forward mostly keeps its parent's subject. Only a guess, so it groups and supports
+    matches but never vetoes one."""
     by_id = {m.id: m for m in messages}
     found = []
     for m in messages:
         quoting, hops = by_id.get(m.quoted_in or ""), 0
         while not m.subject_norm and quoting is not None and hops < len(by_id):
             if quoting.subject_norm:
-                m = replace(m, subject_norm=quoting.subject_norm)
+                m = replace(m, subject_norm=quoting.subject_norm, subject_guessed=True)
                 break
             quoting, hops = by_id.get(quoting.quoted_in or ""), hops + 1
         found.append(m)
@@ -246,7 +270,9 @@ def find_duplicates(
     by_header: dict[str, str] = {}
     for m in messages:
         if m.message_id:
-            groups.union(by_header.setdefault(m.message_id, m.id), m.id)
+            first = by_header.setdefault(m.message_id, m.id)
+            if first != m.id:
+                groups.union(first, m.id)
         if settled.get(m.id):
             groups.union(m.id, settled[m.id])
     pairs = _candidate_pairs(messages, new)
@@ -254,15 +280,33 @@ def find_duplicates(
     common = {subject for subject, n in subjects.items() if n >= max(COMMON_SUBJECT, len(messages) // 200)}
     needed = {messages[k].id for pair in pairs for k in pair}
     texts = {key: _comparable(body) for key, body in bodies(needed).items()} if needed else {}
-    for i, j in sorted(pairs):
+    matched = []
+    for i, j in pairs:
         a, b = messages[i], messages[j]
         text_a, text_b = texts.get(a.id, ""), texts.get(b.id, "")
         if min(len(text_a), len(text_b)) < SHORT_TEXT and not _short_text_trusted(a, b, common):
             continue  # "Thanks." printed hours apart by an unknown sender: too little to call it one email
-        if (not text_a and not text_b and a.subject_norm == b.subject_norm) or (
-            text_a and text_b and fuzz.ratio(text_a, text_b) >= BODY_MATCH
-        ):
-            groups.union(a.id, b.id)
+        if bool(text_a) != bool(text_b):
+            continue
+        similarity = fuzz.ratio(text_a, text_b) if text_a else 100 * (a.subject_norm == b.subject_norm)
+        if similarity >= BODY_MATCH:
+            same_minute = bool(a.sent and b.sent and a.sent[:16] == b.sent[:16])
+            ta, tb = _moment(a.sent_sort), _moment(b.sent_sort)
+            apart = abs(ta - tb) if ta and tb else ZONE_SPREAD
+            matched.append((same_minute, similarity, -apart.total_seconds(), i, j))
+    # Strongest evidence first (same minute, same text, nearest time); never join two emails whose files carry
+    # different Message-IDs.
+    headers: dict[str, set[str]] = defaultdict(set)  # group -> the Message-IDs its native copies carry
+    if matched:
+        for m in messages:
+            if m.message_id:
+                headers[groups.find(m.id)].add(m.message_id)
+    for *_, i, j in sorted(matched, reverse=True):
+        root_a, root_b = groups.find(messages[i].id), groups.find(messages[j].id)
+        ids_a, ids_b = headers.get(root_a, set()), headers.get(root_b, set())
+        if root_a != root_b and not (ids_a and ids_b and not ids_a & ids_b):
+            groups.union(root_a, root_b)
+            headers[groups.find(root_a)] = ids_a | ids_b
     members: dict[str, list[MessageKey]] = defaultdict(list)
     for m in messages:
         if m.id in groups.parent:
@@ -292,27 +336,44 @@ class _Linker:
     def __init__(
         self, messages: list[MessageKey], canon: dict[str, str], people: dict[str, MessagePeople], bodies: BodyLoader
     ) -> None:
-        self.people = people
+        self.messages = messages
+        self.copy_people = people
         self.load = bodies
         self.canon = canon
         self.by_id = {m.id: m for m in messages}
-        self.buckets: dict[str, list[MessageKey]] = defaultdict(list)
+        self.copies: dict[str, list[str]] = defaultdict(list)  # shown message -> its other copies
         self.prints: dict[str, list[MessageKey]] = defaultdict(list)  # document -> its prints, in order
         self.printed_as: dict[str, list[MessageKey]] = defaultdict(list)  # shown message -> its print copies
         for m in messages:
-            if canon[m.id] == m.id and m.subject_norm:
-                self.buckets[m.subject_norm].append(m)
+            if canon[m.id] != m.id:
+                self.copies[canon[m.id]].append(m.id)
             if m.copy_kind == "print":
                 self.prints[m.document_id].append(m)
                 self.printed_as[canon[m.id]].append(m)
-        for bucket in self.buckets.values():
-            bucket.sort(key=lambda m: (m.sent_sort or "", m.id))
         for prints in self.prints.values():
             prints.sort(key=lambda m: m.ordinal)
-        self.positions = {m.id: i for bucket in self.buckets.values() for i, m in enumerate(bucket)}
+        self.buckets: dict[str, list[MessageKey]] = {}  # subject -> shown messages, in time order
+        self.positions: dict[str, int] = {}
+        self.grouped: dict[str, MessagePeople] = {}
         self.body_cache: dict[str, str] = {}
         self.fingerprints: dict[str, str] = {}
         self.earlier_found: dict[str, list[MessageKey]] = {}
+
+    def people(self, head: str) -> MessagePeople:
+        """The people of a shown message, completed from its other copies (a quote lists fewer people)."""
+        found = self.grouped.get(head)
+        if found is None:
+            found = self.copy_people.get(head, NOBODY)
+            for copy in self.copies.get(head, ()):
+                other = self.copy_people.get(copy)
+                if other is not None:
+                    found = MessagePeople(
+                        found.sender if found.sender is not None else other.sender,
+                        found.participants | other.participants,
+                        found.addressee if found.addressee is not None else other.addressee,
+                    )
+            self.grouped[head] = found
+        return found
 
     def bodies(self, ids: Iterable[str]) -> dict[str, str]:
         missing = [i for i in ids if i not in self.body_cache]
@@ -328,14 +389,23 @@ class _Linker:
         return found
 
     def prefetch(self, messages: list[MessageKey]) -> None:
-        """Load in two goes the bodies of the messages needing a parent, then of the earlier messages those
-        that quote something may answer."""
+        """Sort the shown messages of the subjects these messages need by time, then load in two goes their
+        bodies and those of the earlier messages the ones quoting something may answer."""
+        subjects = {m.subject_norm for m in messages if m.subject_norm}
+        for m in self.messages:
+            if m.subject_norm in subjects and self.canon[m.id] == m.id:
+                self.buckets.setdefault(m.subject_norm, []).append(m)
+        for bucket in self.buckets.values():
+            bucket.sort(key=lambda m: (m.sent_sort or "", m.id))
+            self.positions.update((m.id, i) for i, m in enumerate(bucket))
         texts = self.bodies(m.id for m in messages)
         quoting = [m for m in messages if first_quote(texts[m.id])]
         self.bodies({c.id for m in quoting for c in self.earlier(m)})
 
     def earlier(self, m: MessageKey) -> list[MessageKey]:
-        """Messages of the same normalised subject sent before `m` within the window, latest first."""
+        """Messages of the same normalised subject sent within the window before `m`, nearest first. A time
+        printed without a zone may be hours off the UTC of a zoned one, so with such a time in play messages up
+        to a zone spread after `m` count as well."""
         found = self.earlier_found.get(m.id)
         if found is not None:
             return found
@@ -346,30 +416,45 @@ class _Linker:
         elif when is None:
             found = [c for c in reversed(bucket) if c.id != m.id][:FALLBACK_CANDIDATES]
         else:  # the bucket is in time order, undated messages first
-            start = bisect.bisect_left(bucket, (when - FALLBACK_WINDOW).isoformat(), key=lambda c: c.sent_sort or "")
-            found = bucket[max(start, position - FALLBACK_CANDIDATES) : position][::-1]
+            low = bisect.bisect_left(bucket, (when - FALLBACK_WINDOW).isoformat(), key=lambda c: c.sent_sort or "")
+            high = bisect.bisect_right(bucket, (when + ZONE_SPREAD).isoformat(), key=lambda c: c.sent_sort or "")
+            near = bucket[max(low, position - FALLBACK_CANDIDATES) : min(high, position + FALLBACK_CANDIDATES)]
+            found = [
+                c
+                for index, c in enumerate(near, max(low, position - FALLBACK_CANDIDATES))
+                if index < position or (index > position and (_naive(m.sent) or _naive(c.sent)))
+            ]
+            found.sort(key=lambda c: abs(_moment(c.sent_sort) - when))  # type: ignore[operator]
         self.earlier_found[m.id] = found
         return found
 
     def previous_print(self, head: MessageKey) -> MessageKey | None:
-        """The message printed just before a print of `head` in the same document under the very same subject,
-        when they share people: a Gmail thread print lists a conversation's messages under its first subject."""
+        """An earlier message printed in the same document under the very same subject, in an unbroken run,
+        that this one answers or follows up: a Gmail thread print lists a conversation's messages under its
+        first subject. A native file saying it is no reply (no prefix, no header) is not linked this way."""
+        if head.copy_kind == "native" and not is_reply_or_forward(head.subject):
+            return None
+        mine, followed = self.people(head.id), None
         for copy in self.printed_as.get(head.id, ()):
             prints = self.prints[copy.document_id]
             index = bisect.bisect_left(prints, copy.ordinal, key=lambda p: p.ordinal)
-            if index == 0 or not copy.subject_norm or prints[index - 1].subject != copy.subject:
-                continue
-            previous = prints[index - 1]
-            found = self.by_id[self.canon[previous.id]]
-            ta, tb = _moment(copy.sent_sort), _moment(previous.sent_sort)
-            if found.id == head.id or (ta and tb and not timedelta(0) <= ta - tb <= FALLBACK_WINDOW):
-                continue
-            if self.people[head.id].participants & self.people[found.id].participants:
-                return found
-        return None
+            for previous in prints[max(0, index - RUN_LOOKBACK) : index][::-1]:
+                if not copy.subject_norm or previous.subject != copy.subject:
+                    break
+                found = self.by_id[self.canon[previous.id]]
+                ta, tb = _moment(copy.sent_sort), _moment(previous.sent_sort)
+                if found.id == head.id or (ta and tb and not timedelta(0) <= ta - tb <= FALLBACK_WINDOW):
+                    continue
+                theirs = self.people(found.id)
+                if _answers(mine, theirs):
+                    return found
+                soon = ta and tb and ta - tb <= FOLLOW_WINDOW
+                if followed is None and soon and mine.sender is not None and mine.sender in theirs.participants:
+                    followed = found
+        return followed
 
     def parent(self, m: MessageKey, *, headerless_only: bool = False) -> MessageKey | None:
-        """The earlier message `m` answers: the one whose text (and date) it quotes, else the latest one it
+        """The earlier message `m` answers: the one whose text (and date) it quotes, else the nearest one it
         shares people with (its sender among their correspondents, and their sender among its own)."""
         candidates = [c for c in self.earlier(m) if not (headerless_only and c.message_id)]
         if not candidates:
@@ -379,18 +464,19 @@ class _Linker:
             found = self.quoted(quote, candidates)
             if found is not None:
                 return found
-        mine = self.people[m.id]
+        mine = self.people(m.id)
         if mine.sender is None:
-            return next((c for c in candidates if len(mine.participants & self.people[c.id].participants) >= 2), None)
-        followed = None  # the latest message its sender took part in (a follow-up or a forward answers it)
+            return next((c for c in candidates if len(mine.participants & self.people(c.id).participants) >= 2), None)
+        answered = followed = None  # nearest reply-like match; nearest message its sender took part in
         for c in candidates:
-            theirs = self.people[c.id]
-            if mine.sender not in theirs.participants:
-                continue
-            if theirs.sender not in (None, mine.sender) and theirs.sender in mine.participants:
-                return c  # written to the sender of an earlier message that reached this sender: a reply
-            followed = followed or c
-        return None if quote else followed
+            theirs = self.people(c.id)
+            if _answers(mine, theirs):
+                if mine.addressee == theirs.sender:
+                    return c  # addressed first to that message's sender: how a reply is addressed
+                answered = answered or c
+            elif mine.sender in theirs.participants:
+                followed = followed or c
+        return answered or (None if quote else followed)
 
     def quoted(self, quote: Quote, candidates: list[MessageKey]) -> MessageKey | None:
         """The candidate a quote reproduces: same text and date, else same (long enough) text, else the same
@@ -409,6 +495,21 @@ class _Linker:
             if found is not None:
                 return found
         return None
+
+
+def _answers(mine: MessagePeople, theirs: MessagePeople) -> bool:
+    """Written to the sender of a message that reached this sender: how a reply looks."""
+    return (
+        mine.sender is not None
+        and mine.sender in theirs.participants
+        and theirs.sender not in (None, mine.sender)
+        and theirs.sender in mine.participants
+    )
+
+
+def _naive(sent: str | None) -> bool:
+    moment = _moment(sent)
+    return moment is not None and moment.tzinfo is None
 
 
 def _same_moment(sent: str | None, quoted: str) -> bool:
@@ -433,31 +534,28 @@ def assign_threads(
     """Link every message to its parent and group the links into threads (ids: hash of the earliest message)."""
     canon = {m.id: duplicates.get(m.id) or m.id for m in messages}
     heads = [m for m in messages if canon[m.id] == m.id]
-    head_people = _group_people(messages, canon, people)
     by_header = {}
     for m in messages:
         if m.message_id:
             by_header.setdefault(m.message_id, canon[m.id])
-    groups = _UnionFind()
+    groups = _UnionFind()  # over shown messages and, for referenced ids not stored, "<id>" placeholders
     header_parent: dict[str, str] = {}
     ancestor: dict[str, str] = {}  # the nearest stored ancestor when the direct parent is not in the archive
     quoted_parent: dict[str, str] = {}
     for m in messages:
         own = canon[m.id]
-        groups.find(own)
-        if m.message_id:
-            groups.union(own, f"<{m.message_id}>")
         chain = _header_chain(m)
-        for ref in chain:
-            groups.union(own, f"<{ref}>")
-        stored = [by_header[ref] for ref in reversed(chain) if by_header.get(ref, own) != own]
-        if chain and chain[-1] in by_header and stored:
-            header_parent.setdefault(own, stored[0])
-        elif stored:
-            ancestor.setdefault(own, stored[0])
+        if chain:
+            for ref in chain:
+                groups.union(own, by_header.get(ref) or f"<{ref}>")
+            stored = [by_header[ref] for ref in reversed(chain) if by_header.get(ref, own) != own]
+            if chain[-1] in by_header and stored:
+                header_parent.setdefault(own, stored[0])
+            elif stored:
+                ancestor.setdefault(own, stored[0])
         if m.quoted_in and m.quoted_in in canon and canon[m.quoted_in] != own:
             quoted_parent.setdefault(canon[m.quoted_in], own)
-    linker = _Linker(messages, canon, head_people, bodies)
+    linker = _Linker(messages, canon, people, bodies)
     is_reply = {subject: is_reply_or_forward(subject) for subject in {m.subject for m in messages}}
     replies = {canon[m.id] for m in messages if is_reply[m.subject]}
     parent: dict[str, str | None] = {}
@@ -479,21 +577,6 @@ def assign_threads(
         if found:
             groups.union(child, found)
     return _threads(messages, heads, canon, parent, groups)
-
-
-def _group_people(
-    messages: list[MessageKey], canon: dict[str, str], people: dict[str, MessagePeople]
-) -> dict[str, MessagePeople]:
-    """The people of each shown message, completed from its other copies (a quote lists fewer people)."""
-    nobody = MessagePeople(None, set())
-    grouped = {m.id: people.get(m.id, nobody) for m in messages if canon[m.id] == m.id}
-    for m in messages:
-        head = canon[m.id]
-        if head != m.id and m.id in people:
-            mine, copy = grouped[head], people[m.id]
-            sender = mine.sender if mine.sender is not None else copy.sender
-            grouped[head] = MessagePeople(sender, mine.participants | copy.participants)
-    return grouped
 
 
 def _break_cycles(parent: dict[str, str | None]) -> None:

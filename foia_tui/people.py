@@ -27,7 +27,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _LAST_FIRST = re.compile(r"^\s*(?P<last>[^,()]+?)\s*,\s*(?P<first>[^,()]+?)\s*(?P<rest>\(.*\))?\s*$")
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "hon", "jr", "sr", "esq", "ii", "iii"})
 # Characters and pairs OCR confuses; folding both spellings the same way makes "Ton-Tbat" meet "Ton-That".
-_OCR_PAIRS = (("rn", "m"), ("ri", "n"), ("cl", "d"), ("vv", "w"), ("ii", "u"))
+_OCR_PAIRS = (("ri", "n"), ("rn", "m"), ("cl", "d"), ("vv", "w"), ("ii", "u"))  # "ri" first: "rn" may follow
 _OCR_CHARS = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "!": "l", "5": "s", "8": "b", "h": "b", "c": "e"})
 CACHE_SIZE = 1 << 16  # distinct printed names seen in one rebuild, roughly
 FUZZY_EDIT_MIN_LENGTH = 7  # a one-letter difference joins only long words ("Hansen"/"Jansen" stay apart)
@@ -154,6 +154,20 @@ def names_compatible(a: str | None, b: str | None) -> bool:
     return fuzz.ratio(ocr_fold(" ".join(ta)), ocr_fold(" ".join(tb))) >= 80
 
 
+@lru_cache(maxsize=CACHE_SIZE)
+def names_agree(a: str | None, b: str | None) -> bool:
+    """Stricter than names_compatible: the same words (OCR slips folded), one name's words within the other's,
+    or nearly the same spelling; a side without a full name cannot disagree."""
+    spellings_a, spellings_b = _spellings(a), _spellings(b)
+    if not spellings_a or not spellings_b:
+        return True
+    for x in spellings_a:
+        for y in spellings_b:
+            if set(x) <= set(y) or set(y) <= set(x) or fuzz.ratio(" ".join(sorted(x)), " ".join(sorted(y))) >= 85:
+                return True
+    return False
+
+
 @dataclass(frozen=True)
 class AliasInfo:
     """One printed form of a correspondent and how many participant rows print it."""
@@ -210,12 +224,10 @@ class _People:
 
 
 def _emails_conflict(a: set[str], b: set[str]) -> bool:
-    """Two different addresses mean two people, unless one is the other with a new domain or an OCR slip."""
+    """Two different addresses mean two people, unless one is the other misread by OCR."""
     if not a or not b or a & b:
         return False
-    local_a = {e.split("@")[0] for e in a} | {ocr_fold(e) for e in a}
-    local_b = {e.split("@")[0] for e in b} | {ocr_fold(e) for e in b}
-    return not local_a & local_b
+    return not {ocr_fold(e) for e in a} & {ocr_fold(e) for e in b}
 
 
 def resolve_people(
@@ -237,7 +249,7 @@ def resolve_people(
     _join_by_address(by_key, people)
     _join_by_name(by_key, people)
     for a, b in copy_pairs:
-        if a in by_key and b in by_key and names_compatible(by_key[a].name, by_key[b].name):
+        if a in by_key and b in by_key and names_agree(by_key[a].name, by_key[b].name):
             people.union(a, b)
     _join_ocr_variants(by_key, people)
     groups: dict[str, list[str]] = defaultdict(list)
@@ -288,12 +300,16 @@ def _join_by_name(by_key: dict[str, AliasInfo], people: _People) -> None:
         members.sort(key=lambda a: (not a.email, -people.cluster[people.find(a.key)].count, a.key))
         for alias in members[1:]:
             for head in members:
-                if head is alias or people.union(head.key, alias.key):
+                # A printed full name joins even across two addresses (a work and a private one); a name
+                # spelled out by an address alone does not.
+                named = bool(name_tokens(head.name)) and bool(name_tokens(alias.name))
+                if head is alias or people.union(head.key, alias.key, check_emails=not named):
                     break
 
 
 def _join_ocr_variants(by_key: dict[str, AliasInfo], people: _People) -> None:
-    """Join a name that differs from exactly one other person's name by OCR-confusable letters."""
+    """Join names that differ only by OCR-confusable letters (or one letter of a long word), unless the name
+    matches two people that do not match each other: then it is ambiguous and stays alone."""
     variants: dict[str, set[tuple[str, ...]]] = defaultdict(set)
     for alias in by_key.values():
         variants[people.find(alias.key)] |= _spellings(alias.name)
@@ -302,17 +318,23 @@ def _join_ocr_variants(by_key: dict[str, AliasInfo], people: _People) -> None:
         for tokens in names:
             index[(len(tokens), "<" + tokens[0])].add(root)
             index[(len(tokens), ">" + tokens[-1])].add(root)
+
+    def alike(a: str, b: str) -> bool:
+        return any(t == u or _tokens_match(t, u) for t in variants[a] for u in variants[b])
+
     for root in sorted(variants, key=lambda r: (people.cluster[people.find(r)].count, r)):
         current = people.find(root)
-        matches = set()
-        for tokens in variants[root]:
-            for probe in ("<" + tokens[0], ">" + tokens[-1]):
-                for other in index[(len(tokens), probe)]:
-                    other_root = people.find(other)
-                    if other_root != current and any(t == tokens or _tokens_match(tokens, t) for t in variants[other]):
-                        matches.add(other_root)
-        if len(matches) == 1:
-            people.union(current, matches.pop())
+        matches = {
+            other
+            for tokens in variants[root]
+            for probe in ("<" + tokens[0], ">" + tokens[-1])
+            for other in index[(len(tokens), probe)]
+            if people.find(other) != current and alike(root, other)
+        }
+        if all(alike(a, b) for a in matches for b in matches if a < b):
+            for other in sorted(matches):
+                people.union(current, other)
+                current = people.find(current)
 
 
 def copy_pairs(copies: list[list[tuple[str, list[str]]]]) -> list[tuple[str, str]]:

@@ -32,7 +32,7 @@ from foia_tui.archive.tags import reanchor_taggings
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.display import one_line
 from foia_tui.releases import default_release_name
-from foia_tui.workers import TOO_LARGE, Stopped, run_bounded
+from foia_tui.workers import TOO_LARGE, UNEXPECTED, Stopped, run_bounded
 from importers import maildir
 from importers.detect import parser_for, sniff_kind
 from importers.records import DocumentRecord, UnreadableFile
@@ -40,7 +40,6 @@ from importers.records import DocumentRecord, UnreadableFile
 FILE_TIME_BUDGET_S = 300  # per file (with the PDFs attached to it); then its worker is killed
 FILE_MEMORY_LIMIT = 3 << 30  # bytes of address space a worker may add while reading one file
 MAX_REASON_CHARS = 300
-UNEXPECTED = "could not be read"  # starts the reason when a parser raised something else than UnreadableFile
 MAX_IN_FLIGHT = 64
 BATCH_MESSAGES = 500
 BATCH_SECONDS = 1.0

@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 TOO_LARGE = "too large to read in memory"
+UNEXPECTED = "could not be read"  # starts the reason when a parser raised something else than expected
 QUEUE_PER_WORKER = 4  # tasks handed to a worker ahead of time, so it never waits for the parent
 _SIGNAL_CAUSES = {
     signal.SIGKILL: "killed, usually for using too much memory",
@@ -53,6 +54,7 @@ def _cap_memory(extra: int) -> None:
 def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int | None) -> None:
     """A worker's life: take a task, send back its result, until told to stop (None) or killed."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
+    os.setpgid(0, 0)  # a group of its own, so that killing it also stops the programs it runs (Tesseract)
     if memory_limit:
         _cap_memory(memory_limit)
     try:
@@ -62,7 +64,7 @@ def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int |
             except MemoryError:
                 result = Stopped(TOO_LARGE)
             except Exception as error:  # the function should not raise; if it does, only its task fails
-                result = Stopped(f"could not be read ({type(error).__name__})")
+                result = Stopped(f"{UNEXPECTED} ({type(error).__name__})")
             try:
                 conn.send(result)
             except (OSError, EOFError):
@@ -91,7 +93,7 @@ class _Worker:
         self.conn.send(item)
 
     def death(self) -> Stopped:
-        self.process.join(5)
+        """Why a closed worker ended."""
         code = self.process.exitcode
         if code is not None and code < 0:
             name = signal.Signals(-code).name
@@ -100,11 +102,16 @@ class _Worker:
         return Stopped(f"the reader process stopped (exit code {code})")
 
     def close(self, wait_s: float = 0.0) -> None:
-        if wait_s and self.process.is_alive():
+        """Stop the worker and what it started; with `wait_s`, first ask it to stop (an idle one does at once)."""
+        if wait_s:
             with contextlib.suppress(OSError):  # already gone
                 self.conn.send(None)
             self.process.join(wait_s)
-        if self.process.is_alive():
+        # Nothing has reaped the worker yet (exitcode polls, and reaps only one that has ended), so its pid
+        # cannot have been reused: its group is still its own.
+        if not wait_s or self.process.exitcode is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):  # none left, or not set up yet
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.kill()
         self.process.join()
         self.conn.close()
@@ -132,11 +139,12 @@ def run_bounded(
     following = 0  # the next index to yield
     pool = [_Worker(function, memory_limit) for _ in range(max(1, min(workers, len(items))))]
 
-    def replace(slot: int, outcome: Stopped) -> None:
+    def replace(slot: int, outcome: Stopped | None) -> None:
+        """Charge the running task with `outcome` (None: how the worker died), rerun the rest elsewhere."""
         worker = pool[slot]
-        results[worker.tasks.popleft()] = outcome
-        pending.extendleft(reversed(worker.tasks))
         worker.close()
+        results[worker.tasks.popleft()] = outcome or worker.death()
+        pending.extendleft(reversed(worker.tasks))
         pool[slot] = _Worker(function, memory_limit)
 
     try:
@@ -146,13 +154,20 @@ def run_bounded(
                 following += 1
                 continue
             for slot, worker in enumerate(pool):
-                if not worker.tasks and not worker.process.is_alive():  # died while idle (killed from outside)
-                    worker.close()
-                    worker = pool[slot] = _Worker(function, memory_limit)
                 while pending and len(worker.tasks) < QUEUE_PER_WORKER and pending[0] < following + lookahead:
                     index = pending.popleft()
-                    worker.send(index, items[index])
+                    try:
+                        worker.send(index, items[index])
+                    except OSError:  # the worker is gone: a busy one is charged below, an idle one lost nothing
+                        worker.tasks.pop()
+                        pending.appendleft(index)
+                        if not worker.tasks:
+                            worker.close()
+                            pool[slot] = _Worker(function, memory_limit)
+                        break
             busy = [worker for worker in pool if worker.tasks]
+            if not busy:
+                continue
             first_deadline = min(worker.started for worker in busy) + time_budget
             ready = wait([worker.conn for worker in busy], max(0.0, first_deadline - time.monotonic()))
             now = time.monotonic()
@@ -161,7 +176,7 @@ def run_bounded(
                     try:
                         result = worker.conn.recv()
                     except (EOFError, OSError):
-                        replace(slot, worker.death())
+                        replace(slot, None)
                         continue
                     results[worker.tasks.popleft()] = result
                     worker.started = now

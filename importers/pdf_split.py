@@ -270,7 +270,8 @@ def find_starts(lines: list[Line], heights: dict[int, float]) -> tuple[list[_Sta
                 fields, end = found
                 start_kind = "quoted" if starts or reader is _wrote else "print"
                 first = i
-                if reader is _read_block and (header_label(lines[i]) or ("",))[0] == "sent" and fields.get("from"):
+                sent_first = (header_label(lines[i]) or ("",))[0] == "sent"
+                if reader is _read_block and i > 0 and sent_first and fields.get("from"):
                     first = i - 1  # the redacted From line above belongs to this header
                     skip.add(first)
                 if reader is not _wrote and _after_page_break(lines, first, heights):

@@ -20,7 +20,7 @@ from fpdf import FPDF
 from textual.worker import WorkerState
 
 from foia_tui.archive import Archive
-from foia_tui.archive.store import message_id_for, store_document
+from foia_tui.archive.store import document_id_for, message_id_for, store_document
 from foia_tui.archive.tags import tag_messages
 from foia_tui.archive.threads import rebuild_conversations
 from importers.records import (
@@ -292,3 +292,53 @@ async def settle(pilot, timeout: float = 15.0) -> None:
 def screen_text(app) -> str:
     """The characters on screen now, one line per row."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+HSI = "HSI referral 2021-ICFO-04417"
+NYPD = ("NYPD FOIL part 1", "NYPD FOIL part 2")
+EXPOSED = "646-610-5555"
+
+
+def add_releases(small: SmallArchive, exposed: str = EXPOSED, *, hsi_shown: bool = False) -> str:
+    """Releases over the small archive: its two PDFs in two NYPD releases, and an HSI referral holding a print
+    of the budget email (trial2) whose box hides nothing, `exposed` standing where the NYPD print has its box.
+    Returns the HSI copy's id; the NYPD print stays the copy shown unless `hsi_shown`."""
+    from foia_tui.archive.releases import attach_documents, ensure_release
+
+    archive, trial = small.archive, trial_messages()[2]
+    body = trial.body.replace(POL, exposed)
+    copy = MessageRecord(
+        0,
+        trial.subject,
+        HOAN,
+        [REDACTED],
+        sent=trial.sent,
+        body=body,
+        page_start=1,
+        page_end=1,
+        bates_start="ICE-000001",
+        copy_kind="print",
+    )
+    pdf = small.path.parent / "ICE-referral.pdf"
+    data = write_pdf(pdf, [f"From: {HOAN.raw}\nSubject: {trial.subject}\n\n{body}\n\nICE-000001"], {})
+    # Between two prints the archive shows the one whose document id sorts first: the HSI file is given an id
+    # that sorts after the NYPD file's, or before it (its recorded hash is the PDF's with a salt).
+    nypd_id = archive.scalar("SELECT document_id FROM messages WHERE id = ?", (small.ids["trial2"],))
+    salt = 0
+    while (document_id_for(hashlib.sha256(data + bytes(salt)).hexdigest()) < nypd_id) != hsi_shown:
+        salt += 1
+    pages = [PageRecord(1, body, "ICE-000001")]
+    hsi_doc = document(pdf.name, "pdf", [copy], pages, data + bytes(salt))  # stored relative to the archive
+    store_document(archive, hsi_doc)
+    rebuild_conversations(archive)
+    paths = {row["path"]: row["id"] for row in archive.query("SELECT id, path FROM documents")}
+    for name, path in ((NYPD[0], small.pdf), (NYPD[1], small.pdf.parent / "NYPD-release-part2.pdf")):
+        attach_documents(archive, ensure_release(archive, name, agency="NYPD"), [paths[str(path)]])
+    attach_documents(archive, ensure_release(archive, HSI, agency="ICE (HSI)"), [paths[pdf.name]])
+    copy_id = message_id_for(hsi_doc.sha256, 0)
+    copies = {copy_id, small.ids["trial2"]}
+    canonical = {
+        row["id"]: row["canon"] for row in archive.query("SELECT id, coalesce(duplicate_of, id) AS canon FROM messages")
+    }
+    assert {canonical[i] for i in copies} == {copy_id if hsi_shown else small.ids["trial2"]}
+    return copy_id

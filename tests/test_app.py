@@ -7,9 +7,13 @@ from contextlib import closing
 
 import pytest
 from archive_factory import (
+    EXPOSED,
     HOAN,
+    HSI,
     LEAKED_NAME,
+    NYPD,
     REDACTED,
+    add_releases,
     build_bulk_archive,
     build_small_archive,
     document,
@@ -27,11 +31,13 @@ from foia_tui.app.screens.about import AboutScreen
 from foia_tui.app.screens.help import HelpScreen
 from foia_tui.app.screens.main import MainScreen
 from foia_tui.app.screens.original import OriginalPageScreen
+from foia_tui.app.screens.releases import ReleasesScreen
 from foia_tui.app.widgets.message_body import BodyStyles, render_body
 from foia_tui.app.widgets.search_bar import SearchBar
 from foia_tui.app.widgets.sidebar import Sidebar
 from foia_tui.archive import Archive
-from foia_tui.archive.browse import Redaction
+from foia_tui.archive.browse import Exposure, Redaction
+from foia_tui.archive.releases import add_release
 from foia_tui.archive.store import store_document
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
@@ -331,6 +337,7 @@ async def test_help_screen_lists_every_binding(small):
         assert {"Search", "Next message", "Previous message", "Next thread", "Previous thread", "Original page"} <= (
             descriptions
         )
+        assert ("O", "Original page of a copy", "Main screen") in rows
         assert {"Leaked text", "Refresh", "Help", "Commands", "Quit", "Open thread", "Expand/collapse"} <= descriptions
         assert ("j / ↓", "Next thread in list", "Thread list") in rows
         await pilot.press("escape")
@@ -468,5 +475,164 @@ def test_message_body_maps_stored_offsets_through_boxes_and_folds():
     assert hidden.drawn_offset(body.index("(b)(6)")) == hidden.text.plain.index("█")  # inside a box: its edge
     shown = render_body(body, boxes, show_leaks=True, fold_quotes=False, styles=styles)
     assert "█ (b)(6) █ LEAKED: Jane Roe  now." in shown.text.plain and "> earlier text" in shown.text.plain
+    exposure = Exposure(0, body.index("█"), "(b)(6)", "555-0100", ("HSI referral",))
+    noted = render_body(body, boxes, show_leaks=True, fold_quotes=True, styles=styles, exposures=[exposure])
+    assert "█ (b)(6) █ LEAKED: Jane Roe readable in HSI referral: 555-0100  now." in noted.text.plain
+    assert noted.drawn_offset(body.index("now")) == noted.text.plain.index("now")  # offsets still map
     unplaced = [Redaction("POL 87(2)(b)", None, None, None)]  # no recorded offset: paired in order
     assert "█ POL 87(2)(b) █" in render_body(body, unplaced, show_leaks=False, fold_quotes=False, styles=styles).text
+
+
+def drawn_in(view, style_name: str) -> str:
+    """The text the thread view draws in one of its component styles (its colours, not reversed by another)."""
+    wanted = view.get_component_rich_style(f"thread-view--{style_name}")
+
+    def looks(style) -> tuple:
+        return (style.bgcolor, style.color, bool(style.reverse))
+
+    return "".join(
+        seg.text for strip in view._lines for seg in strip if seg.style and looks(seg.style) == looks(wanted)
+    )
+
+
+async def test_each_email_names_its_releases_and_what_another_release_shows_under_its_box(tmp_path):
+    small = build_small_archive(tmp_path)
+    add_releases(small)
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        screen = await open_trial(pilot)
+        await pilot.press("x")
+        view = screen.reading_view
+        text = " ".join(view_text(screen).split())
+        assert f"Release: {NYPD[0]} · also in {NYPD[1]}" in text  # the first email, printed in both parts
+        assert f"Release: {NYPD[0]} · also in {HSI}" in text  # the budget email, also in the HSI referral
+        assert f"{HSI}: ICE-referral.pdf · p. 1 · Bates ICE-000001 · printed copy" in text  # its copy, listed
+        assert f"Budget line █ POL 87(2)(b) █ [readable in {HSI} · r shows] is approved." in text
+        assert "1 readable in another release r shows" in text
+        assert "text other releases show hidden (r shows)" in text
+        assert EXPOSED not in text and view.exposure_count == 1
+        await pilot.press("r")
+        text = " ".join(view_text(screen).split())
+        assert f"Budget line █ POL 87(2)(b) █ readable in {HSI}: {EXPOSED} is approved." in text
+        assert EXPOSED in drawn_in(view, "leak") and LEAKED_NAME in drawn_in(view, "leak")  # one warning style
+        assert "Text other releases show under boxes shown (1 box)." in [n.message for n in app._notifications]
+        await pilot.press("r")
+        assert EXPOSED not in view_text(screen)
+
+
+async def test_a_copy_whose_box_the_shown_email_reads_says_so_on_its_line(tmp_path):
+    small = build_small_archive(tmp_path)
+    add_releases(small, hsi_shown=True)
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=(220, 50)) as pilot:
+        await settle(pilot)
+        screen = await open_trial(pilot)
+        await pilot.press("n", "n")
+        text = " ".join(view_text(screen).split())
+        assert f"Release: {HSI} · also in {NYPD[0]}" in text
+        copy_line = text.split(f"· {NYPD[0]}: ")[1]
+        assert copy_line.startswith(f"{small.pdf} · p. 3 · Bates NYPD-000003 · printed copy 1 redaction ")
+        assert copy_line.endswith(f"1 redaction █ POL 87(2)(b) █ [readable in {HSI} · r shows]")
+        await pilot.press("r")
+        copy_line = " ".join(view_text(screen).split()).split(f"· {NYPD[0]}: ")[1]
+        assert copy_line.endswith(f"1 redaction █ POL 87(2)(b) █ readable in {HSI}: {EXPOSED}")
+        assert EXPOSED in drawn_in(screen.reading_view, "leak")
+
+
+async def test_the_original_page_of_each_copy_from_the_keyboard(tmp_path):
+    small = build_small_archive(tmp_path)
+    hsi_copy = add_releases(small)
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_trial(pilot)
+        await pilot.press("n")
+        assert screen.check_action("original", (1,)) is None  # an email printed once: no other copy to show
+        await pilot.press("n", "O")
+        await settle(pilot)
+        page = app.screen
+        assert isinstance(page, OriginalPageScreen) and page.message_id == hsi_copy
+        title = str(page.query_one("#page-title", Static).render())
+        assert title.endswith("· ICE-referral.pdf")  # the path as stored, not where this checkout keeps it
+        assert str(tmp_path) not in title and "Bates ICE-000001" in title
+        assert str(page.query_one("#page-copy", Static).render()) == f"Copy 2 of 2 (c: next copy)  · Release: {HSI}"
+        assert "646-610-5555" in str(page.query_one("#page-text", Static).render()) and page.query(".page-image")
+        await pilot.press("c")
+        await settle(pilot)
+        assert page.message_id == small.ids["trial2"]
+        assert "Original page 3" in str(page.query_one("#page-title", Static).render())
+        assert f"Copy 1 of 2 (c: next copy)  · Release: {NYPD[0]}" == str(page.query_one("#page-copy").render())
+        assert "Budget line █[REDACTED" in str(page.query_one("#page-text", Static).render())
+        await pilot.press("C")
+        await settle(pilot)
+        assert page.message_id == hsi_copy and page.query(".page-image")
+        await pilot.press("o", "o")  # o closes the page, and opens the copy shown
+        await settle(pilot)
+        assert app.screen.message_id == small.ids["trial2"] and app.screen.check_action("copy", (1,))
+        await pilot.press("escape", "home", "o")
+        await settle(pilot)
+        page = app.screen
+        assert page.message_id == small.ids["trial0"]  # the first email: printed in both NYPD parts
+        assert str(page.query_one("#page-copy").render()) == f"Copy 1 of 2 (c: next copy)  · Release: {NYPD[0]}"
+        await pilot.press("c")
+        await settle(pilot)
+        assert f"Copy 2 of 2 (c: next copy)  · Release: {NYPD[1]}" == str(page.query_one("#page-copy").render())
+        assert "The file is gone" in str(page.query_one("#page-note").render())  # part 2 was never written
+        await pilot.press("question_mark")
+        table = app.screen.query_one(DataTable)
+        rows = {tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)}
+        assert {("c", "Next copy", "Original page"), ("C", "Previous copy", "Original page")} <= rows
+
+
+async def test_sidebar_lists_named_people_first_and_the_redacted_in_one_closed_group(small):
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        people = next(node for node in sidebar.root.children if node.label.plain.startswith("People"))
+        labels = [node.label.plain for node in people.children]
+        assert labels[:3] == ["Hoan Ton-That 5", "Officer Smith 2", "Clearview Team 2"]
+        redacted = people.children[-1]
+        redacted_people = small.archive.scalar("SELECT count(*) FROM people WHERE redacted")
+        assert labels[3:] == [f"Redacted ({redacted_people})"] and redacted_people > 1  # each box its own person
+        assert people.label.plain == f"People ({3 + redacted_people})"
+        assert not redacted.is_expanded
+        assert [leaf.label.plain for leaf in redacted.children] == [f"[REDACTED] 4 · {redacted_people} people"]
+        sidebar.focus()
+        sidebar.cursor_line = redacted.line
+        await pilot.press("enter")  # Enter opens the group …
+        assert redacted.is_expanded
+        await pilot.press("j", "enter")  # … and its entry filters the thread list
+        await settle(pilot)
+        assert app.screen.query_text == 'from:"[REDACTED]" OR to:"[REDACTED]" OR cc:"[REDACTED]"'
+        assert app.screen.thread_list.count == 2
+        await pilot.press("R")
+        await settle(pilot)
+        assert next(n for n in sidebar.root.children if n.label.plain.startswith("People")).children[-1].is_expanded
+
+
+@pytest.mark.parametrize("width", [100, 140])
+async def test_releases_screen_fits_the_screen_with_names_cut_and_counts_aligned(tmp_path, width):
+    small = build_small_archive(tmp_path)
+    add_releases(small)
+    long_name = "Massachusetts State Police public records request about facial recognition vendors, round 2"
+    add_release(small.archive, long_name, agency="Executive Office of Public Safety and Security (EOPSS)")
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReleasesScreen)
+        table = screen.query_one(DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # no sideways scrolling
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "Release" in line and "Redactions" in line)
+        rows = [line for line in lines if "NYPD FOIL part" in line or "Massachusetts" in line]
+        assert len(rows) == 3 and all("…" in row for row in rows if "Massachusetts" in row)
+        ends = {len(row.rstrip()) for row in rows} | {len(header.rstrip())}
+        assert len(ends) == 1  # the counts end where their heading ends: right-aligned
+        await pilot.press("down")
+        assert screen.releases[table.cursor_row]["name"] == long_name
+        assert long_name in " ".join(str(screen.query_one("#releases-detail", Static).render()).split())

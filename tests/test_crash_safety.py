@@ -22,7 +22,7 @@ def test_two_imports_at_once_both_succeed(tmp_path):
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for name in ("a", "b")
     ]
     outputs = [p.communicate(timeout=300) for p in processes]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from archive_factory import document, screen_text, settle, write_pdf
+from archive_factory import HSI, add_releases, build_small_archive, document, screen_text, settle, write_pdf
 from rich.segment import Segment
 from textual.geometry import Region
 from textual.widget import Widget
@@ -160,3 +160,20 @@ async def test_original_page_draws_hostile_page_text_literally(hostile):
         title = assert_inert(page.query_one("#page-title", Static))
         assert "Bates [link=x]<U+202E>txt.exe" in title and "[bold]release[@click=app.quit] ␛[31m." in title
         assert page.query(".page-image")  # the file's odd name did not stop it rendering
+
+
+async def test_text_another_release_shows_under_a_box_is_drawn_literally(tmp_path):
+    small = build_small_archive(tmp_path)
+    exposed = "\x1b[2J[@click=app.quit]x[/]"
+    add_releases(small, exposed)
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        await pilot.press("n", "n", "r")
+        await settle(pilot)
+        view = app.screen.query_one(ThreadView)
+        assert "[@click=app.quit]x[/]" in assert_inert(view)  # on screen, and inert
+        laid_out = " ".join(" ".join(strip.text for strip in view._lines).split())
+        assert f"█ POL 87(2)(b) █ readable in {HSI}: ␛[2J[@click=app.quit]x[/]" in laid_out

@@ -28,7 +28,9 @@ DAN = Address("Dan Volkov", "dan@press.example.com", "Dan Volkov <dan@press.exam
 
 def native(key: str, **fields) -> DocumentRecord:
     """One .eml-like document holding one native message."""
-    return DocumentRecord(f"mail/{key}.eml", hashlib.sha256(key.encode()).hexdigest(), "eml", [MessageRecord(0, **fields)])
+    return DocumentRecord(
+        f"mail/{key}.eml", hashlib.sha256(key.encode()).hexdigest(), "eml", [MessageRecord(0, **fields)]
+    )
 
 
 def stored_id(doc: DocumentRecord, ordinal: int = 0) -> str:
@@ -91,7 +93,9 @@ def test_stripped_replies_join_their_thread_and_shared_subjects_stay_apart(archi
         for number, (msg, fact) in enumerate(_dense_shared_subject_mail(1200, seed=5)):
             data = msg.as_bytes()
             sha = hashlib.sha256(data).hexdigest()
-            store_document(archive, DocumentRecord(f"m/{number}", sha, "maildir", [message_record(parse_bytes(data), 0)]))
+            store_document(
+                archive, DocumentRecord(f"m/{number}", sha, "maildir", [message_record(parse_bytes(data), 0)])
+            )
             truth[message_id_for(sha, 0)] = fact.thread
     rebuild_conversations(archive)
     score = worldgen.pairwise(truth, {k: r["thread_id"] for k, r in rows(archive).items()})
@@ -102,10 +106,12 @@ def test_headers_link_parents_and_a_missing_parent_still_joins_its_siblings(arch
     root = native("root", subject="Budget", sender=ALICE, to=[BOB], sent="2019-03-01T09:00:00-05:00",
                   body="Numbers attached for the pilot budget.", message_id="root@x")  # fmt: skip
     reply = native("reply", subject="RE: Budget", sender=BOB, to=[ALICE], sent="2019-03-01T10:00:00-05:00",
-                   body="Thanks, looks right.", message_id="reply@x", in_reply_to="root@x", references=["root@x"])  # fmt: skip
+                   body="Thanks, looks right.", message_id="reply@x", in_reply_to="root@x",
+                   references=["root@x"])  # fmt: skip
     # Two answers to a message that is not in the archive: they share a thread through the phantom.
     a = native("a", subject="RE: Lost", sender=BOB, to=[CARLA], sent="2019-04-01T10:00:00-05:00",
-               body="First answer to the lost message.", message_id="a@x", in_reply_to="lost@x", references=["lost@x"])  # fmt: skip
+               body="First answer to the lost message.", message_id="a@x", in_reply_to="lost@x",
+               references=["lost@x"])  # fmt: skip
     b = native("b", subject="RE: Lost", sender=CARLA, to=[BOB], sent="2019-04-02T10:00:00-05:00",
                body="Second answer, also to the lost message.", message_id="b@x", references=["lost@x"])  # fmt: skip
     for doc in (root, reply, a, b):

@@ -80,6 +80,10 @@ def first_start(app) -> None:
     assert [s.split(" (")[0] for s in sections[1:]] == ["Saved searches", "Tags", "People", "Documents"]
     saved = next(n for n in app.screen.query_one(Sidebar).root.children if n.label.plain.startswith("Saved"))
     assert [leaf.label.plain for leaf in saved.children] == ["100 searches", "Homeland Security", "Leaked redactions"]
+    people = next(n for n in app.screen.query_one(Sidebar).root.children if n.label.plain.startswith("People"))
+    *named, redacted = people.children
+    assert named[0].label.plain.startswith("Hoan Ton-That") and "REDACTED" not in str([n.label for n in named])
+    assert redacted.label.plain.startswith("Redacted (") and not redacted.is_expanded
     trial = next(line for line in text.splitlines() if "Trial results" in line)
     assert "█!" in trial
     assert "Choose a thread and press Enter." in text
@@ -106,7 +110,8 @@ def thread_opened(app) -> None:
     assert "leaked text hidden (r shows)" in text
     assert "To: █[REDACTED POL 87(2)(b)]█" in text
     assert "p. 3 · Bates NYPD-FOIL-000203" in text and "scanned.pdf" in text
-    assert "Copies of this email: 1" in text
+    assert "Release: NYPD FOIL 2020-PL-0312 part 2 · also in NYPD FOIL 2020-PL-0312 part 1" in text
+    assert "Copies of this email: 1" in text and "· NYPD FOIL 2020-PL-0312 part 1: samples/" in text
 
 
 def next_email(app) -> None:
@@ -131,7 +136,9 @@ def original_page(app) -> None:
     assert isinstance(screen, OriginalPageScreen)
     title = static_text(screen, "#page-title")
     assert "Original page 3" in title and "Bates NYPD-FOIL-000203" in title and "text by OCR" in title
-    assert "NYPD-FOIL-2020-PL-0312-part2-scanned.pdf" in title
+    assert title.endswith("· samples/nypd-clearview/round2/NYPD-FOIL-2020-PL-0312-part2-scanned.pdf")  # as stored
+    copy = static_text(screen, "#page-copy")
+    assert copy == "Copy 1 of 2 (c: next copy)  · Release: NYPD FOIL 2020-PL-0312 part 2"
     assert screen.query(HalfcellImage), "the page should be drawn in half-block characters"
     assert "gone on to make arrests" in static_text(screen, "#page-text")
 
@@ -181,6 +188,10 @@ def releases(app) -> None:
     assert names[0] == "HSI referral 2021-ICFO-04417"
     assert any(r["status"] == "no_records" and "2020-PL-0388" in r["name"] for r in screen.releases)
     assert screen.query_one(DataTable).cursor_row == 0
+    table = screen.query_one(DataTable)
+    assert table.virtual_size.width <= table.scrollable_content_region.width
+    detail = static_text(screen, "#releases-detail")
+    assert "U.S. Immigration and Customs Enforcement (HSI) · request 2021-ICFO-04417" in detail
 
 
 def release_chosen(app) -> None:
@@ -281,6 +292,9 @@ def test_the_tour_page_has_the_walked_steps_and_their_screenshots():
     [
         "**5 threads**",
         "NYPD-FOIL-000203",
+        "*NYPD FOIL 2020-PL-0312 part 2*",
+        "*Copy 1 of 2*",
+        "closed entry, *Redacted*",
         "LEAKED: 2019-040-00123",
         "Bates `NYPD-FOIL-000006`",
         "Bates `NYPD-FOIL-000203`",

@@ -17,6 +17,10 @@ from foia_tui.archive.releases import message_exposures
 THREAD_COLUMNS = """id, subject, first_sent, last_sent, message_count, participants, has_redaction, has_leak,
     has_attachment"""
 SIDEBAR_LIMIT = 200
+MARKER = "█["  # how a redaction box starts in a stored body
+# Participants the People section counts: named, and of distinct emails (a copy's people are its email's).
+SHOWN_PARTICIPANTS = """WHERE coalesce(pa.email, pa.name, '') != ''
+    AND pa.message_id NOT IN (SELECT id FROM messages WHERE duplicate_of IS NOT NULL)"""
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,6 @@ class PageSource:
     page_end: int | None
     pages: list[PageText]
     file: str = ""  # the path as stored (often relative): what to show
-    bates_start: str | None = None
     releases: tuple[str, ...] = ()
 
 
@@ -315,12 +318,13 @@ def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
                 releases=json.loads(row["releases"]),
             )
         )
+    boxed = {row["id"] for row in rows if MARKER in (row["body"] or "")}
     for message in messages:
         message.copies = copies[message.id]
         if message.copies:
-            message.exposures = _exposures(archive, message.id) if message.redactions else []
+            message.exposures = _exposures(archive, message.id) if message.id in boxed else []
             message.copies = [
-                replace(copy, exposures=tuple(_exposures(archive, copy.id))) if copy.redactions else copy
+                replace(copy, exposures=tuple(_exposures(archive, copy.id))) if copy.id in boxed else copy
                 for copy in message.copies
             ]
     return messages
@@ -340,20 +344,38 @@ def sidebar(archive: Archive) -> SidebarData:
                LEFT JOIN taggings tg ON tg.tag_id = t.id GROUP BY t.id ORDER BY t.name"""
         )
     ]
-    names = {row["id"]: row["name"] for row in archive.query("SELECT id, name FROM people")}
-    people = []
-    for row in archive.query(
-        """SELECT pa.person_id, coalesce(pa.email, pa.name) AS key, max(pa.name) AS name,
-                  count(DISTINCT pa.message_id) AS n
-           FROM participants pa
-           WHERE coalesce(pa.email, pa.name, '') != ''
-             AND pa.message_id NOT IN (SELECT id FROM messages WHERE duplicate_of IS NOT NULL)
-           GROUP BY coalesce(CAST(pa.person_id AS TEXT), 'address:' || coalesce(pa.email, pa.name))
-           ORDER BY n DESC, key LIMIT ?""",
-        (SIDEBAR_LIMIT,),
-    ):
-        person = names.get(row["person_id"])
-        people.append(SidebarEntry(person or row["name"] or row["key"], row["n"], person or row["key"]))
+    people = [
+        SidebarEntry(row["person"] or row["name"] or row["key"], row["n"], row["person"] or row["key"])
+        for row in archive.query(
+            f"""SELECT max(p.name) AS person, coalesce(pa.email, pa.name) AS key, max(pa.name) AS name,
+                       count(DISTINCT pa.message_id) AS n
+                FROM participants pa LEFT JOIN people p ON p.id = pa.person_id
+                {SHOWN_PARTICIPANTS} AND NOT coalesce(p.redacted, 0)
+                GROUP BY coalesce(CAST(pa.person_id AS TEXT), 'address:' || coalesce(pa.email, pa.name))
+                ORDER BY n DESC, key LIMIT ?""",
+            (SIDEBAR_LIMIT,),
+        )
+    ]
+    # Each redacted correspondent is a person of its own, but a list of fifty identical boxes would bury the
+    # names: they are counted apart and listed once per printed form.
+    redacted = [
+        SidebarEntry(row["label"], row["n"], row["key"], row["people"])
+        for row in archive.query(
+            f"""SELECT p.name AS label, coalesce(max(pa.email), max(pa.name)) AS key,
+                       count(DISTINCT pa.message_id) AS n, count(DISTINCT p.id) AS people
+                FROM people p CROSS JOIN participants pa ON pa.person_id = p.id  -- few redacted people: start there
+                {SHOWN_PARTICIPANTS} AND p.redacted
+                GROUP BY p.name ORDER BY n DESC, label LIMIT ?""",
+            (SIDEBAR_LIMIT,),
+        )
+    ]
+    redacted_people = (
+        archive.scalar(
+            f"""SELECT count(DISTINCT p.id) FROM participants pa JOIN people p ON p.id = pa.person_id
+                {SHOWN_PARTICIPANTS} AND p.redacted"""
+        )
+        or 0
+    )
     documents = [
         SidebarEntry(row["path"], row["n"], row["path"])
         for row in archive.query(
@@ -366,14 +388,17 @@ def sidebar(archive: Archive) -> SidebarData:
     documents_total = (
         archive.scalar("SELECT count(*) FROM documents WHERE status = 'imported' AND parent_message_id IS NULL") or 0
     )
-    return SidebarData(tally.messages, tally.threads, saved, tags, people, documents, documents_total)
+    return SidebarData(
+        tally.messages, tally.threads, saved, tags, people, documents, documents_total, redacted, redacted_people
+    )
 
 
 def page_source(archive: Archive, message_id: str) -> PageSource | None:
     """The file a message came from and the text of its pages (all pages when the message has no page range)."""
     rows = archive.query(
-        """SELECT m.id, m.document_id, m.page_start, m.page_end, d.path, d.kind FROM messages m
-           JOIN documents d ON d.id = m.document_id WHERE m.id = ?""",
+        f"""SELECT m.id, m.document_id, m.page_start, m.page_end, d.path, d.kind,
+                   {RELEASES_OF_DOCUMENT} AS releases
+            FROM messages m JOIN documents d ON d.id = m.document_id WHERE m.id = ?""",
         (message_id,),
     )
     if not rows:
@@ -389,5 +414,13 @@ def page_source(archive: Archive, message_id: str) -> PageSource | None:
             (row["document_id"], first, last),
         )
     ]
-    path = str(archive.resolve_source(row["path"]))
-    return PageSource(message_id, path, row["kind"], row["page_start"], row["page_end"], pages)
+    return PageSource(
+        message_id,
+        str(archive.resolve_source(row["path"])),
+        row["kind"],
+        row["page_start"],
+        row["page_end"],
+        pages,
+        file=row["path"],
+        releases=tuple(json.loads(row["releases"])),
+    )

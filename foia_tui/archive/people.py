@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from foia_tui.archive import Archive, ArchiveError
@@ -31,6 +32,23 @@ class Participants:
     redacted: list[int] = field(default_factory=list)  # indexes of rows whose correspondent is redacted
     aliases: dict[str, AliasInfo] = field(default_factory=dict)
     correspondents: dict[str, tuple[Correspondent | None, list[Correspondent]]] = field(default_factory=dict)
+    key_of: dict[Correspondent, str] = field(default_factory=dict)  # printed correspondent -> alias key
+
+
+class PeopleOfMessages(Mapping[str, MessagePeople]):
+    """Each message's resolved people (redacted ones left out), built when asked for: most are never asked."""
+
+    def __init__(self, senders: dict[str, int], together: dict[str, set[int]], addressees: dict[str, int]) -> None:
+        self.senders, self.together, self.addressees = senders, together, addressees
+
+    def __getitem__(self, message_id: str) -> MessagePeople:
+        return MessagePeople(self.senders.get(message_id), self.together[message_id], self.addressees.get(message_id))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.together)
+
+    def __len__(self) -> int:
+        return len(self.together)
 
 
 @dataclass
@@ -40,7 +58,7 @@ class PeoplePlan:
     people: dict[int, tuple[str, int]] = field(default_factory=dict)  # id -> (name, redacted)
     aliases: dict[str, tuple[int, str | None, str | None]] = field(default_factory=dict)  # key -> (person, name, email)
     person_of_row: list[int | None] = field(default_factory=list)  # aligned with Participants.rows
-    of_message: dict[str, MessagePeople] = field(default_factory=dict)  # messages with someone not redacted
+    of_message: PeopleOfMessages = field(default_factory=lambda: PeopleOfMessages({}, {}, {}))
 
 
 def _printed_name(name: str | None, email: str | None, raw: str) -> str | None:
@@ -64,6 +82,8 @@ def read_participants(archive: Archive) -> Participants:
             known = forms[form] = (key, (printed, email) if key else None, redacted)
             if key and key not in found.aliases:
                 found.aliases[key] = AliasInfo(key, printed, email)
+            if key:
+                found.key_of[(printed, email)] = key
         key, who, redacted = known
         found.keys.append(key)
         if key is None:
@@ -84,12 +104,10 @@ def read_participants(archive: Archive) -> Participants:
     return found
 
 
-def plan_people(
-    archive: Archive, participants: Participants, canon: dict[str, str], copies: list[list[tuple[str, list[str]]]]
-) -> PeoplePlan:
+def plan_people(archive: Archive, participants: Participants, canon: dict[str, str]) -> PeoplePlan:
     """Resolve every participant row to a person (ids kept from the last rebuild where the aliases agree).
 
-    `copies` holds, per email stored more than once, each copy's (sender key, recipient keys). A redacted
+    The copies of one email print the same people in the same places, which joins their aliases. A redacted
     row gets a key of its own place in the email, so no two redactions are ever one person, while the copies
     of one email share theirs.
     """
@@ -98,6 +116,7 @@ def plan_people(
     for index in participants.redacted:
         _, message_id, role, position, name, email, raw, _ = participants.rows[index]
         redacted.setdefault(f"redacted:{canon.get(message_id, message_id)}:{role}:{position}", (name, email, raw))
+    copies = _copies(participants, canon)
     clusters = resolve_people(infos.values(), pins=load_pins(archive), copy_pairs=copy_pairs(copies))
     clusters += [[key] for key in sorted(redacted)]
     plan = PeoplePlan()
@@ -118,14 +137,30 @@ def plan_people(
         _, message_id, role, position, *_ = participants.rows[index]
         plan.person_of_row[index] = person_of[f"redacted:{canon.get(message_id, message_id)}:{role}:{position}"]
     senders: dict[str, int] = {}
+    addressees: dict[str, tuple[int, int]] = {}  # message -> (position, person) of its first readable To
     together: dict[str, set[int]] = defaultdict(set)
     for row, key, person_id in zip(participants.rows, participants.keys, plan.person_of_row, strict=True):
         if key is not None:
-            together[row[1]].add(person_id)  # type: ignore[arg-type]
-            if row[2] == "from":
-                senders[row[1]] = person_id  # type: ignore[assignment]
-    plan.of_message = {m: MessagePeople(senders.get(m), found) for m, found in together.items()}
+            message_id, role, position = row[1], row[2], row[3]
+            together[message_id].add(person_id)  # type: ignore[arg-type]
+            if role == "from":
+                senders[message_id] = person_id  # type: ignore[assignment]
+            elif role == "to" and position < addressees.get(message_id, (position + 1,))[0]:
+                addressees[message_id] = (position, person_id)  # type: ignore[assignment]
+    plan.of_message = PeopleOfMessages(senders, dict(together), {m: p for m, (_, p) in addressees.items()})
     return plan
+
+
+def _copies(participants: Participants, canon: dict[str, str]) -> list[list[tuple[str, list[str]]]]:
+    """Per email stored more than once: each copy's (sender alias key, To and Cc alias keys)."""
+    by_email: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    key_of = participants.key_of
+    for message_id, head in canon.items():
+        if head != message_id:
+            for copy in (message_id, head) if head not in by_email else (message_id,):
+                sender, recipients = participants.correspondents.get(copy, (None, []))
+                by_email[head].append((key_of[sender] if sender else "", [key_of[r] for r in recipients]))
+    return list(by_email.values())
 
 
 def load_pins(archive: Archive) -> dict[str, str]:

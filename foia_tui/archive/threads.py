@@ -24,7 +24,6 @@ from foia_tui.conversations import (
     inherit_subjects,
     reading_order,
 )
-from foia_tui.people import alias_key
 
 BODY_CHARS = 8000  # enough of a body for what its author wrote and the start of what it quotes
 CHUNK = 900  # ids per IN (...) list, under SQLite's variable limit
@@ -100,7 +99,7 @@ def rebuild_conversations(archive: Archive, *, full: bool = False) -> dict[str, 
     seen = {} if full else {key: dup for key, (thread_id, dup, _) in current.items() if thread_id is not None}
     duplicates = find_duplicates(keys, bodies, seen)
     canon = {key: head or key for key, head in duplicates.items()}
-    people = plan_people(archive, participants, canon, _copy_correspondents(keys, canon))
+    people = plan_people(archive, participants, canon)
     threading = assign_threads(keys, duplicates, people.of_message, bodies)
     with archive.transaction() as conn:
         write_people(conn, people, participants.rows)
@@ -116,18 +115,6 @@ def rebuild_conversations(archive: Archive, *, full: bool = False) -> dict[str, 
         "duplicates": sum(1 for head in duplicates.values() if head),
         "people": sum(1 for _, redacted in people.people.values() if not redacted),
     }
-
-
-def _copy_correspondents(keys: list[MessageKey], canon: dict[str, str]) -> list[list[tuple[str, list[str]]]]:
-    """Per email stored more than once: each copy's (sender alias key, To/Cc alias keys)."""
-    groups: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
-    heads = {head for message_id, head in canon.items() if head != message_id}
-    for m in keys:
-        if canon[m.id] in heads:
-            groups[canon[m.id]].append(
-                (alias_key(*m.sender) if m.sender else "", [alias_key(*r) for r in m.recipients])
-            )
-    return list(groups.values())
 
 
 def _write_threads(

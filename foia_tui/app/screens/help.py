@@ -15,7 +15,8 @@ from foia_tui.app.bindings import binding_catalogue
 
 LEGEND = (
     "Thread list markers: █ redactions · ! leaked text under a box · + attachments · #tag tags.  "
-    "In a thread: █ (b)(6) █ is a redaction box with its exemption code; r shows leaked text."
+    "In a thread: █ (b)(6) █ is a redaction box with its exemption code; r shows leaked text, and the text "
+    "another release shows where this one has a box."
 )
 
 

@@ -40,6 +40,10 @@ def plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
+def boxes(count: int) -> str:
+    return f"{count:,} box{'' if count == 1 else 'es'}"
+
+
 class MainScreen(Screen):
     """Three panes over one archive."""
 
@@ -52,6 +56,7 @@ class MainScreen(Screen):
         Binding("]", "next_thread", "Next thread"),
         Binding("[", "previous_thread", "Previous thread"),
         Binding("o", "original", "Original page"),
+        Binding("O", "original(1)", "Original page of a copy", show=False),
         Binding("r", "toggle_leaks", "Leaked text"),
         Binding("t", "tag('message')", "Tag message"),
         Binding("T", "tag('thread')", "Tag thread"),
@@ -256,8 +261,11 @@ class MainScreen(Screen):
     # Actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        message = self.reading_view.focused_message
+        if action == "original" and parameters:
+            return (message is not None and bool(message.copies)) or None
         if action in ("original", "toggle_leaks", "tag", "select_text"):
-            return self.reading_view.focused_message is not None or None
+            return message is not None or None
         if action == "clear_search":
             return bool(self.query_text)
         return True
@@ -301,22 +309,28 @@ class MainScreen(Screen):
     def action_previous_thread(self) -> None:
         self._step_thread(-1)
 
-    def action_original(self) -> None:
-        message = self.reading_view.focused_message
+    def action_original(self, copy: int = 0) -> None:
+        """The original page of the email shown (`o`), or of its other copies (`O`; `c` there steps through)."""
+        view = self.reading_view
+        message = view.focused_message
         if message is not None:
             from foia_tui.app.screens.original import OriginalPageScreen
 
-            self.app.push_screen(OriginalPageScreen(self.archive, message.id, self.app.page_image))
+            ids = view.copy_ids(message)
+            self.app.push_screen(OriginalPageScreen(self.archive, ids, self.app.page_image, copy_index=copy % len(ids)))
 
     def action_toggle_leaks(self) -> None:
         view = self.reading_view
         view.show_leaks = not view.show_leaks
-        leaks = view.leak_count
-        if not leaks:
+        leaks, exposures = view.leak_count, view.exposure_count
+        if not leaks and not exposures:
             self.notify("No leaked text under the boxes in this thread.", timeout=4)
-        else:
-            boxes = f"{leaks} box{'' if leaks == 1 else 'es'}"
-            self.notify(f"Leaked text {'shown' if view.show_leaks else 'hidden'} ({boxes}).", timeout=4)
+            return
+        state = "shown" if view.show_leaks else "hidden"
+        if leaks:
+            self.notify(f"Leaked text {state} ({boxes(leaks)}).", timeout=4)
+        if exposures:
+            self.notify(f"Text other releases show under boxes {state} ({boxes(exposures)}).", timeout=4)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)

@@ -1,5 +1,6 @@
 """The original page (`o`): the PDF page an email was printed on, beside the text the importer read from it,
-so a reader can check the machine's reading against the paper.
+so a reader can check the machine's reading against the paper. An email produced more than once has a page
+per copy (another file, another release, other boxes): `c` steps through them.
 
 pypdfium2 renders the page in a worker; textual-image draws it (Kitty/Sixel graphics where the terminal has
 them, half-block characters elsewhere; the app chooses the widget class before Textual starts).
@@ -7,6 +8,7 @@ them, half-block characters elsewhere; the app chooses the widget class before T
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -32,6 +34,7 @@ RENDER_SCALE = 1.5  # 108 dpi: sharp enough for Kitty/Sixel, cheap for half-bloc
 
 @dataclass(frozen=True)
 class RenderedPage:
+    path: Path
     number: int
     image: PILImage.Image | None
     problem: str | None
@@ -63,26 +66,41 @@ def page_problem(source: PageSource) -> str | None:
 
 
 class OriginalPageScreen(Screen):
-    """The page image on the left, the extracted text on the right; ←/→ walk the email's pages."""
+    """The page image on the left, the extracted text on the right; ←/→ walk the email's pages, `c` its copies.
+
+    `message_ids` are the ids of the email's copies (the one to show first at `copy_index`).
+    """
 
     BINDING_GROUP_TITLE = "Original page"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q,escape,o", "close", "Back"),
         Binding("left,h", "page(-1)", "Previous page"),
         Binding("right,l", "page(1)", "Next page"),
+        Binding("c", "copy(1)", "Next copy"),
+        Binding("C", "copy(-1)", "Previous copy", show=False),
     ]
 
-    def __init__(self, archive: Archive, message_id: str, image_widget: type[Widget]) -> None:
+    def __init__(
+        self, archive: Archive, message_ids: Sequence[str], image_widget: type[Widget], copy_index: int = 0
+    ) -> None:
         super().__init__()
         self.archive = archive
-        self.message_id = message_id
+        self.copies = list(message_ids)
+        self.copy_index = copy_index
         self.image_widget = image_widget
+        self.sources: dict[str, PageSource | None] = {}
         self.source: PageSource | None = None
         self.numbers: list[int] = []
         self.index = 0
 
+    @property
+    def message_id(self) -> str:
+        """The copy whose page is shown."""
+        return self.copies[self.copy_index]
+
     def compose(self) -> ComposeResult:
         yield Static(Text("Loading…"), id="page-title")
+        yield Static(Text(""), id="page-copy")
         with Horizontal(id="page-panes"):
             yield Container(Static(Text("Rendering the page…"), id="page-note"), id="page-image")
             yield VerticalScroll(Static(Text(""), id="page-text"), id="page-text-pane")
@@ -91,10 +109,20 @@ class OriginalPageScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#page-image").border_title = "Page"
         self.query_one("#page-text-pane").border_title = "Extracted text"
+        self._load()
+
+    def _load(self) -> None:
+        """Show the current copy's source, read in a worker the first time."""
+        message_id = self.message_id
+        if message_id in self.sources:
+            self._show_source(self.sources[message_id])
+            return
         self.run_worker(
-            lambda: browse.page_source(self.archive, self.message_id),
+            lambda: (message_id, browse.page_source(self.archive, message_id)),
             name="source",
+            group="source",
             thread=True,
+            exclusive=True,
             exit_on_error=False,
         )
 
@@ -103,7 +131,10 @@ class OriginalPageScreen(Screen):
         if event.state == WorkerState.ERROR:
             self._note(f"Could not read the archive: {worker.error}")
         elif event.state == WorkerState.SUCCESS and worker.name == "source":
-            self._show_source(worker.result)
+            message_id, source = worker.result
+            self.sources[message_id] = source
+            if message_id == self.message_id:
+                self._show_source(source)
         elif event.state == WorkerState.SUCCESS and worker.name == "render":
             self._show_image(worker.result)
 
@@ -111,15 +142,33 @@ class OriginalPageScreen(Screen):
         self.query_one("#page-note", Static).update(Text(text))
 
     def _show_source(self, source: PageSource | None) -> None:
-        if source is None:
-            self._note("This message is no longer in the archive.")
-            return
         self.source = source
+        self.index = 0
+        self._show_copy()
+        if source is None:
+            self.numbers = []
+            self._remove_image()
+            self._note("This message is no longer in the archive.")
+            self.refresh_bindings()
+            return
         first = source.page_start or (source.pages[0].number if source.pages else 1)
         last = source.page_end or (source.pages[-1].number if source.pages else first)
         self.numbers = list(range(first, last + 1))
         self._show_page()
         self.refresh_bindings()
+
+    def _show_copy(self) -> None:
+        """The line under the title: which copy of the email this is, and the release(s) that produced it."""
+        line = self.query_one("#page-copy", Static)
+        source = self.source
+        releases = "; ".join(one_line(name, 80) for name in source.releases) if source else ""
+        line.display = len(self.copies) > 1 or bool(releases)
+        text = Text()
+        if len(self.copies) > 1:
+            text.append(f"Copy {self.copy_index + 1} of {len(self.copies)}", style="bold")
+            text.append(" (c: next copy)  · ")
+        text.append(f"Release: {releases}" if releases else "In no release")
+        line.update(text)
 
     def _show_page(self) -> None:
         source = self.source
@@ -135,7 +184,7 @@ class OriginalPageScreen(Screen):
         if page and page.ocr:
             title.append("  · text by OCR")
         title.append("  · ")
-        title.append(one_line(source.path))
+        title.append(one_line(source.file or source.path))
         self.query_one("#page-title", Static).update(title)
         text = safe_rich(page.text) if page and page.text else Text("(no text was extracted from this page)")
         self.query_one("#page-text", Static).update(text)
@@ -154,17 +203,18 @@ class OriginalPageScreen(Screen):
     @staticmethod
     def _draw(path: Path, number: int) -> RenderedPage:
         try:
-            return RenderedPage(number, render_pdf_page(path, number), None)
+            return RenderedPage(path, number, render_pdf_page(path, number), None)
         except (pypdfium2.PdfiumError, OSError, ValueError) as error:
-            return RenderedPage(number, None, f"Could not draw page {number}: {error}")
+            return RenderedPage(path, number, None, f"Could not draw page {number}: {error}")
 
     def _remove_image(self) -> None:
         for widget in self.query("#page-image > .page-image"):
             widget.remove()
 
     def _show_image(self, page: RenderedPage) -> None:
-        if not self.numbers or page.number != self.numbers[self.index]:
-            return
+        source = self.source
+        if source is None or Path(source.path) != page.path or page.number != self.numbers[self.index]:
+            return  # the reader moved on to another page or copy while this one was drawn
         self._remove_image()
         if page.image is None:
             self._note(page.problem or "Could not draw the page.")
@@ -176,6 +226,8 @@ class OriginalPageScreen(Screen):
         if action == "page":
             step = int(str(parameters[0])) if parameters else 0
             return 0 <= self.index + step < len(self.numbers) or None
+        if action == "copy":
+            return len(self.copies) > 1 or None
         return True
 
     def action_page(self, step: int) -> None:
@@ -183,6 +235,13 @@ class OriginalPageScreen(Screen):
             self.index += step
             self._show_page()
             self.refresh_bindings()
+
+    def action_copy(self, step: int) -> None:
+        """The same email's page in its next (or previous) copy, round the list."""
+        if len(self.copies) > 1:
+            self.copy_index = (self.copy_index + step) % len(self.copies)
+            self._note("Reading the copy…")
+            self._load()
 
     def action_close(self) -> None:
         self.dismiss()

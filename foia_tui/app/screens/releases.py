@@ -20,7 +20,41 @@ from foia_tui.archive.releases import list_releases
 from foia_tui.display import one_line
 from foia_tui.releases import release_query
 
-COLUMNS = ("Release", "Agency", "Status", "Filed", "Produced", "Docs", "Pages", "Messages", "Redactions")
+TEXT_COLUMNS = ("Release", "Agency", "Status", "Filed", "Produced")
+COUNT_COLUMNS = {"Docs": "documents", "Pages": "pages", "Messages": "messages", "Redactions": "redactions"}
+FLEXIBLE = {"Release": 0.6, "Agency": 0.4}  # the columns cut to fit the screen, and their share of the room
+MIN_FLEXIBLE = 8
+CELL_PADDING = 2  # DataTable's padding around each cell
+SCROLLBAR = 2
+
+
+def release_cells(release: dict) -> list[str]:
+    """A release's row as text: the text columns, then its counts."""
+    texts = [release["name"], release["agency"] or "", release["status"], release["filed"] or ""]
+    texts.append(release["produced"] or "")
+    return [one_line(t) for t in texts] + [f"{release[key]:,}" for key in COUNT_COLUMNS.values()]
+
+
+def column_widths(rows: list[list[str]], width: int) -> list[int]:
+    """Widths that fit the table in `width` cells: the dates, statuses and counts whole, the release and agency
+    names sharing the rest (cut with an ellipsis when they do not fit)."""
+    headers = [*TEXT_COLUMNS, *COUNT_COLUMNS]
+    natural = [max([len(header), *(len(row[i]) for row in rows)]) for i, header in enumerate(headers)]
+    fixed = sum(n for header, n in zip(headers, natural, strict=True) if header not in FLEXIBLE)
+    room = width - fixed - CELL_PADDING * len(headers) - SCROLLBAR
+    wanted = sum(natural[headers.index(header)] for header in FLEXIBLE)
+    widths = list(natural)
+    if wanted > room:
+        for header, share in FLEXIBLE.items():
+            index = headers.index(header)
+            widths[index] = max(MIN_FLEXIBLE, min(natural[index], int(room * share)))
+        spare = room - sum(widths[headers.index(header)] for header in FLEXIBLE)
+        for header in FLEXIBLE:  # a share one column does not need goes to the other
+            index = headers.index(header)
+            grow = max(0, min(spare, natural[index] - widths[index]))
+            widths[index] += grow
+            spare -= grow
+    return widths
 
 
 class ReleasesScreen(Screen[str | None]):
@@ -45,8 +79,11 @@ class ReleasesScreen(Screen[str | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*COLUMNS)
         self.load()
+
+    def on_resize(self) -> None:
+        if self.releases:
+            self.fill(keep_cursor=True)
 
     @work(thread=True, exclusive=True, group="releases-load")
     def load(self) -> None:
@@ -58,30 +95,45 @@ class ReleasesScreen(Screen[str | None]):
 
     def show(self, rows: list[dict], problem: str | None = None) -> None:
         self.releases = rows
-        table = self.query_one(DataTable)
-        table.clear()
-        for r in rows:
-            cells = [r["name"], r["agency"] or "", r["status"], r["filed"] or "", r["produced"] or ""]
-            counts = [f"{r[key]:,}" for key in ("documents", "pages", "messages", "redactions")]
-            table.add_row(*(Text(one_line(c, 40)) for c in cells), *(Text(c, justify="right") for c in counts))
+        self.fill()
         title = f"Releases: {len(rows)}" if rows else "No releases yet: foia import PATH --release NAME"
         self.query_one("#releases-title", Static).update(Text(problem or f"{title}  (Enter: threads of a release)"))
+        table = self.query_one(DataTable)
         table.focus()
         if rows:
-            self.describe(0)
+            self.describe(table.cursor_row)
+
+    def fill(self, *, keep_cursor: bool = False) -> None:
+        """(Re)build the table with columns that fit the screen: names cut, counts right-aligned."""
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row if keep_cursor else 0
+        cells = [release_cells(r) for r in self.releases]
+        widths = column_widths(cells, self.size.width)
+        table.clear(columns=True)
+        for header, width in zip(TEXT_COLUMNS, widths, strict=False):
+            table.add_column(header, width=width)
+        for header, width in zip(COUNT_COLUMNS, widths[len(TEXT_COLUMNS) :], strict=True):
+            table.add_column(Text(header, justify="right"), width=width)
+        for row in cells:
+            texts = (Text(one_line(c, w)) for c, w in zip(row[: len(TEXT_COLUMNS)], widths, strict=False))
+            counts = (Text(c, justify="right") for c in row[len(TEXT_COLUMNS) :])
+            table.add_row(*texts, *counts)
+        if self.releases:
+            table.move_cursor(row=min(cursor, len(self.releases) - 1))
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.describe(event.cursor_row)
 
     def describe(self, index: int) -> None:
-        """The request behind the highlighted release: number, requester, notes."""
+        """The request behind the highlighted release: its whole name and agency, number, requester, notes."""
         if not 0 <= index < len(self.releases):
             return
         r = self.releases[index]
-        parts = [f"request {r['request_id']}" if r["request_id"] else "", r["requester"] or "", r["notes"] or ""]
+        parts = [r["agency"] or "", f"request {r['request_id']}" if r["request_id"] else ""]
+        parts += [r["requester"] or "", r["notes"] or ""]
         line = " · ".join(one_line(p, 120) for p in parts if p)
-        self.query_one("#releases-detail", Static).update(Text(f"{one_line(r['name'], 60)}  {line}"))
+        self.query_one("#releases-detail", Static).update(Text(f"{one_line(r['name'], 200)}  {line}"))
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:

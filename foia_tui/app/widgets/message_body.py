@@ -1,5 +1,6 @@
-"""A message body as the thread view draws it: redaction markers as styled boxes, leaks behind a toggle,
-quoted chains folded, all text made safe, and a map from stored body offsets to drawn offsets.
+"""A message body as the thread view draws it: redaction markers as styled boxes, leaks and the text other
+releases show under a box behind a toggle, quoted chains folded, all text made safe, and a map from stored body
+offsets to drawn offsets.
 
 Importers leave a marker such as `█[REDACTED (b)(6)]█` where a box stood; taggings and selections speak in
 offsets of the stored body, so the drawn text keeps a map back to them.
@@ -9,12 +10,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rich.style import Style
 from rich.text import Text
 
-from foia_tui.archive.browse import Redaction
+from foia_tui.archive.browse import Exposure, Redaction
 from foia_tui.display import MAX_BODY_CHARS, TRUNCATED, one_line, safe_text
 from foia_tui.quoting import own_text
 
@@ -52,6 +54,32 @@ class RenderedBody:
         return drawn_start
 
 
+def box(code: str | None) -> str:
+    """A redaction box as drawn: '█ (b)(6) █'."""
+    return f"█ {one_line(code or 'REDACTED', 40)} █"
+
+
+def leak_note(leaked_text: str, *, show: bool, styles: BodyStyles) -> Text:
+    """What follows a box whose text is still there underneath: the text in a warning style, or a hint."""
+    if not show:
+        return Text().append("!", styles.leak_hint)
+    note = Text()  # styles as spans: a base style would lie under the text's own
+    note.append(" LEAKED: ", styles.leak_label)
+    note.append(one_line(leaked_text, 400), styles.leak)
+    return note
+
+
+def exposure_note(exposure: Exposure, *, show: bool, styles: BodyStyles) -> Text:
+    """What follows a box that another release shows as text: where, and (when shown) the text itself."""
+    where = "readable in " + one_line("; ".join(exposure.readable_in) or "another copy", 200)
+    if not show:
+        return Text().append(f" [{where} · r shows]", styles.leak_hint)
+    note = Text()
+    note.append(f" {where}: ", styles.leak_label)
+    note.append(one_line(exposure.text, 400), styles.leak)
+    return note
+
+
 def quote_start(body: str) -> int | None:
     """Offset where the quoted chain begins (see foia_tui.quoting), when the author wrote something first."""
     own = own_text(body)
@@ -77,8 +105,11 @@ def render_body(
     fold_quotes: bool,
     styles: BodyStyles,
     selection: tuple[int, int] | None = None,
+    exposures: Sequence[Exposure] = (),
 ) -> RenderedBody:
-    """The body as styled, literal text; `selection` is a stored-offset span to highlight."""
+    """The body as styled, literal text; `selection` is a stored-offset span to highlight; `exposures` are the
+    boxes (by marker offset) whose text another copy shows."""
+    exposed = {exposure.offset: exposure for exposure in exposures}
     hidden = max(0, len(body) - MAX_BODY_CHARS)
     stored = body[:MAX_BODY_CHARS] if hidden else body
     cut = quote_start(stored) if fold_quotes else None
@@ -95,15 +126,16 @@ def render_body(
     for match, redaction in match_redactions(visible, redactions):
         if match.start() > position:
             add(safe_text(visible[position : match.start()], len(visible)), position, match.start())
-        code = (redaction.code if redaction and redaction.code else None) or match.group(1) or "REDACTED"
-        add(f"█ {one_line(code, 40)} █", match.start(), match.end(), styles.redaction)
+        code = (redaction.code if redaction and redaction.code else None) or match.group(1)
+        add(box(code), match.start(), match.end(), styles.redaction)
+        notes = Text()
         if redaction and redaction.leaked_text:
-            if show_leaks:
-                text.append(" LEAKED: ", styles.leak_label)
-                text.append(one_line(redaction.leaked_text, 400), styles.leak)
-                text.append(" ")
-            else:
-                text.append("!", styles.leak_hint)
+            notes.append_text(leak_note(redaction.leaked_text, show=show_leaks, styles=styles))
+        if match.start() in exposed:
+            notes.append_text(exposure_note(exposed[match.start()], show=show_leaks, styles=styles))
+        text.append_text(notes)
+        if show_leaks and notes.plain.strip():
+            text.append(" ")
         position = match.end()
     if position < len(visible):
         add(safe_text(visible[position:], len(visible)), position, len(visible))

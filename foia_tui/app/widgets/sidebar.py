@@ -1,6 +1,8 @@
 """The sidebar: ways into the archive (all messages, saved searches, tags, people, source documents).
 
 Choosing an entry posts `Sidebar.FilterChosen` with the search query it stands for; the screen runs it.
+People named in the release come first, by message count; the redacted correspondents (each a person of
+their own) wait under one collapsed "Redacted (N)" node, one entry per printed form, so they do not bury the names.
 """
 
 from __future__ import annotations
@@ -14,15 +16,22 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from foia_tui.app.widgets.message_body import REDACTION_MARKER, box
 from foia_tui.archive.browse import SidebarData, SidebarEntry
 from foia_tui.display import one_line
 
 LABEL_WIDTH = 40
+REDACTED_GROUP = "Redacted"
 
 
 def quoted(value: str) -> str:
     """A query term's value in double quotes (the query language has no escapes, so inner quotes become spaces)."""
     return '"' + value.replace('"', " ") + '"'
+
+
+def person_query(entry: SidebarEntry) -> str:
+    """The search for a correspondent under any role."""
+    return " OR ".join(f"{role}:{quoted(entry.key)}" for role in ("from", "to", "cc"))
 
 
 class Sidebar(Tree[str]):
@@ -52,24 +61,52 @@ class Sidebar(Tree[str]):
         self.guide_depth = 2
 
     def show(self, data: SidebarData) -> None:
-        """Fill the tree from fresh counts, keeping which sections are open."""
-        collapsed = {node.label.plain.split(" (")[0] for node in self.root.children if not node.is_expanded}
+        """Fill the tree from fresh counts, keeping which sections (and the redacted group) are open."""
+        opened = {self._title(node): node.is_expanded for node in self._groups()}
         self.clear()
         self.root.add_leaf(self._label("All messages", data.messages), data="")
         sections = [
             ("Saved searches", data.saved_searches, lambda e: e.key),
             ("Tags", data.tags, lambda e: f"tag:{quoted(e.key)}"),
-            ("People", data.people, lambda e: " OR ".join(f"{f}:{quoted(e.key)}" for f in ("from", "to", "cc"))),
+            ("People", data.people, person_query),
             ("Documents", data.documents, lambda e: f"doc:{quoted(e.key)}"),
         ]
+        totals = {"Documents": data.documents_total, "People": len(data.people) + data.redacted_people}
         for title, entries, query in sections:
-            total = data.documents_total if title == "Documents" else len(entries)
-            section = self.root.add(Text(f"{title} ({total:,})", style="bold"), expand=title not in collapsed)
+            total = totals.get(title, len(entries))
+            section = self.root.add(Text(f"{title} ({total:,})", style="bold"), expand=opened.get(title, True))
             for entry in entries:
                 section.add_leaf(self._entry_label(title, entry), data=query(entry))
+            if title == "People" and data.redacted:
+                group = section.add(
+                    Text(f"{REDACTED_GROUP} ({data.redacted_people:,})", style="italic"),
+                    expand=opened.get(REDACTED_GROUP, False),
+                )
+                for entry in data.redacted:
+                    group.add_leaf(self._redacted_label(entry), data=person_query(entry))
             if title == "Documents" and data.documents_total > len(entries):
                 section.add_leaf(Text(f"… {data.documents_total - len(entries):,} more", style="dim"))
         self.cursor_line = 0
+
+    def _groups(self) -> list[TreeNode[str]]:
+        """The nodes that open and close: the sections and the redacted people's group."""
+        sections = list(self.root.children)
+        return sections + [node for section in sections for node in section.children if node.children]
+
+    @staticmethod
+    def _title(node: TreeNode[str]) -> str:
+        return node.label.plain.split(" (")[0]
+
+    @staticmethod
+    def _redacted_label(entry: SidebarEntry) -> Text:
+        """A redacted correspondent as printed (a box as the thread view draws it), with its emails and how
+        many people are printed that way."""
+        printed = REDACTION_MARKER.sub(lambda marker: box(marker.group(1)), entry.label)
+        label = Text(one_line(printed, LABEL_WIDTH), style="italic")
+        label.append(f" {entry.count:,}", style="dim")
+        if entry.people != 1:
+            label.append(f" · {entry.people:,} people", style="dim")
+        return label
 
     @staticmethod
     def _label(text: str, count: int) -> Text:

@@ -1,11 +1,13 @@
 """The thread view: a thread's emails in reading order, drawn with the Line API.
 
 Each email is a header line (sender → recipients, date, provenance) that Enter expands to the full message:
-headers, source (file, pages, Bates), tags, the body (redaction boxes with their codes, leaked text behind
-`r`, quoted chains folded behind one line), attachments and the other copies of the same email.
+headers, source (file, pages, Bates), the releases that produced it, tags, the body (redaction boxes with their
+codes; leaked text, and the text another release shows under a box, behind `r`; quoted chains folded behind
+one line), attachments and the other copies of the same email (each with its release, file, pages and Bates).
 
 For widgets and screens that build on it (tag picker, selection mode, export):
-- `messages`, `focused_message`, `focused_message_id`: what is shown and which email the cursor is on;
+- `messages`, `focused_message`, `focused_message_id`: what is shown and which email the cursor is on
+  (`copy_ids(message)` lists the ids of all its copies, the shown one first, in the order they are listed);
 - `body_text(message_id=None)`: the stored body (offsets in taggings refer to this text);
 - `select_span(start, end)` / `clear_selection()` / `selection`: highlight a span of the focused email's
   stored body (start == end draws a one-character cursor), expanding and scrolling to it;
@@ -32,7 +34,15 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from foia_tui.app import formatting
-from foia_tui.app.widgets.message_body import BodyStyles, RenderedBody, quote_start, render_body
+from foia_tui.app.widgets.message_body import (
+    BodyStyles,
+    RenderedBody,
+    box,
+    exposure_note,
+    leak_note,
+    quote_start,
+    render_body,
+)
 from foia_tui.archive.browse import Copy, MessageDetail, Redaction
 from foia_tui.display import one_line
 
@@ -162,6 +172,16 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         """Boxes in this thread (copies included) whose text is still readable underneath."""
         return sum(1 for m in self._messages for r in self._all_redactions(m) if r.leaked_text)
 
+    @property
+    def exposure_count(self) -> int:
+        """Boxes in this thread (copies included) whose text another copy of the email shows."""
+        return sum(len(m.exposures) + sum(len(c.exposures) for c in m.copies) for m in self._messages)
+
+    @staticmethod
+    def copy_ids(message: MessageDetail) -> list[str]:
+        """The ids of every copy of an email: the one shown, then the others as listed under it."""
+        return [message.id, *(copy.id for copy in message.copies)]
+
     def body_text(self, message_id: str | None = None) -> str:
         """The stored body of an email in this thread (the focused one by default)."""
         wanted = message_id or self.focused_message_id
@@ -287,8 +307,13 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         count = len(self._messages)
         dates = formatting.day_span(self._messages[0].sent, self._messages[-1].sent)
         text.append(f"  · {count} message{'s' if count != 1 else ''} · {dates}", self._style("date"))
-        if self.leak_count:
-            text.append("  · leaked text " + ("shown (r hides)" if self.show_leaks else "hidden (r shows)"))
+        hidden = [
+            what
+            for what, count in (("leaked text", self.leak_count), ("text other releases show", self.exposure_count))
+            if count
+        ]
+        if hidden:
+            text.append(f"  · {' and '.join(hidden)} " + ("shown (r hides)" if self.show_leaks else "hidden (r shows)"))
         return [*self._strips(text, width), Strip.blank(width)]
 
     @staticmethod
@@ -371,6 +396,8 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
                 message.bates_end,
             ),
         )
+        if message.releases or any(copy.releases for copy in message.copies):
+            row("Release:", self._releases(message))
         if message.tags:
             row("Tags:", Text(" ".join(f"#{one_line(t, 40)}" for t in message.tags), self._style("tag")))
         lines.append(Strip.blank(width))
@@ -379,15 +406,9 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
             message.redactions,
             show_leaks=self.show_leaks,
             fold_quotes=message.id not in self._unfolded,
-            styles=BodyStyles(
-                redaction=self._style("redaction"),
-                leak_label=self._style("leak-label"),
-                leak=self._style("leak"),
-                leak_hint=self._style("leak-label"),
-                fold=self._style("fold"),
-                selection=self._style("selection"),
-            ),
+            styles=self._body_styles(),
             selection=selection,
+            exposures=message.exposures,
         )
         body_start = len(lines)
         body = rendered.text if rendered.text.plain else Text("(empty body)", field)
@@ -398,6 +419,26 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         lines.extend(self._extras(message, width))
         lines.append(Strip.blank(width))
         return _Details(lines, body_start, self._line_offsets(rendered.text, inner), fold_line, rendered)
+
+    def _body_styles(self) -> BodyStyles:
+        return BodyStyles(
+            redaction=self._style("redaction"),
+            leak_label=self._style("leak-label"),
+            leak=self._style("leak"),
+            leak_hint=self._style("leak-label"),
+            fold=self._style("fold"),
+            selection=self._style("selection"),
+        )
+
+    @staticmethod
+    def _releases(message: MessageDetail) -> str:
+        """This copy's releases, then the others that produced a copy of the same email."""
+        shown = [one_line(name, 80) for name in message.releases]
+        others = [one_line(n, 80) for c in message.copies for n in c.releases if one_line(n, 80) not in shown]
+        text = "; ".join(shown) or "none"
+        if others:
+            text += " · also in " + "; ".join(dict.fromkeys(others))
+        return text
 
     def _line_offsets(self, text: Text, width: int) -> list[int]:
         """Drawn offsets where each wrapped body line starts (to scroll to a selection)."""
@@ -436,6 +477,9 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
             text = Text(INDENT + f"Redactions: {len(message.redactions)} ({summary})", field)
             if leaks:
                 text.append(f"  {leaks} leaked ", self._style("leak-label"))
+            if message.exposures:
+                text.append(f"  {len(message.exposures)} readable in another release ", self._style("leak-label"))
+            if leaks or message.exposures:
                 text.append(" r hides" if self.show_leaks else " r shows")
             lines.extend(self._strips(text, width))
         for attachment in message.attachments:
@@ -445,25 +489,31 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
             text.append(f"  ({kind}, {formatting.size(attachment.size)})", self._style("date"))
             lines.extend(self._strips(text, width))
         if message.copies:
-            lines.extend(self._strips(Text(INDENT + f"Copies of this email: {len(message.copies)}", field), width))
+            heading = Text(INDENT + f"Copies of this email: {len(message.copies)}", field)
+            heading.append("  (O: their original pages)", self._style("date"))
+            lines.extend(self._strips(heading, width))
             for copy in message.copies:
                 lines.extend(self._strips(self._copy_line(copy), width, indent=2 * len(INDENT)))
         return lines
 
     def _copy_line(self, copy: Copy) -> Text:
+        """A copy as listed under the email: release, source, its boxes, and what they hide (behind `r`)."""
         text = Text("· ")
+        if copy.releases:
+            text.append("; ".join(one_line(name, 80) for name in copy.releases) + ": ", Style(bold=True))
         text.append(self._source(copy.file, copy.copy_kind, copy.page_start, copy.page_end, copy.bates_start, None))
         if copy.redactions:
             text.append(f"  {len(copy.redactions)} redaction{'s' if len(copy.redactions) != 1 else ''}")
+        styles = self._body_styles()
         for redaction in copy.redactions:
             if redaction.leaked_text:
                 text.append("  ")
-                text.append(f"█ {one_line(redaction.code or 'REDACTED', 40)} █", self._style("redaction"))
-                if self.show_leaks:
-                    text.append(" LEAKED: ", self._style("leak-label"))
-                    text.append(one_line(redaction.leaked_text, 400), self._style("leak"))
-                else:
-                    text.append("!", self._style("leak-label"))
+                text.append(box(redaction.code), styles.redaction)
+                text.append_text(leak_note(redaction.leaked_text, show=self.show_leaks, styles=styles))
+        for exposure in copy.exposures:
+            text.append("  ")
+            text.append(box(exposure.code), styles.redaction)
+            text.append_text(exposure_note(exposure, show=self.show_leaks, styles=styles))
         return text
 
     def _line_of_offset(self, message_id: str, offset: int) -> int | None:
