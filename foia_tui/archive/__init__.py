@@ -18,7 +18,7 @@ import sqlite_utils
 from foia_tui.archive.schema import MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = 120_000  # a concurrent import may hold the write lock through a whole-archive rethreading
 
 
 class ArchiveError(Exception):
@@ -54,6 +54,7 @@ class Archive:
                 conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: threading and search read the whole index
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as error:
             raise ArchiveError(f"{path}: not a readable SQLite archive ({error})") from None

@@ -56,7 +56,6 @@ RANK_LIMIT = 2_000
 FUZZY_NAME_SCORE = 80  # rapidfuzz ratio for one typo in a name word ("jonson" finds "johnson")
 FUZZY_NAME_MIN = 4
 MAX_SAVED_NAME = 80
-CACHE_KIB = 64 * 1024  # page cache while searching: the indexes a query walks stay in memory
 
 DUPLICATE_ROWIDS = "SELECT rowid FROM messages WHERE duplicate_of IS NOT NULL"
 WORD_ROWIDS = "SELECT rowid FROM messages_fts WHERE messages_fts MATCH {}"
@@ -269,7 +268,6 @@ class _Plan:
 
 
 def _plan(archive: Archive, query_text: str) -> _Plan:
-    _tune(archive)
     notes: list[str] = []
     tree = _substring_fallback(archive, parse(query_text), notes)
     sql = _Sql(archive, by_words=False)
@@ -279,17 +277,6 @@ def _plan(archive: Archive, query_text: str) -> _Plan:
     elif isinstance(tree, And):
         driver, rest = sql.split_and(tree.children)
     return _Plan(tree, driver, rest, notes)
-
-
-_tuned: weakref.WeakSet[Archive] = weakref.WeakSet()
-
-
-def _tune(archive: Archive) -> None:
-    """Give the connection a page cache that holds the indexes searches walk (SQLite's default is 2 MiB)."""
-    if archive not in _tuned:
-        with archive.lock:
-            archive.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        _tuned.add(archive)
 
 
 def _fts_string(text: str) -> str:

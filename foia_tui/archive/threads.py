@@ -92,16 +92,17 @@ def rebuild_conversations(archive: Archive, *, full: bool = False) -> dict[str, 
     Copies already compared by an earlier rebuild keep their duplicate decision unless `full` (after a forced
     re-read, whose bodies may have changed); everything else is recomputed every time.
     """
-    participants = read_participants(archive)
-    keys, current = message_keys(archive, participants)
-    keys = inherit_subjects(keys)
-    bodies = _body_loader(archive)
-    seen = {} if full else {key: dup for key, (thread_id, dup, _) in current.items() if thread_id is not None}
-    duplicates = find_duplicates(keys, bodies, seen)
-    canon = {key: head or key for key, head in duplicates.items()}
-    people = plan_people(archive, participants, canon)
-    threading = assign_threads(keys, duplicates, people.of_message, bodies)
+    # Read and write in one write transaction, so a second importer's rows cannot slip in between.
     with archive.transaction() as conn:
+        participants = read_participants(archive)
+        keys, current = message_keys(archive, participants)
+        keys = inherit_subjects(keys)
+        bodies = _body_loader(archive)
+        seen = {} if full else {key: dup for key, (thread_id, dup, _) in current.items() if thread_id is not None}
+        duplicates = find_duplicates(keys, bodies, seen)
+        canon = {key: head or key for key, head in duplicates.items()}
+        people = plan_people(archive, participants, canon)
+        threading = assign_threads(keys, duplicates, people.of_message, bodies)
         write_people(conn, people, participants.rows)
         changes = [
             (threading.thread_of[k], duplicates[k], threading.parent_of[k], k)
