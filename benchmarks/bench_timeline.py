@@ -27,8 +27,8 @@ from textual.app import App
 from foia_tui.app.screens import timeline as timeline_screen
 from foia_tui.app.screens.timeline import TimelineChart, TimelineScreen
 from foia_tui.archive import Archive
+from foia_tui.archive.search import matching_message_ids
 from foia_tui.archive.store import store_document
-from foia_tui.archive.tags import query_message_ids
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.archive.timeline import load_timeline, person_lanes, thread_lanes
 from foia_tui.timeline import UNITS, draw_chart, roll_lanes, viewport
@@ -195,8 +195,8 @@ def main() -> None:
     hits = random.Random(1).sample(ids, len(ids) // 10)
     print(f"archive {path}: {total:,} distinct messages; search overlay of {len(hits):,} hits; {SIZE[0]}x{SIZE[1]}")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    search_ms, found = timed(lambda: query_message_ids(archive, "from:person07@agency0.example.gov"), 1)
-    print(f"search for the overlay (query_message_ids, {len(found):,} hits): {search_ms:.0f} ms")
+    search_ms, found = timed(lambda: matching_message_ids(archive, "from:person07@agency0.example.gov"), 1)
+    print(f"search for the overlay (matching_message_ids, {len(found):,} hits): {search_ms:.0f} ms")
     days_ms, days = timed(lambda: load_timeline(archive, hits), args.runs)
     people_ms, people = timed(lambda: person_lanes(archive), args.runs)
     threads_ms, _ = timed(lambda: thread_lanes(archive), args.runs)

@@ -31,14 +31,19 @@ def _visible(char: str) -> str:
     return char
 
 
+def controls_shown(text: str) -> str:
+    """Text with line ends made \\n and every other control, bidi or format character visible; nothing cut
+    (for writers such as the Markdown export that bound size their own way)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text if text.isprintable() else "".join(_visible(c) for c in text)
+
+
 def safe_text(text: str | None, limit: int = MAX_BODY_CHARS) -> str:
     """Document text as it may be shown: every control character visible, long lines and bodies cut."""
     if not text:
         return ""
     hidden = max(0, len(text) - limit)
-    text = text[:limit].replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isprintable():
-        text = "".join(_visible(c) for c in text)
+    text = controls_shown(text[:limit])
     if len(text) > MAX_LINE_CHARS and any(len(line) > MAX_LINE_CHARS for line in text.split("\n")):
         text = "\n".join(
             line

@@ -20,16 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from foia_tui.archive import Archive
+from foia_tui.archive.search import matching_message_ids
 from foia_tui.archive.tags import (
     Tag,
     TaggedPassage,
     get_tag,
     last_import_time,
     list_tags,
-    query_message_ids,
     tagged_passages,
 )
-from foia_tui.display import _visible
+from foia_tui.citations import page_range
+from foia_tui.display import controls_shown
 
 FORMATS = ("md", "json", "csv")
 DEFAULT_TITLE = "Tagged excerpts"
@@ -81,7 +82,7 @@ def build_export(
     chosen = tuple(get_tag(archive, name) for name in dict.fromkeys(tags)) if tags else tuple(list_tags(archive))
     passages = tagged_passages(archive, [t.name for t in chosen]) if chosen else []
     if query:
-        matching = set(query_message_ids(archive, query))
+        matching = set(matching_message_ids(archive, query))
         passages = [p for p in passages if p.message_id in matching]
     filters = [f"tags {', '.join(t.name for t in chosen)}"] if tags else []
     if query:
@@ -191,11 +192,6 @@ _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 _LINE_START = re.compile(r"^([>+\-=:])|^(\d+)([.)])")
 
 
-def _visible_text(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text if text.isprintable() else "".join(_visible(c) for c in text)
-
-
 def md_escape_line(line: str) -> str:
     """One line of document text as literal Markdown: no emphasis, links, code, tables, HTML or block markers."""
     if not line.strip():
@@ -210,12 +206,12 @@ def md_escape_line(line: str) -> str:
 
 def md_inline(text: str | None) -> str:
     """Document text on one Markdown line (a heading, a citation)."""
-    return md_escape_line(" ".join(_visible_text(text or "").split()))
+    return md_escape_line(" ".join(controls_shown(text or "").split()))
 
 
 def md_block(text: str) -> list[str]:
     """Document text as escaped Markdown lines, line structure kept."""
-    return [md_escape_line(line) for line in _visible_text(text).split("\n")]
+    return [md_escape_line(line) for line in controls_shown(text).split("\n")]
 
 
 def _blockquote(text: str) -> list[str]:
@@ -240,20 +236,12 @@ def _slug(text: str, used: set[str]) -> str:
     return slug
 
 
-def _pages(p: TaggedPassage) -> str | None:
-    if p.page_start is None:
-        return None
-    if p.page_end is not None and p.page_end != p.page_start:
-        return f"pp. {p.page_start}–{p.page_end}"
-    return f"p. {p.page_start}"
-
-
 def citation(p: TaggedPassage) -> str:
     """Date, sender → recipients, subject, source file, page(s), Bates number: one escaped line."""
     date = p.sent.replace("T", " ") if p.sent else "undated"
     people = f"{p.sender} → {', '.join(p.recipients) or '(no recipients)'}"
     parts = [date, people, f"“{p.subject}”" if p.subject else "(no subject)", Path(p.file).name]
-    parts += [part for part in (_pages(p), f"Bates {p.bates}" if p.bates else None) if part]
+    parts += [part for part in (page_range(p.page_start, p.page_end), f"Bates {p.bates}" if p.bates else None) if part]
     where = f"chars {p.start}–{p.end}" if p.kind == "excerpt" else "whole message"
     return "— " + " · ".join(md_inline(part) for part in parts) + f" · {where}"
 

@@ -16,6 +16,7 @@ from typing import Literal
 
 from rich.text import Text
 
+from foia_tui.citations import page_range
 from foia_tui.display import one_line
 from foia_tui.exports import md_inline
 
@@ -485,9 +486,8 @@ def _shown_date(sent: str | None) -> str:
 def citation(row: dict) -> str:
     """'release.pdf, pp. 3–4, Bates ABC-0012–ABC-0013': enough to find the paper again."""
     parts = [row.get("file") or "?"]
-    start, end = row.get("page_start"), row.get("page_end")
-    if start is not None:
-        parts.append(f"p. {start}" if end in (None, start) else f"pp. {start}–{end}")
+    if pages := page_range(row.get("page_start"), row.get("page_end")):
+        parts.append(pages)
     bates, bates_end = row.get("bates_start"), row.get("bates_end")
     if bates:
         parts.append(f"Bates {bates}" if bates_end in (None, "", bates) else f"Bates {bates}–{bates_end}")

@@ -30,8 +30,8 @@ from pdfgen import Email, Person, Record, Redaction, make_scanned_copy, write_re
 
 from foia_tui.archive import Archive  # noqa: E402
 from foia_tui.archive.releases import add_release  # noqa: E402
-from foia_tui.archive.search import save_search  # noqa: E402
-from foia_tui.archive.tags import create_tag, query_message_ids, tag_excerpt, tag_messages  # noqa: E402
+from foia_tui.archive.search import matching_message_ids, save_search  # noqa: E402
+from foia_tui.archive.tags import create_tag, tag_excerpt, tag_messages  # noqa: E402
 from foia_tui.archive.timeline import add_event  # noqa: E402
 from foia_tui.pipeline import run_import  # noqa: E402
 
@@ -639,7 +639,7 @@ def annotate(archive: Archive) -> None:
     )
     for name, colour, query, phrase, note in TAGS:
         create_tag(archive, name, color=colour)
-        ids = query_message_ids(archive, query)
+        ids = matching_message_ids(archive, query)
         if phrase is None:
             tag_messages(archive, name, ids, note=note)
             continue

@@ -22,6 +22,7 @@ from foia_tui.archive.releases import add_release, attach_documents
 from foia_tui.archive.search import (
     count_matches,
     delete_saved_search,
+    matching_message_ids,
     matching_thread_ids,
     save_search,
     saved_searches,
@@ -235,6 +236,8 @@ def test_operator(built, query):
     archive, _, _ = built
     assert found(archive, query) == CASES[query]
     assert count_matches(archive, query) == len(CASES[query])
+    listed = [m["id"] for m in search_messages(archive, query, limit=100).rows]
+    assert matching_message_ids(archive, query) == listed
 
 
 def test_duplicate_copies_are_left_out_unless_asked(built):

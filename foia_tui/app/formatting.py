@@ -1,4 +1,4 @@
-"""Short, safe one-line labels for dates, people, pages and sizes, shared by the app's widgets.
+"""Short, safe one-line labels for dates, people and sizes, shared by the app's widgets.
 
 Everything that comes from a document passes through `foia_tui.display.one_line` here.
 """
@@ -46,14 +46,6 @@ def address(name: str | None, email: str | None, raw: str | None = None) -> str:
 def people(entries: list[dict], width: int | None = None) -> str:
     """'A, B, C' from stored address objects."""
     return one_line(", ".join(person(e.get("name"), e.get("email"), e.get("raw")) for e in entries), width)
-
-
-def pages(start: int | None, end: int | None) -> str:
-    if start is None:
-        return ""
-    if end is None or end == start:
-        return f"p. {start}"
-    return f"pp. {start}–{end}"
 
 
 def size(count: int | None) -> str:

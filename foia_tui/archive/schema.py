@@ -1,6 +1,7 @@
 """The archive's schema as a list of migrations; `PRAGMA user_version` says how many have run.
 
-Append new migrations at the end; never edit one that has shipped, since archives made with it exist.
+Append new migrations at the end; never edit, merge or renumber an existing one: an archive's user_version
+(test fixtures' included) counts the migrations already run on it, so each number must keep meaning the same change.
 """
 
 from __future__ import annotations
@@ -260,8 +261,8 @@ def _v4(db: sqlite_utils.Database) -> None:
     db.executescript(V4_PARENTS_PEOPLE)
 
 
-# Search reads every filter as a set of rowids from an index: printed names (and the distinct correspondents
-# `from:` compares with), exemption codes, Bates ranges.
+# Search reads every filter as a set of message ids or rowids from an index: printed names (and the distinct
+# correspondents `from:` compares with), exemption codes, Bates ranges.
 V5_SEARCH_INDEXES = """
 CREATE INDEX participants_name ON participants(name, email, person_id);
 CREATE INDEX redactions_code ON redactions(code);
@@ -275,7 +276,8 @@ def _v5(db: sqlite_utils.Database) -> None:
 
 # Search tests each term against a set of message ids or rowids read from an index, walking the date index
 # (newest first) or the word index: the sets come from covering indexes, and the date index carries the id.
-# Correspondents are matched through aliases, so the index on printed names is not needed.
+# Correspondents are matched through people and aliases (participants.person_id), or by address while not yet
+# resolved, so the index on printed names is dropped.
 V6_SEARCH_COVERING = """
 DROP INDEX participants_name;
 DROP INDEX redactions_code;

@@ -80,9 +80,7 @@ def search_messages(archive: Archive, query_text: str, *, limit: int = 50, offse
     """A page of matching messages: `foia list --json` objects plus snippet, rank, score and matched."""
     _check_page(limit, offset)
     plan = _plan(archive, query_text)
-    ranked = plan.listing_order(archive)
-    source, where, params = plan.sql(archive, by_words=ranked, ids_by_row=True)
-    order = "hit.rank, hit.rowid" if ranked else "hit.sent_sort DESC, hit.id DESC"
+    source, where, order, params, ranked = plan.listing(archive)
     page = archive.query(
         f"""SELECT hit.rowid AS rowid, {"hit.rank" if ranked else "NULL"} AS score FROM {source}
             WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset""",
@@ -115,8 +113,7 @@ def search_threads(archive: Archive, query_text: str, *, limit: int = 50, offset
     or by the newest match (as search_messages orders messages)."""
     _check_page(limit, offset)
     plan = _plan(archive, query_text)
-    ranked = plan.listing_order(archive)
-    source, where, params = plan.sql(archive, by_words=ranked, ids_by_row=True)
+    source, where, _, params, ranked = plan.listing(archive)
     if ranked:
         groups = archive.query(
             f"""SELECT x.thread_id, min(hit.rank) AS score FROM {source} JOIN messages x ON x.rowid = hit.rowid
@@ -148,6 +145,17 @@ def search_threads(archive: Archive, query_text: str, *, limit: int = 50, offset
         row = threads.get(thread_id) or {"thread_id": thread_id}  # a thread table older than the messages
         rows.append({**row, "hits": hits.get(thread_id, 0), "rank": position, "score": _score(scores[thread_id])})
     return SearchResult(query_text, rows, offset, len(scores) > limit, plan.notes)
+
+
+def matching_message_ids(archive: Archive, query_text: str) -> list[str]:
+    """Every message a search matches, in search_messages' order: ids only (no rows read for pages or
+    snippets), for tagging or overlaying everything a query finds. Raises QueryError for a malformed query."""
+    source, where, order, params, _ = _plan(archive, query_text).listing(archive)
+    rows = archive.query(
+        f"SELECT x.id FROM {source} CROSS JOIN messages x ON x.rowid = hit.rowid WHERE {where} ORDER BY {order}",
+        params,
+    )
+    return [row["id"] for row in rows]
 
 
 def _newest_threads(archive: Archive, where: str, params: dict, count: int) -> list[str]:
@@ -249,6 +257,13 @@ class _Plan:
             return True
         self.notes.append(f"over {RANK_LIMIT:,} messages have these words: newest first rather than by relevance")
         return False
+
+    def listing(self, archive: Archive) -> tuple[str, str, str, dict, bool]:
+        """FROM, WHERE and ORDER BY clauses of the result listing, their parameters, and whether it is by bm25."""
+        ranked = self.listing_order(archive)
+        source, where, params = self.sql(archive, by_words=ranked, ids_by_row=True)
+        order = "hit.rank, hit.rowid" if ranked else "hit.sent_sort DESC, hit.id DESC"
+        return source, where, order, params, ranked
 
     def sql(self, archive: Archive, *, by_words: bool, ids_by_row: bool = False) -> tuple[str, str, dict]:
         """FROM and WHERE clauses and their parameters, `hit` being either the word index (read along the
@@ -690,6 +705,7 @@ __all__ = [
     "SearchResult",
     "count_matches",
     "delete_saved_search",
+    "matching_message_ids",
     "matching_thread_ids",
     "save_search",
     "saved_searches",

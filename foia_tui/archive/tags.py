@@ -16,7 +16,6 @@ from rich.color import Color, ColorParseError
 
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.messages import get_messages
-from foia_tui.archive.search import search_messages
 from foia_tui.archive.store import now_iso
 
 MAX_NAME_CHARS = 80
@@ -245,16 +244,6 @@ def tag_messages(
             [(tag_id, m, note or None, current_user(), now_iso(), via_thread) for m in message_ids],
         )
         return archive.scalar("SELECT count(*) FROM taggings WHERE tag_id = ?", (tag_id,)) - before
-
-
-def query_message_ids(archive: Archive, query: str) -> list[str]:
-    """Every message a search matches, in result order; raises foia_tui.query.QueryError for a malformed query."""
-    ids: list[str] = []
-    while True:
-        page = search_messages(archive, query, limit=1000, offset=len(ids))
-        ids += [m["id"] for m in page.rows]
-        if not page.has_more or not page.rows:
-            return ids
 
 
 def thread_message_ids(archive: Archive, thread_id: str) -> list[str]:

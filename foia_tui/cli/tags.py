@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
+from foia_tui.archive.search import matching_message_ids
 from foia_tui.archive.tags import (
     delete_tag,
     get_tag,
     list_tags,
     merge_tags,
-    query_message_ids,
     rename_tag,
     set_color,
     set_description,
@@ -70,7 +70,7 @@ def add_command(
         added = tag_thread(archive, tag, thread_id, note=note)
     else:
         try:
-            ids = [message_id] if message_id else query_message_ids(archive, query)
+            ids = [message_id] if message_id else matching_message_ids(archive, query)
         except QueryError as error:
             fail(f"--query: {error}", 2)
         if not ids:

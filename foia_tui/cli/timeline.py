@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from foia_tui.archive import Archive
-from foia_tui.archive.tags import query_message_ids
+from foia_tui.archive.search import matching_message_ids
 from foia_tui.archive.timeline import (
     add_event,
     bucket_counts,
@@ -27,7 +27,7 @@ def matching_ids(archive: Archive, query: str | None) -> list[str] | None:
     if query is None:
         return None
     try:
-        return query_message_ids(archive, query)
+        return matching_message_ids(archive, query)
     except QueryError as error:
         fail(f"bad query: {error}", 2)
     raise AssertionError("unreachable")

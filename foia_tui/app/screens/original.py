@@ -24,9 +24,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from foia_tui.app import formatting
 from foia_tui.archive import Archive, browse
 from foia_tui.archive.browse import PageSource
+from foia_tui.citations import page_range
 from foia_tui.display import one_line, safe_rich
 
 RENDER_SCALE = 1.5  # 108 dpi: sharp enough for Kitty/Sixel, cheap for half-blocks
@@ -188,9 +188,7 @@ class OriginalPageScreen(Screen):
         self.query_one("#page-title", Static).update(title)
         text = safe_rich(page.text) if page and page.text else Text("(no text was extracted from this page)")
         self.query_one("#page-text", Static).update(text)
-        self.query_one(
-            "#page-image"
-        ).border_title = f"Page {number} ({formatting.pages(source.page_start, source.page_end)})"
+        self.query_one("#page-image").border_title = f"Page {number} ({page_range(source.page_start, source.page_end)})"
         problem = page_problem(source)
         if problem:
             self._remove_image()

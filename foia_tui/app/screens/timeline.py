@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input, Label, Static
 from textual.worker import get_current_worker
 
 from foia_tui.archive import Archive, ArchiveError
-from foia_tui.archive.tags import query_message_ids
+from foia_tui.archive.search import matching_message_ids
 from foia_tui.archive.timeline import (
     add_event,
     day_counts,
@@ -213,7 +213,7 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
             hits, problem = self.hits, None
             if hits is None:
                 try:
-                    hits = query_message_ids(self.archive, self.query_text)
+                    hits = matching_message_ids(self.archive, self.query_text)
                 except QueryError as error:
                     problem = f"search not shown: {error}"
             overlay = day_counts(self.archive, hits) if hits is not None else None

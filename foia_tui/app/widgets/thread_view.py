@@ -44,6 +44,7 @@ from foia_tui.app.widgets.message_body import (
     render_body,
 )
 from foia_tui.archive.browse import Copy, MessageDetail, Redaction
+from foia_tui.citations import page_range
 from foia_tui.display import one_line
 
 INDENT = "  "
@@ -346,7 +347,7 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         right = Text(f"  {formatting.moment(message.sent)}", self._style("date"))
         provenance = [PurePath(message.file).name or message.file]
         if message.page_start is not None:
-            provenance.append(formatting.pages(message.page_start, message.page_end))
+            provenance.append(page_range(message.page_start, message.page_end))
         if message.bates_start:
             provenance.append(message.bates_start)
         right.append("  " + one_line(" ".join(provenance), 60), self._style("provenance"))
@@ -455,7 +456,7 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
     ) -> str:
         parts = [one_line(file)]
         if start is not None:
-            parts.append(formatting.pages(start, end))
+            parts.append(page_range(start, end))
         if bates:
             parts.append(
                 "Bates " + one_line(bates) + (f"–{one_line(bates_end)}" if bates_end and bates_end != bates else "")
