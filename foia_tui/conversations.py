@@ -63,6 +63,7 @@ class MessageKey:
     references: tuple[str, ...] = ()
     quoted_in: str | None = None  # id of the message whose body quotes this one
     subject_guessed: bool = False  # subject_norm taken from the quoting message (see inherit_subjects)
+    ocr: bool = False  # read from a scanned page: a text-layer copy of the same email is the better one to show
 
 
 class MessagePeople(NamedTuple):
@@ -313,7 +314,7 @@ def find_duplicates(
             members[groups.find(m.id)].append(m)
     result: dict[str, str | None] = dict.fromkeys((m.id for m in messages), None)
     for copies in members.values():
-        best = min(copies, key=lambda m: (COPY_PREFERENCE.get(m.copy_kind, 3), m.document_id, m.ordinal))
+        best = min(copies, key=lambda m: (COPY_PREFERENCE.get(m.copy_kind, 3), m.ocr, m.document_id, m.ordinal))
         for m in copies:
             result[m.id] = None if m is best else best.id
     return result

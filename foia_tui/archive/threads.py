@@ -36,7 +36,9 @@ def message_keys(archive: Archive, participants: Participants) -> tuple[list[Mes
     with archive.lock:
         rows = archive.conn.execute(
             """SELECT id, document_id, ordinal, subject, subject_norm, sent, sent_sort, copy_kind, message_id,
-                      in_reply_to, "references", quoted_in, thread_id, duplicate_of, parent_id
+                      in_reply_to, "references", quoted_in, thread_id, duplicate_of, parent_id,
+                      EXISTS (SELECT 1 FROM pages p WHERE p.document_id = messages.document_id
+                              AND p.number = messages.page_start AND p.ocr) AS ocr
                FROM messages"""
         ).fetchall()
     keys, current = [], {}
@@ -58,6 +60,7 @@ def message_keys(archive: Archive, participants: Participants) -> tuple[list[Mes
                 in_reply_to=r[9],
                 references=tuple(json.loads(r[10])) if r[10] and r[10] != "[]" else (),
                 quoted_in=r[11],
+                ocr=bool(r[15]),
             )
         )
         current[r[0]] = (r[12], r[13], r[14])
