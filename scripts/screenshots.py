@@ -56,7 +56,7 @@ STEPS = (
     Step("Open the thread: `Enter`", ("enter",)),
     Step("Next email: `n`", ("n", SHOT), "thread"),
     Step("Leaked text: `r`", ("r", SHOT), "leak"),
-    Step("Original page: `o`, then `Escape`", ("o", SHOT, "escape"), "original-page"),
+    Step("Original page: `o`, `c`, then `Escape`", ("o", "c", SHOT, "escape"), "original-page"),
     Step(f"Tag it: `t`, type `{TAG}`, `Enter`", ("t", TYPE + TAG, SHOT, "enter"), "tag-picker"),
     Step(
         "Timeline: `Escape` `Escape`, `g`, `-`, `s`, `Home`, `Enter`",

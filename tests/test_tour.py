@@ -109,9 +109,11 @@ def thread_opened(app) -> None:
     text = view_text(app)
     assert "leaked text hidden (r shows)" in text
     assert "To: █[REDACTED POL 87(2)(b)]█" in text
-    assert "p. 3 · Bates NYPD-FOIL-000203" in text and "scanned.pdf" in text
-    assert "Release: NYPD FOIL 2020-PL-0312 part 2 · also in NYPD FOIL 2020-PL-0312 part 1" in text
-    assert "Copies of this email: 1" in text and "· NYPD FOIL 2020-PL-0312 part 1: samples/" in text
+    part1 = "Source: samples/nypd-clearview/round1/NYPD-FOIL-2020-PL-0312-part1.pdf · p. 6 · Bates NYPD-FOIL-000006"
+    assert f"{part1} · quoted in a reply" in text
+    assert "Release: NYPD FOIL 2020-PL-0312 part 1 · also in NYPD FOIL 2020-PL-0312 part 2" in text
+    scanned = "samples/nypd-clearview/round2/NYPD-FOIL-2020-PL-0312-part2-scanned.pdf · p. 3 · Bates NYPD-FOIL-000203"
+    assert f"Copies of this email: 1 (O: their original pages) · NYPD FOIL 2020-PL-0312 part 2: {scanned}" in text
 
 
 def next_email(app) -> None:
@@ -119,28 +121,36 @@ def next_email(app) -> None:
     assert view.focused_message.subject == "RE: Trial results" and view.focused_message.sent.startswith("2019-02-12")
     text = view_text(app)
     assert "we continue to receive positive results" in text and "gone on to make arrests" in text
-    assert "case █ POL 87(2)(e) █" in text
-    assert "Copies of this email: 1" in text and "part1.pdf · p. 6 · Bates NYPD-FOIL-000006" in text
-    assert "█ POL 87(2)(e) █!" in text
+    reply = text.split("Subject: RE: Trial results", 1)[1]
+    assert "case █ POL 87(2)(e) █!. I cannot share" in reply
+    assert "part1.pdf · p. 6 · Bates NYPD-FOIL-000006 · printed copy" in reply
+    assert "Release: NYPD FOIL 2020-PL-0312 part 1 · also in NYPD FOIL 2020-PL-0312 part 2" in reply
+    copies = reply.split("Copies of this email: 1 (O: their original pages) · ", 1)[1]
+    assert copies.startswith("NYPD FOIL 2020-PL-0312 part 2: samples/nypd-clearview/round2/")
+    assert "part2-scanned.pdf · p. 3 · Bates NYPD-FOIL-000203 · printed copy" in copies
     assert "2019-040-00123" not in text
 
 
 def leak_shown(app) -> None:
     assert main_screen(app).reading_view.show_leaks
-    assert "LEAKED: 2019-040-00123" in view_text(app)
+    assert "case █ POL 87(2)(e) █ LEAKED: 2019-040-00123 . I cannot share" in view_text(app)
     assert "Leaked text shown (1 box)." in notified(app)
 
 
 def original_page(app) -> None:
     screen = app.screen
     assert isinstance(screen, OriginalPageScreen)
+    reply = main_screen(app).reading_view.focused_message
+    assert screen.copies[0] == reply.id and screen.copy_index == 1  # `o` opened the part-1 copy shown, `c` the next
     title = static_text(screen, "#page-title")
     assert "Original page 3" in title and "Bates NYPD-FOIL-000203" in title and "text by OCR" in title
     assert title.endswith("· samples/nypd-clearview/round2/NYPD-FOIL-2020-PL-0312-part2-scanned.pdf")  # as stored
     copy = static_text(screen, "#page-copy")
-    assert copy == "Copy 1 of 2 (c: next copy)  · Release: NYPD FOIL 2020-PL-0312 part 2"
+    assert copy == "Copy 2 of 2 (c: next copy)  · Release: NYPD FOIL 2020-PL-0312 part 2"
     assert screen.query(HalfcellImage), "the page should be drawn in half-block characters"
-    assert "gone on to make arrests" in static_text(screen, "#page-text")
+    page_text = static_text(screen, "#page-text")
+    assert "gone on to make arrests, including\ncase █[REDACTED POL 87(2)(e)]█." in page_text
+    assert "Page 3 NYPD-FOIL-000203" in page_text and "2019-040-00123" not in page_text
 
 
 def back_from_page(app) -> None:
@@ -293,7 +303,8 @@ def test_the_tour_page_has_the_walked_steps_and_their_screenshots():
         "**5 threads**",
         "NYPD-FOIL-000203",
         "*NYPD FOIL 2020-PL-0312 part 2*",
-        "*Copy 1 of 2*",
+        "*Copy 2 of 2*",
+        "*NYPD FOIL 2020-PL-0312 part 1*",
         "closed entry, *Redacted*",
         "LEAKED: 2019-040-00123",
         "Bates `NYPD-FOIL-000006`",
