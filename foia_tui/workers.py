@@ -9,6 +9,8 @@ and either is replaced by a fresh process so the batch goes on.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import itertools
 import multiprocessing
 import os
 import resource
@@ -22,6 +24,7 @@ from typing import Any
 
 TOO_LARGE = "too large to read in memory"
 UNEXPECTED = "could not be read"  # starts the reason when a parser raised something else than expected
+_PR_SET_PDEATHSIG = 1
 QUEUE_PER_WORKER = 4  # tasks handed to a worker ahead of time, so it never waits for the parent
 _SIGNAL_CAUSES = {
     signal.SIGKILL: "killed, usually for using too much memory",
@@ -51,8 +54,22 @@ def _cap_memory(extra: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int | None) -> None:
+_parent_ends: set[Connection] = set()  # this process's ends of its workers' pipes
+
+
+def _die_with(parent: int) -> None:
+    """Linux: have the kernel kill this worker when its parent dies (SIGKILL), even in the middle of a file."""
+    with contextlib.suppress(OSError, AttributeError):  # elsewhere: the worker ends at its next result
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the request was made
+        os._exit(0)
+
+
+def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int | None, parent: int) -> None:
     """A worker's life: take a task, send back its result, until told to stop (None) or killed."""
+    _die_with(parent)
+    for end in _parent_ends:  # copies made by fork: held open here, they would hide the parent's death
+        end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     os.setpgid(0, 0)  # a group of its own, so that killing it also stops the programs it runs (Tesseract)
     if memory_limit:
@@ -80,7 +97,8 @@ class _Worker:
     def __init__(self, function: Callable[[Any], Any], memory_limit: int | None) -> None:
         context = multiprocessing.get_context("fork")  # cheap to replace; inherits the parser already loaded
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, function, memory_limit), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, function, memory_limit, os.getpid()), daemon=True)
+        _parent_ends.add(self.conn)
         self.process.start()
         child.close()
         self.tasks: deque[int] = deque()  # indexes sent and not yet answered, oldest (running) first
@@ -114,6 +132,7 @@ class _Worker:
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.kill()
         self.process.join()
+        _parent_ends.discard(self.conn)
         self.conn.close()
 
 
@@ -153,18 +172,19 @@ def run_bounded(
                 yield items[following], results.pop(following)
                 following += 1
                 continue
-            for slot, worker in enumerate(pool):
-                while pending and len(worker.tasks) < QUEUE_PER_WORKER and pending[0] < following + lookahead:
-                    index = pending.popleft()
-                    try:
-                        worker.send(index, items[index])
-                    except OSError:  # the worker is gone: a busy one is charged below, an idle one lost nothing
-                        worker.tasks.pop()
-                        pending.appendleft(index)
-                        if not worker.tasks:
-                            worker.close()
-                            pool[slot] = _Worker(function, memory_limit)
-                        break
+            for depth, slot in itertools.product(range(1, QUEUE_PER_WORKER + 1), range(len(pool))):  # in turns
+                worker = pool[slot]
+                if not pending or len(worker.tasks) >= depth or pending[0] >= following + lookahead:
+                    continue
+                index = pending.popleft()
+                try:
+                    worker.send(index, items[index])
+                except OSError:  # the worker is gone: a busy one is charged below, an idle one lost nothing
+                    worker.tasks.pop()
+                    pending.appendleft(index)
+                    if not worker.tasks:
+                        worker.close()
+                        pool[slot] = _Worker(function, memory_limit)
             busy = [worker for worker in pool if worker.tasks]
             if not busy:
                 continue

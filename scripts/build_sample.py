@@ -461,6 +461,108 @@ def case_search() -> list[Email]:
     return [first, second, third]
 
 
+def workload() -> Email:
+    ask = email(
+        officer(1),
+        [inspector()],
+        "FIS workload since the pilot",
+        at(2019, 2, 26, 16, 10),
+        [
+            "The Facial Identification Section has seen more requests since the pilot started. Do you want weekly ",
+            "numbers broken out by borough?",
+        ],
+    )
+    yes = email(
+        inspector(),
+        [officer(1)],
+        "RE: FIS workload since the pilot",
+        at(2019, 2, 27, 8, 40),
+        ["Yes, weekly, by borough, and note which requests used the vendor's app and which used our own system."],
+        quoted=ask,
+    )
+    return email(
+        officer(1),
+        [inspector()],
+        "RE: FIS workload since the pilot",
+        at(2019, 3, 4, 9, 5),
+        ["First weekly summary attached. Numbers for ", boxed("Staten Island", LAW_ENFORCEMENT), " are incomplete."],
+        attachments=["FIS_weekly_2019-03-01.xlsx"],
+        quoted=yes,
+    )
+
+
+def app_update() -> Email:
+    notice = email(
+        TEAM,
+        [officer(0), officer(2)],
+        "Clearview app update 2.1",
+        at(2019, 5, 14, 11, 0),
+        ["Version 2.1 is out: faster uploads and a new history screen. Update from the link in your account."],
+    )
+    return email(
+        officer(0),
+        [TEAM],
+        "RE: Clearview app update 2.1",
+        at(2019, 5, 14, 15, 32),
+        ["The history screen shows every photo I searched. Can entries be deleted?"],
+        quoted=notice,
+    )
+
+
+def audit() -> Email:
+    ask = email(
+        boxed("Legal Bureau Sgt. E. Pratt", PRIVACY),
+        [inspector()],
+        "Accounts audit: facial recognition vendors",
+        at(2020, 2, 24, 10, 0),
+        [
+            "Legal is compiling every account members hold with outside facial recognition vendors. Please list ",
+            "the accounts in your unit, who approved them and whether they are still active.",
+        ],
+    )
+    answer = email(
+        inspector(),
+        [boxed("Legal Bureau Sgt. E. Pratt", PRIVACY)],
+        "RE: Accounts audit: facial recognition vendors",
+        at(2020, 2, 25, 13, 45),
+        [
+            "List attached. Some accounts were set up directly by the vendor for members outside my unit; I do ",
+            "not have those names.",
+        ],
+        attachments=["Unit_accounts_2020-02-25.xlsx"],
+        quoted=ask,
+    )
+    return email(
+        boxed("Legal Bureau Sgt. E. Pratt", PRIVACY),
+        [inspector()],
+        "RE: Accounts audit: facial recognition vendors",
+        at(2020, 2, 25, 16, 20),
+        ["Thank you. We will ask the vendor directly for the rest."],
+        quoted=answer,
+    )
+
+
+def login_problem() -> list[Email]:
+    problem = email(
+        officer(2),
+        [SUPPORT],
+        "Cannot log in",
+        at(2019, 6, 18, 7, 50),
+        ["The app says my account is disabled. Was it switched off when the pilot ended?"],
+        style="gmail",
+    )
+    fixed = email(
+        SUPPORT,
+        [officer(2)],
+        "Cannot log in",
+        at(2019, 6, 18, 9, 12),
+        ["Sorry about that. Your account is active again; log out and back in."],
+        quoted=problem,
+        style="gmail",
+    )
+    return [problem, fixed]
+
+
 COVER_LETTER = [
     "NEW YORK CITY POLICE DEPARTMENT - LEGAL BUREAU, FOIL UNIT",
     "Re: FOIL Request No. 2020-PL-0312 (records concerning Clearview AI)",
@@ -529,8 +631,11 @@ def write_sources(folder: Path) -> dict[str, list[Path]]:
             Record("outlook", [results()], owner=Person("Marino, R.")),
             Record("outlook", [forward], owner=Person("Marino, R.")),
             Record("outlook", [crime_center()], owner=Person("Marino, R.")),
+            Record("outlook", [workload()], owner=Person("Marino, R.")),
             Record("outlook", [trial_end()], owner=Person("Marino, R.")),
             Record("outlook", [pricing()], owner=Person("Marino, R.")),
+            Record("outlook", [app_update()], owner=Person("Marino, R.")),
+            Record("outlook", [audit()], owner=Person("Marino, R.")),
         ],
         bates_prefix="NYPD-FOIL-",
         bates_start=1,
@@ -541,6 +646,7 @@ def write_sources(folder: Path) -> dict[str, list[Path]]:
         [
             Record("gmail", personal_devices(), owner=Person("Records Officer", "foil.records@gmail.com")),
             Record("gmail", case_search(), owner=Person("Records Officer", "foil.records@gmail.com")),
+            Record("gmail", login_problem(), owner=Person("Records Officer", "foil.records@gmail.com")),
             Record("gmail", new_accounts_2020(), owner=Person("Records Officer", "foil.records@gmail.com")),
         ],
         bates_prefix="NYPD-FOIL-",

@@ -18,6 +18,7 @@ import random
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -311,6 +312,37 @@ def test_pool_stops_hangs_and_deaths_and_keeps_order(tmp_path: Path) -> None:
     assert outcome[spawn].timed_out
     assert not running(int((tmp_path / "pid").read_text()))  # the worker's own children were stopped too
     assert all(outcome[item] == item.upper() for item in items[7:])
+
+
+WORKER_SCRIPT = """
+import os, sys, time
+from foia_tui.workers import run_bounded
+
+def work(item):
+    with open(sys.argv[1], "a") as out:
+        out.write(f"{os.getpid()}\\n")
+    time.sleep(3600)
+
+for _ in run_bounded(work, [1, 2], workers=2, time_budget=7200):
+    pass
+"""
+
+
+def test_workers_end_with_a_killed_import(tmp_path: Path) -> None:
+    """An import killed by SIGKILL (as the crash-safety loop does) leaves no worker reading on."""
+    pids = tmp_path / "pids"
+    pids.touch()
+    process = subprocess.Popen([sys.executable, "-c", WORKER_SCRIPT, str(pids)])
+    deadline = time.monotonic() + 30
+    while len(pids.read_text().split()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.kill()
+    process.wait()
+    workers = [int(pid) for pid in pids.read_text().split()]
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) == 2 and not any(running(pid) for pid in workers)
 
 
 def test_pipeline_budget_kills_a_hung_parser_and_the_batch_goes_on(
