@@ -8,6 +8,9 @@ Individuals' names are boxed as the release itself boxed them; the vendor and th
 
     python scripts/build_sample.py            # regenerate samples/nypd-clearview and archive.db.sample
     python scripts/build_sample.py --out X.db # build an archive elsewhere (tests use this)
+    python scripts/build_sample.py --corpora ../shared/corpora --out corpora.db
+                                              # a local archive of the real public releases there (never
+                                              # committed: their terms differ), one release per folder
 """
 
 from __future__ import annotations
@@ -777,11 +780,42 @@ def build_archive(sources: dict[str, list[Path]], target: Path) -> Archive:
     return archive
 
 
+CORPUS_FOLDERS = [
+    "dc-bega-foia",
+    "chicago-pd-foia-15-3569",
+    "xray-redaction-fixtures",
+    "fedora-devel-mbox",
+    "notmuch",
+    "mail-parser",
+]
+
+
+def build_corpora_archive(corpora: Path, target: Path) -> None:
+    """Import each real release or mail corpus present under `corpora` as its own release."""
+    for stale in target.parent.glob(target.name + "*"):
+        stale.unlink()
+    archive = Archive.open(target)
+    for name in CORPUS_FOLDERS:
+        folder = corpora / name
+        if not folder.is_dir():
+            print(f"skipped {name}: not under {corpora}")
+            continue
+        summary = run_import(archive, [str(folder)], release=name)
+        print(f"{name}: {summary.imported} files, {summary.messages_added} messages, {len(summary.failures)} failed")
+    archive.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=SAMPLE_DB, help="archive to write")
     parser.add_argument("--sources", type=Path, default=SAMPLES, help="folder for the generated release files")
+    parser.add_argument("--corpora", type=Path, help="build from the real corpora in this folder instead")
     args = parser.parse_args()
+    if args.corpora:
+        if args.out == SAMPLE_DB:
+            parser.error("--corpora needs --out: the committed sample is only ever the reconstruction")
+        build_corpora_archive(args.corpora.resolve(), args.out.resolve())
+        return
     sources = write_sources(args.sources.resolve())
     archive = build_archive(sources, args.out.resolve())
     archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
