@@ -30,10 +30,7 @@ def sha(label: str) -> str:
 
 
 def test_generated_copies_are_found_and_distinct_emails_never_merged(tmp_path):
-    data = worldgen.build_world(seed=21, emails=1500)
-    archive = Archive.open(tmp_path / "w.db")
-    worldgen.store_world(archive, data)
-    rebuild_conversations(archive)
+    archive, data = worldgen.built_world(tmp_path / "w.db", seed=21)
     score = worldgen.score_duplicates(archive, data.truth)
     assert score.recall >= 0.97, score
     assert score.false_pairs == 0, score

@@ -72,10 +72,7 @@ def test_manual_groups_win_over_the_machine():
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    data = worldgen.build_world(seed=7, emails=1500)
-    archive = Archive.open(tmp_path_factory.mktemp("people") / "w.db")
-    worldgen.store_world(archive, data)
-    rebuild_conversations(archive)
+    archive, data = worldgen.built_world(tmp_path_factory.mktemp("people") / "w.db", seed=7)
     yield archive, data
     archive.close()
 

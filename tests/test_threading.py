@@ -50,12 +50,9 @@ def archive(tmp_path):
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    data = worldgen.build_world(seed=11, emails=1500)
-    opened = Archive.open(tmp_path_factory.mktemp("world") / "w.db")
-    worldgen.store_world(opened, data)
-    rebuild_conversations(opened)
-    yield opened, data
-    opened.close()
+    archive, data = worldgen.built_world(tmp_path_factory.mktemp("world") / "w.db", seed=11)
+    yield archive, data
+    archive.close()
 
 
 def test_mixed_pdf_and_email_threads_meet_the_target(world):

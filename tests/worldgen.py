@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from foia_tui.archive import Archive
 from foia_tui.archive.store import message_id_for, store_document
+from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.people import alias_key
 from importers.records import Address, DocumentRecord, MessageRecord
 
@@ -452,6 +453,15 @@ def store_world(archive: Archive, world: World) -> None:
     with archive.transaction():
         for doc in world.documents:
             store_document(archive, doc)
+
+
+def built_world(path, seed: int, emails: int = 1500) -> tuple[Archive, World]:
+    """A generated world stored in a new archive at `path` and threaded, as the pipeline leaves it."""
+    world = build_world(seed=seed, emails=emails)
+    archive = Archive.open(path)
+    store_world(archive, world)
+    rebuild_conversations(archive)
+    return archive, world
 
 
 # Scores ---------------------------------------------------------------------------------------------------
