@@ -7,6 +7,7 @@ hanging or killing its worker) is recorded with its reason and the batch goes on
 
 from __future__ import annotations
 
+import functools
 import glob
 import hashlib
 import json
@@ -201,17 +202,19 @@ def run_import(
     if progress:
         progress(done, len(candidates))
     outcomes = _parse_all(todo, workers)
-    while True:
+    finished = False
+    while not finished:
         # Small documents (maildir messages) are written in batches: one transaction per batch, whole
         # documents only, so a kill mid-import never leaves half a document behind.
         batch_started, batch_messages = time.monotonic(), 0
+        stored: dict[int, list[str]] = {}  # release id -> documents this batch stored
         with archive.transaction():
             for candidate, outcome in outcomes:
                 if isinstance(outcome, Parsed):
                     doc = outcome.doc
                     doc.sha256 = candidate.sha256 or doc.sha256
                     _store_with_attachments(archive, outcome, summary, force)
-                    attach_documents(archive, release_of[candidate.path][1], [document_id_for(doc.sha256)])
+                    stored.setdefault(release_of[candidate.path][1], []).append(document_id_for(doc.sha256))
                     batch_messages += len(doc.messages)
                 else:
                     summary.failures.append(Failure(str(candidate.path), outcome))
@@ -222,7 +225,9 @@ def run_import(
                 if batch_messages >= BATCH_MESSAGES or time.monotonic() - batch_started > BATCH_SECONDS:
                     break
             else:
-                break
+                finished = True
+            for release_id, document_ids in stored.items():
+                attach_documents(archive, release_id, document_ids)
     if summary.imported:
         counts = rebuild_conversations(archive, full=force)
         summary.threads = counts["threads"]
@@ -237,7 +242,8 @@ def _releases_for(
     archive: Archive, candidates: list[Candidate], release: str | None, fields: dict[str, str | None]
 ) -> dict[Path, tuple[str, int]]:
     """(release name, id) for every file: the one named, else one per path given; checked before anything is written."""
-    names = {c.path: release or default_release_name(c.top or c.path) for c in candidates}
+    name_of = functools.cache(default_release_name)  # thousands of files share the few paths given
+    names = {c.path: release or name_of(c.top or c.path) for c in candidates}
     with archive.transaction():
         ids = {name: ensure_release(archive, name, **fields) for name in sorted(set(names.values()))}
     return {path: (name, ids[name]) for path, name in names.items()}
