@@ -220,7 +220,7 @@ class MainScreen(Screen):
 
     def show_query(self, query: str) -> None:
         """Put a query in the search bar and list the threads it matches (the sidebar and the timeline do)."""
-        self.query_one(SearchBar).input.value = query
+        self.query_one(SearchBar).show_query(query)
         self.run_search(query)
         self.thread_list.focus()
 

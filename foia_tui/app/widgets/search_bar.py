@@ -56,6 +56,7 @@ class SearchBar(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._timer: Timer | None = None
+        self._shown: str | None = None  # a query put here by the app, already being run: not typing
 
     def compose(self) -> ComposeResult:
         yield Label("/")
@@ -83,17 +84,29 @@ class SearchBar(Horizontal):
         feedback.set_class(error, "-error")
         feedback.update(Text(one_line(message, 200)))
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
+    def show_query(self, query: str) -> None:
+        """Show a query the app runs itself (sidebar, timeline): a search still waiting to fire is dropped, so
+        an older query typed or shown a moment ago cannot overtake it."""
+        self._stop_timer()
+        self._shown = query
+        self.input.value = query
+
+    def _stop_timer(self) -> None:
         if self._timer is not None:
             self._timer.stop()
+            self._timer = None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._stop_timer()
+        if event.value == self._shown:
+            self._shown = None
+            return
         self._timer = self.set_timer(DEBOUNCE_S, lambda: self.post_message(self.QueryChanged(event.value)))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+        self._stop_timer()
         self.post_message(self.Submitted(event.value))
 
     def action_close(self) -> None:
