@@ -34,9 +34,3 @@ def is_reply_or_forward(subject: str | None) -> bool:
         if stripped == text:
             return False
         text = stripped
-
-
-def is_forward(subject: str | None) -> bool:
-    """True when the outermost reply/forward prefix is a forward: it starts a branch of a thread."""
-    text = re.sub(r"^\s*(?:\[[^\]]*\]\s*)+", "", subject or "")
-    return bool(_FORWARD.match(text))

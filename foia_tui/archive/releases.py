@@ -173,13 +173,6 @@ def list_releases(archive: Archive) -> list[dict]:
     )
 
 
-def release_stats(archive: Archive, name: str) -> dict:
-    rows = archive.query(RELEASE_COUNTS + " WHERE r.name = ?", (name,))
-    if not rows:
-        raise ReleaseUsageError(f"no release named {name!r} (see `foia releases`)")
-    return rows[0]
-
-
 # -- removal ---------------------------------------------------------------------------------------------
 
 

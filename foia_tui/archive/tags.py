@@ -322,11 +322,6 @@ def untag_messages(archive: Archive, tag: str, message_ids: list[str]) -> int:
     return removed
 
 
-def remove_tagging(archive: Archive, tagging_id: int) -> None:
-    with archive.transaction() as conn:
-        conn.execute("DELETE FROM taggings WHERE id = ?", (tagging_id,))
-
-
 def find_anchor(body: str, quoted: str, near: int) -> tuple[int, int] | None:
     """Where `quoted` stands in `body` now: the exact occurrence nearest `near`, else the best fuzzy match."""
     if not quoted:
