@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import glob
-import hashlib
 import json
 import os
 import tempfile
@@ -21,13 +20,15 @@ from pathlib import Path
 from foia_tui.archive import Archive
 from foia_tui.archive.releases import attach_documents, ensure_release
 from foia_tui.archive.store import (
+    DocumentRows,
     document_id_for,
-    is_imported,
+    document_rows,
+    imported_sha256s,
     link_attachment_document,
     message_id_for,
     now_iso,
     record_failure,
-    store_document,
+    store_rows,
 )
 from foia_tui.archive.tags import reanchor_taggings
 from foia_tui.archive.threads import rebuild_conversations
@@ -36,33 +37,52 @@ from foia_tui.releases import default_release_name
 from foia_tui.workers import TOO_LARGE, UNEXPECTED, Stopped, run_bounded
 from importers import maildir
 from importers.detect import parser_for, sniff_kind
+from importers.hashing import file_sha256
 from importers.records import DocumentRecord, UnreadableFile
 
 FILE_TIME_BUDGET_S = 300  # per file (with the PDFs attached to it); then its worker is killed
 FILE_MEMORY_LIMIT = 3 << 30  # bytes of address space a worker may add while reading one file
 MAX_REASON_CHARS = 300
-MAX_IN_FLIGHT = 64
-BATCH_MESSAGES = 500
-BATCH_SECONDS = 1.0
+MAX_IN_FLIGHT = 64  # tasks read ahead of the one being written
+MAILDIR_FILES_PER_TASK = 32
+BATCH_MESSAGES = 2000
+BATCH_SECONDS = 2.0
 
 
 @dataclass
 class Candidate:
     path: Path
     kind: str | None
-    sha256: str | None = None
     top: Path | None = None  # the path given that found this file (names its release by default)
 
 
 @dataclass
+class ParsedAttachment:
+    """A PDF attached to a message, read in the same worker: its rows, or why it could not be read."""
+
+    parent_id: str  # the message it is attached to
+    sha256: str
+    name: str  # "file › attachment", as a failure names it
+    outcome: DocumentRows | str
+
+
+@dataclass
 class Parsed:
-    """A file read in a worker, with the PDFs attached to its messages read there too.
+    """A file read in a worker, as rows ready to store, with the PDFs attached to its messages read there too."""
 
-    `attachments` maps (message ordinal, attachment sha256) to the attached PDF's record or the reason it failed.
-    """
+    rows: DocumentRows
+    attachments: list[ParsedAttachment] = field(default_factory=list)
 
-    doc: DocumentRecord
-    attachments: dict[tuple[int, str], DocumentRecord | str] = field(default_factory=dict)
+
+@dataclass
+class AlreadyImported:
+    sha256: str
+
+
+@dataclass
+class Unread:
+    reason: str
+    sha256: str | None = None
 
 
 @dataclass
@@ -132,14 +152,6 @@ def _walk(path: Path, failures: list[Failure]) -> Iterator[Candidate]:
     yield Candidate(path, None)
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def parse_file(path: Path, kind: str | None) -> DocumentRecord:
     """Parse one file in a worker; content problems come back as UnreadableFile with a one-line reason."""
     try:
@@ -182,52 +194,10 @@ def run_import(
     summary = ImportSummary(files=len(candidates) + len(failures), failures=failures)
     release_of = _releases_for(archive, candidates, release, release_fields or {})
     summary.releases = sorted({name for name, _ in release_of.values()})
-    todo: list[Candidate] = []
-    already_here: dict[int, list[str]] = {}
-    for candidate in candidates:
-        try:
-            candidate.sha256 = file_sha256(candidate.path)
-        except OSError as error:
-            summary.failures.append(Failure(str(candidate.path), f"cannot read ({error.strerror})"))
-            continue
-        if not force and is_imported(archive, candidate.sha256):
-            summary.skipped += 1  # already here: this release gets a copy of the same document
-            already_here.setdefault(release_of[candidate.path][1], []).append(document_id_for(candidate.sha256))
-        else:
-            todo.append(candidate)
-    with archive.transaction():
-        for release_id, document_ids in already_here.items():
-            attach_documents(archive, release_id, document_ids)
-    done = summary.skipped
     if progress:
-        progress(done, len(candidates))
-    outcomes = _parse_all(todo, workers)
-    finished = False
-    while not finished:
-        # Small documents (maildir messages) are written in batches: one transaction per batch, whole
-        # documents only, so a kill mid-import never leaves half a document behind.
-        batch_started, batch_messages = time.monotonic(), 0
-        stored: dict[int, list[str]] = {}  # release id -> documents this batch stored
-        with archive.transaction():
-            for candidate, outcome in outcomes:
-                if isinstance(outcome, Parsed):
-                    doc = outcome.doc
-                    doc.sha256 = candidate.sha256 or doc.sha256
-                    _store_with_attachments(archive, outcome, summary, force)
-                    stored.setdefault(release_of[candidate.path][1], []).append(document_id_for(doc.sha256))
-                    batch_messages += len(doc.messages)
-                else:
-                    summary.failures.append(Failure(str(candidate.path), outcome))
-                    record_failure(archive, str(candidate.path), candidate.sha256, candidate.kind, outcome)
-                done += 1
-                if progress:
-                    progress(done, len(candidates))
-                if batch_messages >= BATCH_MESSAGES or time.monotonic() - batch_started > BATCH_SECONDS:
-                    break
-            else:
-                finished = True
-            for release_id, document_ids in stored.items():
-                attach_documents(archive, release_id, document_ids)
+        progress(0, len(candidates))
+    known = imported_sha256s(archive) if not force else set()
+    _store_all(archive, _read_all(candidates, known, workers), release_of, summary, force, progress, len(candidates))
     if summary.imported:
         counts = rebuild_conversations(archive, full=force)
         summary.threads = counts["threads"]
@@ -236,6 +206,45 @@ def run_import(
     summary.duplicates = archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") or 0
     _log(archive, started, list(paths), summary)
     return summary
+
+
+def _store_all(
+    archive: Archive,
+    outcomes: Iterator[tuple[Candidate, Parsed | AlreadyImported | Unread]],
+    release_of: dict[Path, tuple[str, int]],
+    summary: ImportSummary,
+    force: bool,
+    progress: Callable[[int, int], None] | None,
+    total: int,
+) -> None:
+    """Write what the workers read, in batches: one transaction per batch, whole documents only, so a kill
+    mid-import never leaves half a document behind."""
+    done, finished = 0, False
+    while not finished:
+        batch_started, batch_messages = time.monotonic(), 0
+        stored: dict[int, list[str]] = {}  # release id -> documents this batch stored or found already here
+        with archive.transaction():
+            for candidate, outcome in outcomes:
+                release_id = release_of[candidate.path][1]
+                if isinstance(outcome, AlreadyImported):
+                    summary.skipped += 1  # this release gets a copy of the same document
+                    stored.setdefault(release_id, []).append(document_id_for(outcome.sha256))
+                elif isinstance(outcome, Parsed):
+                    _store_with_attachments(archive, outcome, summary, force)
+                    stored.setdefault(release_id, []).append(document_id_for(outcome.rows.sha256))
+                    batch_messages += len(outcome.rows.messages)
+                else:
+                    summary.failures.append(Failure(str(candidate.path), outcome.reason))
+                    record_failure(archive, str(candidate.path), outcome.sha256, candidate.kind, outcome.reason)
+                done += 1
+                if progress:
+                    progress(done, total)
+                if batch_messages >= BATCH_MESSAGES or time.monotonic() - batch_started > BATCH_SECONDS:
+                    break
+            else:
+                finished = True
+            for release_id, document_ids in stored.items():
+                attach_documents(archive, release_id, document_ids)
 
 
 def _releases_for(
@@ -250,61 +259,100 @@ def _releases_for(
 
 
 def _store_with_attachments(archive: Archive, parsed: Parsed, summary: ImportSummary, force: bool) -> None:
-    doc = parsed.doc
-    result = store_document(archive, doc, force=force)
+    result = store_rows(archive, parsed.rows, force=force)
     summary.imported += 1
     summary.messages_added += result.added
-    for message in doc.messages:
-        for attachment in message.attachments:
-            child = parsed.attachments.get((message.ordinal, attachment.sha256 or ""))
-            if child is None:
-                continue
-            if isinstance(child, str):
-                summary.failures.append(Failure(f"{doc.path} › {attachment.name}", child))
-                continue
-            child.sha256 = attachment.sha256 or child.sha256
-            parent_id = message_id_for(doc.sha256, message.ordinal)
-            stored = store_document(archive, child, parent_message_id=parent_id, force=force)
-            summary.messages_added += stored.added
-            link_attachment_document(archive, parent_id, attachment.sha256, stored.document_id)
+    for attachment in parsed.attachments:
+        if isinstance(attachment.outcome, str):
+            summary.failures.append(Failure(attachment.name, attachment.outcome))
+            continue
+        stored = store_rows(archive, attachment.outcome, parent_message_id=attachment.parent_id, force=force)
+        summary.messages_added += stored.added
+        link_attachment_document(archive, attachment.parent_id, attachment.sha256, stored.document_id)
 
 
-def _parse_all(todo: list[Candidate], workers: int | None) -> Iterator[tuple[Candidate, Parsed | str]]:
-    """Yield (candidate, parsed file or failure reason) in input order, parsing ahead in worker processes."""
-    workers = workers if workers is not None else min(os.cpu_count() or 1, 2, len(todo))
-    for candidate, outcome in run_bounded(
-        _outcome,
-        todo,
+def _read_all(
+    candidates: list[Candidate], known: set[str], workers: int | None, per_task: int = MAILDIR_FILES_PER_TASK
+) -> Iterator[tuple[Candidate, Parsed | AlreadyImported | Unread]]:
+    """Yield (candidate, what reading it gave) in input order, reading ahead in worker processes.
+
+    `known` holds the hashes of documents already imported: a worker skips those files before parsing them.
+    """
+    tasks = _tasks(candidates, per_task)
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 2, len(tasks))
+    for task, outcome in run_bounded(
+        functools.partial(_read_task, known=known),
+        tasks,
         workers=workers,
         time_budget=FILE_TIME_BUDGET_S,
         memory_limit=FILE_MEMORY_LIMIT,
         lookahead=MAX_IN_FLIGHT,
     ):
-        yield candidate, outcome.reason if isinstance(outcome, Stopped) else outcome
+        if not isinstance(outcome, Stopped):
+            yield from zip(task, outcome, strict=True)
+        elif len(task) > 1:  # one of its files hung or killed the worker: read them one by one to find which
+            yield from _read_all(task, known, workers, per_task=1)
+        else:  # hash the file here, for its failure record
+            yield task[0], Unread(outcome.reason, _sha256_or_none(task[0].path))
 
 
-def _outcome(candidate: Candidate) -> Parsed | str:
+def _tasks(candidates: list[Candidate], per_task: int) -> list[list[Candidate]]:
+    """The files each worker task reads: a maildir's messages (small, and tens of thousands of them) in runs of
+    `per_task`, so handing work to a worker and back costs little per message; any other file alone."""
+    tasks: list[list[Candidate]] = []
+    for candidate in candidates:
+        run = tasks[-1] if tasks else []
+        if candidate.kind == "maildir" and run and run[0].kind == "maildir" and len(run) < per_task:
+            run.append(candidate)
+        else:
+            tasks.append([candidate])
+    return tasks
+
+
+def _read_task(task: list[Candidate], known: set[str]) -> list[Parsed | AlreadyImported | Unread]:
+    return [_read(candidate, known) for candidate in task]
+
+
+def _sha256_or_none(path: Path) -> str | None:
     try:
-        return parse_with_attachments(candidate.path, candidate.kind)
+        return file_sha256(path)
+    except OSError:
+        return None
+
+
+def _read(candidate: Candidate, known: set[str]) -> Parsed | AlreadyImported | Unread:
+    """What a worker does with one file: hash it, then (unless already imported) parse it into rows."""
+    try:
+        sha256 = file_sha256(candidate.path)
+    except OSError as error:
+        return Unread(f"cannot read ({error.strerror})")
+    if sha256 in known:
+        return AlreadyImported(sha256)
+    try:
+        return parse_with_attachments(candidate.path, candidate.kind, sha256)
     except UnreadableFile as error:
-        return str(error)
+        return Unread(str(error), sha256)
 
 
-def parse_with_attachments(path: Path, kind: str | None) -> Parsed:
-    """What a worker does with one file: parse it, then each PDF attached to its messages, under the same
-    time budget and memory cap (their bytes are dropped once read, so they are not sent back)."""
-    parsed = Parsed(parse_file(path, kind))
-    for message in parsed.doc.messages:
+def parse_with_attachments(path: Path, kind: str | None, sha256: str) -> Parsed:
+    """Parse a file, then each PDF attached to its messages, under the same time budget and memory cap (their
+    bytes are dropped once read, so they are not sent back)."""
+    doc = parse_file(path, kind)
+    doc.sha256 = sha256
+    attachments = []
+    for message in doc.messages:
         for attachment in message.attachments:
             if attachment.data is None or not attachment.sha256:
                 continue
+            name = f"{doc.path} › {attachment.name}"
             try:
-                child: DocumentRecord | str = parse_bytes(f"{parsed.doc.path} › {attachment.name}", attachment.data)
+                child: DocumentRows | str = document_rows(parse_bytes(name, attachment.data))
             except UnreadableFile as error:
                 child = str(error)
-            parsed.attachments[(message.ordinal, attachment.sha256)] = child
             attachment.data = None
-    return parsed
+            parent_id = message_id_for(sha256, message.ordinal)
+            attachments.append(ParsedAttachment(parent_id, attachment.sha256, name, child))
+    return Parsed(document_rows(doc), attachments)
 
 
 def _log(archive: Archive, started: str, paths: list[str], summary: ImportSummary) -> None:

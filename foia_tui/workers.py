@@ -25,7 +25,7 @@ from typing import Any
 TOO_LARGE = "too large to read in memory"
 UNEXPECTED = "could not be read"  # starts the reason when a parser raised something else than expected
 _PR_SET_PDEATHSIG = 1
-QUEUE_PER_WORKER = 4  # tasks handed to a worker ahead of time, so it never waits for the parent
+QUEUE_PER_WORKER = 8  # tasks handed to a worker ahead of time, so it never waits for the parent
 _SIGNAL_CAUSES = {
     signal.SIGKILL: "killed, usually for using too much memory",
     signal.SIGABRT: "aborted, usually for lack of memory",
@@ -65,8 +65,11 @@ def _die_with(parent: int) -> None:
         os._exit(0)
 
 
-def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int | None, parent: int) -> None:
-    """A worker's life: take a task, send back its result, until told to stop (None) or killed."""
+def _serve(
+    conn: Connection, function: Callable[[Any], Any], items: Sequence[Any], memory_limit: int | None, parent: int
+) -> None:
+    """A worker's life: take a task (an index into `items`, which it inherited), send back its result, until
+    told to stop (None) or killed."""
     _die_with(parent)
     for end in _parent_ends:  # copies made by fork: held open here, they would hide the parent's death
         end.close()
@@ -75,9 +78,9 @@ def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int |
     if memory_limit:
         _cap_memory(memory_limit)
     try:
-        while (item := conn.recv()) is not None:
+        while (index := conn.recv()) is not None:
             try:
-                result = function(item)
+                result = function(items[index])
             except MemoryError:
                 result = Stopped(TOO_LARGE)
             except Exception as error:  # the function should not raise; if it does, only its task fails
@@ -94,21 +97,24 @@ def _serve(conn: Connection, function: Callable[[Any], Any], memory_limit: int |
 
 
 class _Worker:
-    def __init__(self, function: Callable[[Any], Any], memory_limit: int | None) -> None:
-        context = multiprocessing.get_context("fork")  # cheap to replace; inherits the parser already loaded
+    def __init__(self, function: Callable[[Any], Any], items: Sequence[Any], memory_limit: int | None) -> None:
+        # Forked: cheap to replace, and it inherits the parser already loaded and the items, so a task is sent
+        # as its index alone.
+        context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, function, memory_limit, os.getpid()), daemon=True)
+        arguments = (child, function, items, memory_limit, os.getpid())
+        self.process = context.Process(target=_serve, args=arguments, daemon=True)
         _parent_ends.add(self.conn)
         self.process.start()
         child.close()
         self.tasks: deque[int] = deque()  # indexes sent and not yet answered, oldest (running) first
         self.started = time.monotonic()  # when the oldest task began, at the latest
 
-    def send(self, index: int, item: object) -> None:
+    def send(self, index: int) -> None:
         if not self.tasks:
             self.started = time.monotonic()
         self.tasks.append(index)
-        self.conn.send(item)
+        self.conn.send(index)
 
     def death(self) -> Stopped:
         """Why a closed worker ended."""
@@ -156,7 +162,7 @@ def run_bounded(
     pending = deque(range(len(items)))  # not yet sent; tasks of a replaced worker go back to the front
     results: dict[int, Any] = {}
     following = 0  # the next index to yield
-    pool = [_Worker(function, memory_limit) for _ in range(max(1, min(workers, len(items))))]
+    pool = [_Worker(function, items, memory_limit) for _ in range(max(1, min(workers, len(items))))]
 
     def replace(slot: int, outcome: Stopped | None) -> None:
         """Charge the running task with `outcome` (None: how the worker died), rerun the rest elsewhere."""
@@ -164,44 +170,48 @@ def run_bounded(
         worker.close()
         results[worker.tasks.popleft()] = outcome or worker.death()
         pending.extendleft(reversed(worker.tasks))
-        pool[slot] = _Worker(function, memory_limit)
+        pool[slot] = _Worker(function, items, memory_limit)
+
+    def feed() -> None:
+        """Top up every worker's queue, in turns, so none waits for the parent while it uses a result."""
+        for depth, slot in itertools.product(range(1, QUEUE_PER_WORKER + 1), range(len(pool))):
+            worker = pool[slot]
+            if not pending or len(worker.tasks) >= depth or pending[0] >= following + lookahead:
+                continue
+            index = pending.popleft()
+            try:
+                worker.send(index)
+            except OSError:  # the worker is gone: a busy one is charged below, an idle one lost nothing
+                worker.tasks.pop()
+                pending.appendleft(index)
+                if not worker.tasks:
+                    worker.close()
+                    pool[slot] = _Worker(function, items, memory_limit)
 
     try:
         while following < len(items):
+            feed()
+            busy = [worker for worker in pool if worker.tasks]
+            if busy:
+                # With the next result in hand, only collect what is ready; else wait for the first deadline.
+                first_deadline = min(worker.started for worker in busy) + time_budget
+                timeout = 0.0 if following in results else max(0.0, first_deadline - time.monotonic())
+                ready = wait([worker.conn for worker in busy], timeout)
+                now = time.monotonic()
+                for slot, worker in enumerate(pool):
+                    if worker.conn in ready:
+                        try:
+                            result = worker.conn.recv()
+                        except (EOFError, OSError):
+                            replace(slot, None)
+                            continue
+                        results[worker.tasks.popleft()] = result
+                        worker.started = now
+                    elif worker.tasks and now - worker.started >= time_budget:
+                        replace(slot, Stopped(f"took longer than {time_budget:g} s to read (stopped)", timed_out=True))
             if following in results:
                 yield items[following], results.pop(following)
                 following += 1
-                continue
-            for depth, slot in itertools.product(range(1, QUEUE_PER_WORKER + 1), range(len(pool))):  # in turns
-                worker = pool[slot]
-                if not pending or len(worker.tasks) >= depth or pending[0] >= following + lookahead:
-                    continue
-                index = pending.popleft()
-                try:
-                    worker.send(index, items[index])
-                except OSError:  # the worker is gone: a busy one is charged below, an idle one lost nothing
-                    worker.tasks.pop()
-                    pending.appendleft(index)
-                    if not worker.tasks:
-                        worker.close()
-                        pool[slot] = _Worker(function, memory_limit)
-            busy = [worker for worker in pool if worker.tasks]
-            if not busy:
-                continue
-            first_deadline = min(worker.started for worker in busy) + time_budget
-            ready = wait([worker.conn for worker in busy], max(0.0, first_deadline - time.monotonic()))
-            now = time.monotonic()
-            for slot, worker in enumerate(pool):
-                if worker.conn in ready:
-                    try:
-                        result = worker.conn.recv()
-                    except (EOFError, OSError):
-                        replace(slot, None)
-                        continue
-                    results[worker.tasks.popleft()] = result
-                    worker.started = now
-                elif worker.tasks and now - worker.started >= time_budget:
-                    replace(slot, Stopped(f"took longer than {time_budget:g} s to read (stopped)", timed_out=True))
     finally:
         for worker in pool:
             worker.close(wait_s=1.0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from importers.mailparts import looks_like_message, parse_message_file
@@ -16,7 +17,9 @@ def message_files(directory: Path) -> list[Path]:
     for sub in SUBFOLDERS:
         folder = Path(directory) / sub
         if folder.is_dir():
-            files.extend(sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")))
+            with os.scandir(folder) as entries:  # a maildir may hold 100,000 files: no stat() for each
+                names = sorted(e.name for e in entries if e.is_file() and not e.name.startswith("."))
+            files.extend(folder / name for name in names)
     return files
 
 

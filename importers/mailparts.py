@@ -574,14 +574,6 @@ def looks_like_message(head: bytes) -> bool:
     return bool(_HEADER_LINE.match(_skip_preamble(head)))
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def parse_message_file(path: Path, kind: str) -> DocumentRecord:
     """One file holding one message (.eml, a maildir file): hashed and parsed in one streamed read."""
     digest = hashlib.sha256()

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from importers.mailparts import file_sha256, message_record, parse_bytes, read_warnings
+from importers.hashing import file_sha256
+from importers.mailparts import message_record, parse_bytes, read_warnings
 from importers.records import DocumentRecord, MessageRecord, UnreadableFile
 
 GZIP_MAGIC = b"\x1f\x8b"

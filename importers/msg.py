@@ -14,11 +14,11 @@ import extract_msg
 from extract_msg.enums import RecipientType
 from extract_msg.msg_classes import MessageBase, MSGFile
 
+from importers.hashing import file_sha256
 from importers.mailparts import (
     attachment_record,
     clean_text,
     decode_bytes,
-    file_sha256,
     header_fields,
     html_to_text,
     message_ids,

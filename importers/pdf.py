@@ -8,7 +8,6 @@ content is split into messages (importers.pdf_split).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections import deque
@@ -19,6 +18,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
+from importers.hashing import file_sha256
 from importers.pdf_boxes import Box, image_boxes, vector_boxes
 from importers.pdf_layout import Line, TextLayer, merge_same_baseline
 from importers.pdf_ocr import DPI, OcrError, ocr_lines, png_bytes, read_box_labels, render
@@ -36,14 +36,6 @@ class _Page:
     height: float
     lines: list[Line] = field(default_factory=list)
     ocr: bool = False
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _open(path: Path) -> pdfium.PdfDocument:
@@ -222,7 +214,7 @@ def parse(path: Path, ocr: bool = True) -> DocumentRecord:
     warnings += _stray_leaks(pages, messages)
     return DocumentRecord(
         path=str(path),
-        sha256=_sha256(path),
+        sha256=file_sha256(path),
         kind="pdf",
         messages=messages,
         pages=[

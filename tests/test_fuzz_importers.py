@@ -10,6 +10,7 @@ memory. The benchmark benchmarks/fuzz_importers.py runs thousands of the same ca
 from __future__ import annotations
 
 import contextlib
+import functools
 import gzip
 import io
 import json
@@ -37,6 +38,7 @@ from foia_tui.archive import Archive
 from foia_tui.pipeline import MAX_REASON_CHARS, UNEXPECTED, parse_file, run_import
 from foia_tui.workers import TOO_LARGE, Stopped, run_bounded
 from importers import eml, maildir, mbox, msg
+from importers.hashing import file_sha256
 from importers.records import DocumentRecord, UnreadableFile
 
 BUDGET_S = 20  # per case; the slowest legitimate case here takes about 2 s on a loaded 2-core machine
@@ -225,11 +227,12 @@ def test_decompression_bombs_fail_only_their_file(tmp_path: Path) -> None:
     good.write_bytes(b"From: a@b.gov\nSubject: fine\n\nA good message.\n")
     bomb_mbox.write_bytes(hostile_files.gzip_bomb_mbox(1 << 30))
     candidates = [pipeline.Candidate(path, None) for path in (bomb_pdf, good, bomb_mbox)]
-    results = run_bounded(pipeline._outcome, candidates, workers=2, time_budget=60, memory_limit=256 << 20)
+    read = functools.partial(pipeline._read, known=set())
+    results = run_bounded(read, candidates, workers=2, time_budget=60, memory_limit=256 << 20)
     pdf_result, good_result, mbox_result = (result for _candidate, result in results)
     assert isinstance(pdf_result, Stopped) and pdf_result.signal == signal.SIGABRT  # pdfium aborts at the cap
-    assert isinstance(good_result, pipeline.Parsed) and good_result.doc.messages[0].subject == "fine"
-    assert mbox_result == TOO_LARGE
+    assert isinstance(good_result, pipeline.Parsed) and "fine" in good_result.rows.messages[0]
+    assert mbox_result == pipeline.Unread(TOO_LARGE, file_sha256(bomb_mbox))
 
 
 def test_nested_rfc822_fifty_deep_imports_the_top_message(tmp_path: Path) -> None:
@@ -374,6 +377,30 @@ def test_pipeline_budget_kills_a_hung_parser_and_the_batch_goes_on(
     assert summary.imported == 6
     failed = archive.query("SELECT path, error FROM documents WHERE status = 'failed' ORDER BY path")
     assert [(Path(row["path"]).name, row["error"]) for row in failed] == sorted(reasons.items())
+
+
+def test_a_hung_maildir_message_fails_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Maildir messages are read many to a task; one that hangs its task is found, and fails alone."""
+    box = tmp_path / "box"
+    for sub in ("cur", "new", "tmp"):
+        (box / sub).mkdir(parents=True)
+    for n in range(40):
+        (box / "cur" / f"{n:03d}:2,S").write_bytes(b"From: a@b.gov\nSubject: m%d\n\nbody %d\n" % (n, n))
+    real = pipeline.parse_file
+
+    def trapped(path: Path, kind: str | None) -> DocumentRecord:
+        if path.name.startswith("007"):
+            time.sleep(3600)
+        return real(path, kind)
+
+    monkeypatch.setattr(pipeline, "parse_file", trapped)
+    monkeypatch.setattr(pipeline, "FILE_TIME_BUDGET_S", 2)
+    archive = Archive.open(tmp_path / "a.db", create=True)
+    summary = run_import(archive, [str(box)], workers=2)
+    assert [(Path(f.file).name, f.reason) for f in summary.failures] == [
+        ("007:2,S", "took longer than 2 s to read (stopped)")
+    ]
+    assert summary.imported == 39 and summary.messages_added == 39
 
 
 # --- `foia import` of a mixed batch into an archive that already holds work ------------------------------

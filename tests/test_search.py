@@ -206,6 +206,14 @@ CASES = {
     "exemption:b5": set(),
     # substrings: explicit, and the automatic fallback for words with no whole-word hit
     "~udgeta": {"Lunch plans"},
+    "~UDGETA": {"Lunch plans"},
+    # beyond ASCII, case is folded too (LIKE alone would not), and % and _ are characters, not wildcards
+    "~RÉSUM": {"Café résumé"},
+    "~AÏV": {"Café résumé"},
+    '~"東京 t"': {"Café résumé"},
+    '~"n % s"': {"Undated note"},
+    '~"a_b"': set(),
+    '~"a%b"': set(),
     "sub:clearvlew": {"Lunch plans"},
     "thebudget": {"Lunch plans"},
     '"the budgetary"': set(),

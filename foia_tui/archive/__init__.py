@@ -18,7 +18,13 @@ import sqlite_utils
 from foia_tui.archive.schema import MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+WAL_CHECKPOINT_PAGES = 10_000
 BUSY_TIMEOUT_MS = 120_000  # a concurrent import may hold the write lock through a whole-archive rethreading
+
+
+def folded_contains(text: str | None, part: str | None) -> bool:
+    """SQL function: whether `text` holds `part`, ignoring case in every alphabet (LIKE folds only ASCII)."""
+    return bool(text and part) and part.casefold() in text.casefold()
 
 
 class ArchiveError(Exception):
@@ -55,6 +61,7 @@ class Archive:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: threading and search read the whole index
+            conn.create_function("folded_contains", 2, folded_contains, deterministic=True)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as error:
             raise ArchiveError(f"{path}: not a readable SQLite archive ({error})") from None
@@ -76,6 +83,9 @@ class Archive:
             conn.execute("PRAGMA journal_mode = WAL")
             # In WAL mode NORMAL never corrupts the file; a power cut may only lose the last commits.
             conn.execute("PRAGMA synchronous = NORMAL")
+            # Copy the log into the file every 40 MiB rather than every 4 MiB: an import writes hundreds of MiB,
+            # and each copy also syncs the disk.
+            conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
         return archive
 
     def _migrate(self, version: int) -> None:

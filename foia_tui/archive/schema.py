@@ -145,6 +145,24 @@ CREATE TABLE threads (
 CREATE INDEX threads_last ON threads(last_sent);
 """
 
+# Keep the substring index (messages_trigram, made in v2 and remade in v8) in step with messages.
+TRIGRAM_TRIGGERS = """
+CREATE TRIGGER messages_trigram_ai AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_trigram(rowid, subject, body, participants)
+        VALUES (new.rowid, new.subject, new.body, new.participants);
+END;
+CREATE TRIGGER messages_trigram_ad AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_trigram(messages_trigram, rowid, subject, body, participants)
+        VALUES ('delete', old.rowid, old.subject, old.body, old.participants);
+END;
+CREATE TRIGGER messages_trigram_au AFTER UPDATE OF subject, body, participants ON messages BEGIN
+    INSERT INTO messages_trigram(messages_trigram, rowid, subject, body, participants)
+        VALUES ('delete', old.rowid, old.subject, old.body, old.participants);
+    INSERT INTO messages_trigram(rowid, subject, body, participants)
+        VALUES (new.rowid, new.subject, new.body, new.participants);
+END;
+"""
+
 V2_PAGES_EVENTS_RELEASES = """
 CREATE TABLE pages (
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -189,20 +207,6 @@ CREATE VIRTUAL TABLE messages_trigram USING fts5(
 );
 INSERT INTO messages_trigram(rowid, subject, body, participants)
     SELECT rowid, subject, body, participants FROM messages;
-CREATE TRIGGER messages_trigram_ai AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_trigram(rowid, subject, body, participants)
-        VALUES (new.rowid, new.subject, new.body, new.participants);
-END;
-CREATE TRIGGER messages_trigram_ad AFTER DELETE ON messages BEGIN
-    INSERT INTO messages_trigram(messages_trigram, rowid, subject, body, participants)
-        VALUES ('delete', old.rowid, old.subject, old.body, old.participants);
-END;
-CREATE TRIGGER messages_trigram_au AFTER UPDATE OF subject, body, participants ON messages BEGIN
-    INSERT INTO messages_trigram(messages_trigram, rowid, subject, body, participants)
-        VALUES ('delete', old.rowid, old.subject, old.body, old.participants);
-    INSERT INTO messages_trigram(rowid, subject, body, participants)
-        VALUES (new.rowid, new.subject, new.body, new.participants);
-END;
 """
 
 
@@ -226,7 +230,7 @@ def _v1(db: sqlite_utils.Database) -> None:
 
 
 def _v2(db: sqlite_utils.Database) -> None:
-    db.executescript(V2_PAGES_EVENTS_RELEASES)
+    db.executescript(V2_PAGES_EVENTS_RELEASES + TRIGRAM_TRIGGERS)
 
 
 # A thread tagging tags every message of the thread and remembers the thread it came through; one tag is applied
@@ -301,5 +305,26 @@ def _v7(db: sqlite_utils.Database) -> None:
     db.executescript(V7_ATTACHMENT_DOCUMENTS)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+# The substring index keeps which rows hold each trigram, not where (detail=none): a third smaller, and writing it
+# costs an import a quarter less. Search looks substrings up with LIKE, which such an index still answers.
+# Two indexes that longer ones begin with (messages_sent_id, participants_person_message) go: every insert paid.
+V8_LEANER_INDEXES = """
+DROP INDEX messages_sent;
+DROP INDEX participants_person;
+DROP TRIGGER messages_trigram_ai;
+DROP TRIGGER messages_trigram_ad;
+DROP TRIGGER messages_trigram_au;
+DROP TABLE messages_trigram;
+CREATE VIRTUAL TABLE messages_trigram USING fts5(
+    subject, body, participants, content='messages', content_rowid='rowid', tokenize='trigram', detail='none'
+);
+INSERT INTO messages_trigram(messages_trigram) VALUES ('rebuild');
+"""
+
+
+def _v8(db: sqlite_utils.Database) -> None:
+    db.executescript(V8_LEANER_INDEXES + TRIGRAM_TRIGGERS)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -59,7 +59,7 @@ MAX_SAVED_NAME = 80
 
 DUPLICATE_ROWIDS = "SELECT rowid FROM messages WHERE duplicate_of IS NOT NULL"
 WORD_ROWIDS = "SELECT rowid FROM messages_fts WHERE messages_fts MATCH {}"
-SUBSTRING_ROWIDS = "SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH {}"
+SUBSTRING_COLUMNS = ("subject", "body", "participants")  # what messages_trigram indexes
 WORD_TOKENIZER = "tokenize='porter'"  # as schema.py makes messages_fts
 PASSAGE_COLUMNS = ("body", "subject", "indexed_participants")  # where a snippet is looked for, in order
 THREAD_COLUMNS = "id AS thread_id, subject, message_count, first_sent, last_sent, participants"
@@ -355,6 +355,24 @@ class _Sql:
             key, select = "rowid", f"SELECT x.rowid FROM messages x WHERE x.id IN ({select})"
         return f"+hit.{key} IN ({select})"
 
+    def substring_rowids(self, node: Substring) -> str:
+        """Rows holding the text in any indexed column (or the one named), found by the trigram index.
+
+        The index answers LIKE, which folds the case of ASCII letters only and takes no ESCAPE clause there:
+        other characters, and the text's own % and _, are looked for as wildcards and the rows found are then
+        checked with folded_contains (see foia_tui.archive).
+        """
+        columns = [c for c in SUBSTRING_COLUMNS if c == node.column] if node.column else SUBSTRING_COLUMNS
+        loose = "".join(c if c.isascii() else "_" for c in node.text)
+        check = ""
+        if loose != node.text or "%" in loose or "_" in loose:
+            check = " AND folded_contains({column}, " + self.param(node.text) + ")"
+        pattern = self.param(f"%{loose}%")
+        return " UNION ALL ".join(
+            f"SELECT rowid FROM messages_trigram WHERE {column} LIKE {pattern}{check.format(column=column)}"
+            for column in columns
+        )
+
     def words(self, node: Node) -> str | None:
         """The FTS5 expression for a tree of words only (None when any part needs other tables)."""
         if isinstance(node, Words):
@@ -398,7 +416,7 @@ class _Sql:
                 parts.insert(0, self.member("rowid", WORD_ROWIDS.format(self.param(" OR ".join(texts)))))
             return "(" + " OR ".join(parts) + ")"
         if isinstance(node, Substring):
-            return self.member("rowid", SUBSTRING_ROWIDS.format(self.param(_fts_term(node))))
+            return self.member("rowid", self.substring_rowids(node))
         if isinstance(node, DateRange):
             column = "sent_sort" if self.by_words else "hit.sent_sort"
             bounds = [f"{column} >= {self.param(node.start)}"] if node.start else []

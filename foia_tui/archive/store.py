@@ -59,44 +59,6 @@ def is_imported(archive: Archive, sha256: str) -> bool:
     return bool(archive.scalar("SELECT 1 FROM documents WHERE sha256 = ? AND status = 'imported'", (sha256,)))
 
 
-def store_document(
-    archive: Archive, doc: DocumentRecord, *, parent_message_id: str | None = None, force: bool = False
-) -> StoreResult:
-    """Write one document in one transaction; an already imported file is left as it is unless `force`."""
-    document_id = document_id_for(doc.sha256)
-    with archive.transaction() as conn:
-        if is_imported(archive, doc.sha256) and not force:
-            return StoreResult(document_id, 0, True)
-        conn.execute(
-            """INSERT INTO documents (id, path, sha256, kind, page_count, status, error, parent_message_id,
-                   imported_at)
-               VALUES (?, ?, ?, ?, ?, 'imported', ?, ?, ?)
-               ON CONFLICT(id) DO UPDATE SET path = excluded.path, kind = excluded.kind,
-                   page_count = excluded.page_count, status = 'imported', error = excluded.error,
-                   imported_at = excluded.imported_at""",
-            (
-                document_id,
-                doc.path,
-                doc.sha256,
-                doc.kind,
-                doc.page_count,
-                "; ".join(doc.warnings) or None,
-                parent_message_id,
-                now_iso(),
-            ),
-        )
-        conn.execute("DELETE FROM pages WHERE document_id = ?", (document_id,))
-        conn.executemany(
-            "INSERT INTO pages (document_id, number, text, bates, ocr) VALUES (?, ?, ?, ?, ?)",
-            [(document_id, p.number, p.text, p.bates, int(p.ocr)) for p in doc.pages],
-        )
-        ids = {m.ordinal: message_id_for(doc.sha256, m.ordinal) for m in doc.messages}
-        added = 0
-        for message in doc.messages:
-            added += _store_message(conn, document_id, ids[message.ordinal], message, ids)
-    return StoreResult(document_id, added, False)
-
-
 MESSAGE_COLUMNS = (
     "subject", "subject_norm", "sender_name", "sender_email", "sender_raw", "recipients", "cc", "bcc", "reply_to",
     "participants", "sent", "sent_sort", "date_text", "body", "message_id", "in_reply_to", '"references"',
@@ -138,33 +100,112 @@ def _message_values(m: MessageRecord, ids: dict[int, str]) -> tuple:
     )
 
 
-def _store_message(conn, document_id: str, message_id: str, m: MessageRecord, ids: dict[int, str]) -> int:
-    """Insert a new message, or (a forced re-read) update it in place so its id, thread and tags stay."""
-    values = _message_values(m, ids)
-    added = conn.execute(INSERT_MESSAGE, (message_id, document_id, m.ordinal, *values)).rowcount
-    if not added:
-        conn.execute(UPDATE_MESSAGE, (*values, message_id))
-        for table in ("participants", "redactions", "attachments"):
-            conn.execute(f"DELETE FROM {table} WHERE message_id = ?", (message_id,))
-    roles = [("from", [m.sender] if m.sender else []), ("to", m.to), ("cc", m.cc), ("bcc", m.bcc)]
-    conn.executemany(
-        "INSERT INTO participants (message_id, role, position, name, email, raw) VALUES (?, ?, ?, ?, ?, ?)",
-        [
+@dataclass
+class DocumentRows:
+    """A parsed document as the rows the archive stores. Built where the file was parsed (pure Python, so in a
+    worker process); the one writer then only runs the SQL."""
+
+    sha256: str
+    path: str
+    kind: str
+    page_count: int | None
+    warnings: str | None
+    pages: list[tuple]
+    messages: list[tuple]  # (id, ordinal, *MESSAGE_COLUMNS)
+    participants: list[tuple]
+    redactions: list[tuple]
+    attachments: list[tuple]
+
+
+def document_rows(doc: DocumentRecord) -> DocumentRows:
+    ids = {m.ordinal: message_id_for(doc.sha256, m.ordinal) for m in doc.messages}
+    rows = DocumentRows(
+        sha256=doc.sha256,
+        path=doc.path,
+        kind=doc.kind,
+        page_count=doc.page_count,
+        warnings="; ".join(doc.warnings) or None,
+        pages=[(p.number, p.text, p.bates, int(p.ocr)) for p in doc.pages],
+        messages=[],
+        participants=[],
+        redactions=[],
+        attachments=[],
+    )
+    for m in doc.messages:
+        message_id = ids[m.ordinal]
+        rows.messages.append((message_id, m.ordinal, *_message_values(m, ids)))
+        roles = [("from", [m.sender] if m.sender else []), ("to", m.to), ("cc", m.cc), ("bcc", m.bcc)]
+        rows.participants += [
             (message_id, role, position, a.name, a.email.lower() if a.email else None, a.raw)
             for role, addresses in roles
             for position, a in enumerate(addresses)
-        ],
-    )
-    conn.executemany(
-        """INSERT INTO redactions (message_id, page, x0, top, x1, bottom, code, body_offset, leaked_text)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [(message_id, r.page, *(r.bbox or (None,) * 4), r.code, r.offset, r.leaked_text) for r in m.redactions],
-    )
-    conn.executemany(
-        "INSERT INTO attachments (message_id, name, content_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
-        [(message_id, a.name, a.content_type, a.size, a.sha256) for a in m.attachments],
-    )
-    return added
+        ]
+        rows.redactions += [
+            (message_id, r.page, *(r.bbox or (None,) * 4), r.code, r.offset, r.leaked_text) for r in m.redactions
+        ]
+        rows.attachments += [(message_id, a.name, a.content_type, a.size, a.sha256) for a in m.attachments]
+    return rows
+
+
+def imported_sha256s(archive: Archive) -> set[str]:
+    """Content hashes of every imported document, so workers can skip a file already here before parsing it."""
+    with archive.lock:
+        return {row[0] for row in archive.conn.execute("SELECT sha256 FROM documents WHERE status = 'imported'")}
+
+
+def store_document(
+    archive: Archive, doc: DocumentRecord, *, parent_message_id: str | None = None, force: bool = False
+) -> StoreResult:
+    """Write one document in one transaction; an already imported file is left as it is unless `force`."""
+    return store_rows(archive, document_rows(doc), parent_message_id=parent_message_id, force=force)
+
+
+def store_rows(
+    archive: Archive, rows: DocumentRows, *, parent_message_id: str | None = None, force: bool = False
+) -> StoreResult:
+    """store_document for rows built elsewhere (see DocumentRows)."""
+    document_id = document_id_for(rows.sha256)
+    with archive.transaction() as conn:
+        if is_imported(archive, rows.sha256) and not force:
+            return StoreResult(document_id, 0, True)
+        conn.execute(
+            """INSERT INTO documents (id, path, sha256, kind, page_count, status, error, parent_message_id,
+                   imported_at)
+               VALUES (?, ?, ?, ?, ?, 'imported', ?, ?, ?)
+               ON CONFLICT(id) DO UPDATE SET path = excluded.path, kind = excluded.kind,
+                   page_count = excluded.page_count, status = 'imported', error = excluded.error,
+                   imported_at = excluded.imported_at""",
+            (document_id, rows.path, rows.sha256, rows.kind, rows.page_count, rows.warnings, parent_message_id,
+             now_iso()),
+        )  # fmt: skip
+        conn.execute("DELETE FROM pages WHERE document_id = ?", (document_id,))
+        conn.executemany(
+            "INSERT INTO pages (document_id, number, text, bates, ocr) VALUES (?, ?, ?, ?, ?)",
+            [(document_id, *page) for page in rows.pages],
+        )
+        added = 0
+        for message_id, ordinal, *values in rows.messages:
+            if conn.execute(INSERT_MESSAGE, (message_id, document_id, ordinal, *values)).rowcount:
+                added += 1
+                continue
+            # A forced re-read: the message is updated in place, so its id, thread and tags stay.
+            conn.execute(UPDATE_MESSAGE, (*values, message_id))
+            for table in ("participants", "redactions", "attachments"):
+                conn.execute(f"DELETE FROM {table} WHERE message_id = ?", (message_id,))
+        conn.executemany(
+            "INSERT INTO participants (message_id, role, position, name, email, raw) VALUES (?, ?, ?, ?, ?, ?)",
+            rows.participants,
+        )
+        conn.executemany(
+            """INSERT INTO redactions (message_id, page, x0, top, x1, bottom, code, body_offset, leaked_text)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            rows.redactions,
+        )
+        conn.executemany(
+            "INSERT INTO attachments (message_id, name, content_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
+            rows.attachments,
+        )
+    return StoreResult(document_id, added, False)
 
 
 def link_attachment_document(archive: Archive, message_id: str, sha256: str, document_id: str) -> None:
