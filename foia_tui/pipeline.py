@@ -1,8 +1,9 @@
-"""`foia import`: find files, parse them on both cores, write each document in its own transaction.
+"""`foia import`: find files, read them on both cores, write them in batches of whole documents.
 
-Parsing runs in worker processes (foia_tui.workers), each file under a time budget and each worker under a
-memory cap; only this process writes, so the archive sees one writer at a time. A file that fails (even by
-hanging or killing its worker) is recorded with its reason and the batch goes on.
+Reading runs in worker processes (foia_tui.workers), each file under a time budget and each worker under a
+memory cap. A worker hashes the file (skipping one already imported), parses it and turns the records into
+rows, so this process, the only writer, does little but run SQL: the writer is what bounds an import's speed.
+A file that fails (even by hanging or killing its worker) is recorded with its reason and the batch goes on.
 """
 
 from __future__ import annotations

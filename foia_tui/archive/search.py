@@ -125,7 +125,7 @@ def search_threads(archive: Archive, query_text: str, *, limit: int = 50, offset
     else:
         scores = dict.fromkeys(_newest_threads(archive, where, params, limit + 1 + offset)[offset:])
     page = list(scores)[:limit]
-    _, where, params = plan.sql(archive, by_words=False)
+    _, where, params = plan.sql(archive, by_words=False, per_row=True)
     hits = {
         r["thread_id"]: r["hits"]
         for r in archive.query(
@@ -261,16 +261,17 @@ class _Plan:
     def listing(self, archive: Archive) -> tuple[str, str, str, dict, bool]:
         """FROM, WHERE and ORDER BY clauses of the result listing, their parameters, and whether it is by bm25."""
         ranked = self.listing_order(archive)
-        source, where, params = self.sql(archive, by_words=ranked, ids_by_row=True)
+        source, where, params = self.sql(archive, by_words=ranked, per_row=True)
         order = "hit.rank, hit.rowid" if ranked else "hit.sent_sort DESC, hit.id DESC"
         return source, where, order, params, ranked
 
-    def sql(self, archive: Archive, *, by_words: bool, ids_by_row: bool = False) -> tuple[str, str, dict]:
+    def sql(self, archive: Archive, *, by_words: bool, per_row: bool = False) -> tuple[str, str, dict]:
         """FROM and WHERE clauses and their parameters, `hit` being either the word index (read along the
         words every match has) or messages (read along the date index). Along the word index, a term that
-        is a set of message ids is checked by reading each row's id (`ids_by_row`, for at most RANK_LIMIT
-        rows), or by turning the set into rowids (for counting any number)."""
-        sql = _Sql(archive, by_words=by_words and self.driver is not None, ids_by_row=ids_by_row)
+        is a set of message ids is checked by reading each row's id (`per_row`, for at most RANK_LIMIT
+        rows), or by turning the set into rowids (for counting any number); so is a substring (see
+        _Sql.substring)."""
+        sql = _Sql(archive, by_words=by_words and self.driver is not None, per_row=per_row)
         conditions = [sql.condition(node) for node in self.rest]
         if not any(isinstance(leaf, Filter) and leaf.field == "is" for leaf in leaves(self.tree)):
             conditions.append(f"NOT {sql.member('rowid', DUPLICATE_ROWIDS)}")
@@ -334,13 +335,14 @@ class _Sql:
     Each term is a set its index gives cheaply: rowids, or message ids (participants, redactions, taggings
     and attachments hold those). A set is only tested (`+hit.x IN`), never used to look rows up, so SQLite
     keeps reading along the word index or the date index. Along the word index only rowids exist, so a
-    set of ids is checked by reading each row's id, or turned into rowids (see _Plan.sql).
+    set of ids is checked by reading each row's id, or turned into rowids (see _Plan.sql). `per_row` says the
+    query reaches only a page's worth of rows, so checks that read each row it reaches are cheap there.
     """
 
-    def __init__(self, archive: Archive, *, by_words: bool, ids_by_row: bool = False) -> None:
+    def __init__(self, archive: Archive, *, by_words: bool, per_row: bool = False) -> None:
         self.archive = archive
         self.by_words = by_words
-        self.ids_by_row = ids_by_row
+        self.per_row = per_row
         self.params: dict[str, object] = {}
 
     def param(self, value: object) -> str:
@@ -349,29 +351,37 @@ class _Sql:
         return f":{name}"
 
     def member(self, key: str, select: str) -> str:
-        if key == "id" and self.by_words and self.ids_by_row:
+        if key == "id" and self.by_words and self.per_row:
             return f"(SELECT x.id FROM messages x WHERE x.rowid = hit.rowid) IN ({select})"
         if key == "id" and self.by_words:
             key, select = "rowid", f"SELECT x.rowid FROM messages x WHERE x.id IN ({select})"
         return f"+hit.{key} IN ({select})"
 
-    def substring_rowids(self, node: Substring) -> str:
-        """Rows holding the text in any indexed column (or the one named), found by the trigram index.
+    def substring(self, node: Substring) -> str:
+        """Messages holding the text in any indexed column (or the one named).
 
-        The index answers LIKE, which folds the case of ASCII letters only and takes no ESCAPE clause there:
-        other characters, and the text's own % and _, are looked for as wildcards and the rows found are then
-        checked with folded_contains (see foia_tui.archive).
+        The trigram index keeps neither positions nor columns (detail=none): it gives, from the index alone,
+        the rows holding every trigram of the text somewhere, and each is then checked for the text itself.
+        `per_row`, only the rows the query reaches are checked (a page: cheap however common the text);
+        otherwise every candidate is, to give an exact set. LIKE checks, folding the case of ASCII letters
+        only: other characters, and the text's own % and _, are wildcards there, and folded_contains
+        (foia_tui.archive) has the last word.
         """
-        columns = [c for c in SUBSTRING_COLUMNS if c == node.column] if node.column else SUBSTRING_COLUMNS
+        trigrams = sorted({node.text[i : i + 3] for i in range(len(node.text) - 2)})
+        expression = self.param(" AND ".join(_fts_string(trigram) for trigram in trigrams))
+        candidates = f"SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH {expression}"
         loose = "".join(c if c.isascii() else "_" for c in node.text)
-        check = ""
-        if loose != node.text or "%" in loose or "_" in loose:
-            check = " AND folded_contains({column}, " + self.param(node.text) + ")"
         pattern = self.param(f"%{loose}%")
-        return " UNION ALL ".join(
-            f"SELECT rowid FROM messages_trigram WHERE {column} LIKE {pattern}{check.format(column=column)}"
-            for column in columns
+        folded = self.param(node.text) if loose != node.text or "%" in loose or "_" in loose else None
+        row = "hit" if self.per_row else "m"
+        holds = " OR ".join(
+            f"({row}.{column} LIKE {pattern}" + (f" AND folded_contains({row}.{column}, {folded}))" if folded else ")")
+            for column in SUBSTRING_COLUMNS
+            if column == (node.column or column)
         )
+        if self.per_row:
+            return f"({self.member('rowid', candidates)} AND ({holds}))"
+        return self.member("rowid", f"SELECT m.rowid FROM messages m WHERE m.rowid IN ({candidates}) AND ({holds})")
 
     def words(self, node: Node) -> str | None:
         """The FTS5 expression for a tree of words only (None when any part needs other tables)."""
@@ -416,7 +426,7 @@ class _Sql:
                 parts.insert(0, self.member("rowid", WORD_ROWIDS.format(self.param(" OR ".join(texts)))))
             return "(" + " OR ".join(parts) + ")"
         if isinstance(node, Substring):
-            return self.member("rowid", self.substring_rowids(node))
+            return self.substring(node)
         if isinstance(node, DateRange):
             column = "sent_sort" if self.by_words else "hit.sent_sort"
             bounds = [f"{column} >= {self.param(node.start)}"] if node.start else []
