@@ -24,10 +24,11 @@ from pathlib import Path
 FOIA = str(Path(sys.executable).with_name("foia"))
 
 
-def timed(command: list[str], env: dict | None = None) -> float:
+def timed(command: list[str], env: dict | None = None) -> tuple[float, str]:
+    """Seconds the command took, and what it printed."""
     started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env=env)
-    return time.perf_counter() - started
+    done = subprocess.run(command, check=True, capture_output=True, env=env, text=True)
+    return time.perf_counter() - started, done.stdout
 
 
 def notmuch_seconds(maildir: Path, scratch: Path) -> float | None:
@@ -37,7 +38,7 @@ def notmuch_seconds(maildir: Path, scratch: Path) -> float | None:
     shutil.copytree(maildir, copy)
     config = scratch / "notmuch-config"
     config.write_text(f"[database]\npath={copy}\n[new]\ntags=\n[maildir]\nsynchronize_flags=false\n")
-    return timed(["notmuch", "new", "--quiet"], env={**os.environ, "NOTMUCH_CONFIG": str(config)})
+    return timed(["notmuch", "new", "--quiet"], env={**os.environ, "NOTMUCH_CONFIG": str(config)})[0]
 
 
 def pairwise(truth: dict[str, int], predicted: dict[str, str]) -> tuple[float, float]:
@@ -63,17 +64,19 @@ def main() -> None:
         truth[row["message_id"]] = row["thread"]
     with tempfile.TemporaryDirectory() as scratch:
         db = Path(scratch) / "bench.db"
-        foia_s = timed([FOIA, "import", str(maildir), "--db", str(db)])
+        foia_s, _ = timed([FOIA, "import", str(maildir), "--db", str(db)])
         conn = sqlite3.connect(db)
         predicted = dict(conn.execute("SELECT message_id, thread_id FROM messages WHERE message_id IS NOT NULL"))
         stored = conn.execute("SELECT count(*) FROM messages").fetchone()[0]
         conn.close()
-        again_s = timed([FOIA, "import", str(maildir), "--db", str(db)])
+        again_s, again = timed([FOIA, "import", str(maildir), "--db", str(db), "--json"])
         notmuch_s = notmuch_seconds(maildir, Path(scratch))
     count = len(truth)
     precision, recall = pairwise(truth, predicted)
     print(f"messages: {count} in the maildir, {stored} stored")
-    print(f"foia import: {foia_s:.1f} s = {count / foia_s:,.0f} msg/s (re-import of the same files: {again_s:.1f} s)")
+    added_again = json.loads(again)["messages_added"]
+    print(f"foia import: {foia_s:.1f} s = {count / foia_s:,.0f} msg/s")
+    print(f"re-import of the same files: {again_s:.1f} s, {added_again} messages added")
     if notmuch_s:
         print(f"notmuch new: {notmuch_s:.1f} s = {count / notmuch_s:,.0f} msg/s")
         print(f"ratio foia/notmuch (messages per second): {notmuch_s / foia_s:.2f}")
