@@ -300,9 +300,9 @@ def _fts_string(text: str) -> str:
     return '"' + text.replace("\x00", "").replace('"', '""') + '"'  # FTS5 reads a NUL as the end of the text
 
 
-def _fts_term(leaf: Words | Substring) -> str:
+def _fts_term(leaf: Words) -> str:
     expression = _fts_string(leaf.text)
-    if isinstance(leaf, Words) and leaf.prefix:
+    if leaf.prefix:
         expression += " *"
     return f"{{{leaf.column}}} : {expression}" if leaf.column else expression
 
