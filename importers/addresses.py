@@ -14,6 +14,11 @@ _ANGLE_RE = re.compile(r"^(?P<name>.*?)\s*<(?P<addr>[^<>]*)>\s*(?P<rest>.*)$")
 _MAILTO_RE = re.compile(r"^(?P<name>.*?)\s*\[mailto:(?P<addr>[^\]]*)\]\s*$", re.IGNORECASE)
 _BARE_RE = re.compile(r"^[^\s@<>,;]+@[^\s@<>,;]+$")
 _PAREN_NAME_RE = re.compile(r"^(?P<addr>[^\s@<>]+@[^\s@<>]+)\s*\((?P<name>[^()]*)\)$")
+_BEHALF_RE = re.compile(r"^(?P<mailbox>.+?)\s+on\s+behalf\s+of\s+(?P<person>.+)$", re.IGNORECASE)
+_MARKER_RE = re.compile(r"█\[[^\]]*\]█|█+")
+_SUFFIX = r"(?:jr|sr|ii|iii|iv|v|esq)\.?"
+_PARTICLE = r"(?:van|von|de|del|della|der|di|da|du|la|le|st\.?|mac|mc|o')"
+_SURNAME_RE = re.compile(rf"(?:{_PARTICLE}\s+)*[A-Za-z][\w'\.-]*(?:\s+{_SUFFIX})?", re.IGNORECASE)
 _CODE_ONLY_RE = re.compile(r"^\(?\s*(?:\(b\)\s*\(\d\)(?:\s*\([a-f]\))?|pol\s*87|redacted|withheld|b\d)", re.I)
 
 
@@ -21,9 +26,33 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().strip("'\"").strip()
 
 
+def _behalf(raw: str) -> Address | None:
+    """Outlook's "mailbox On Behalf Of Person": the person wrote it, from the mailbox's address."""
+    match = _BEHALF_RE.match(raw)
+    if not match:
+        return None
+    person, mailbox = parse_address(match.group("person")), parse_address(match.group("mailbox"))
+    return Address(name=person.name or mailbox.name, email=person.email or mailbox.email, raw=raw)
+
+
+def _partly_boxed(raw: str) -> Address | None:
+    """A name with a box beside it (the address boxed, "Doe, Jane █[REDACTED]█"): the visible name, still
+    marked as redacted through `raw`."""
+    if "█" not in raw:
+        return None
+    visible = _clean(re.sub(r"[\[<(]\s*[\]>)]", " ", _MARKER_RE.sub(" ", raw)))
+    if not re.search(r"[^\W\d_]{2}", visible):
+        return None
+    found = parse_address(visible)
+    return Address(name=found.name, email=found.email, raw=raw)
+
+
 def parse_address(text: str) -> Address:
     """One correspondent; the printed form is always kept in `raw`."""
     raw = _clean(text)
+    special = _behalf(raw) or _partly_boxed(raw)
+    if special is not None:
+        return special
     for pattern in (_MAILTO_RE, _ANGLE_RE):
         match = pattern.match(raw)
         if match:
@@ -62,12 +91,13 @@ def _split_outside_brackets(text: str, separators: str) -> list[str]:
 
 
 def _is_surname(part: str) -> bool:
-    """A lone word before a comma, as in "Doe, Jane": the comma is inside one name."""
-    return bool(re.fullmatch(r"[A-Za-z][\w'\.-]*", part)) and "@" not in part
+    """A surname before a comma, as in "Doe, Jane", "Buckley Jr, Robert C." or "van Dyke, Ann": the
+    comma is inside one name."""
+    return bool(_SURNAME_RE.fullmatch(part)) and "@" not in part
 
 
 def _starts_like_given_name(part: str) -> bool:
-    return bool(re.match(r"[A-Z][\w'\.-]*(\s|$|<|\()", part)) and "@" not in part.split("<")[0]
+    return bool(re.match(r"[A-Z][\w'\.-]*(\s|$|<|\(|\[)", part)) and "@" not in re.split(r"[<\[(]", part)[0]
 
 
 def parse_address_list(text: str | None) -> list[Address]:

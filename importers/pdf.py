@@ -20,6 +20,7 @@ from PIL import Image
 
 from importers.hashing import file_sha256
 from importers.pdf_boxes import Box, image_boxes, vector_boxes
+from importers.pdf_gmail import print_subject
 from importers.pdf_layout import Line, TextLayer, merge_same_baseline
 from importers.pdf_ocr import DPI, OcrError, ocr_lines, png_bytes, read_box_labels, render
 from importers.pdf_redactions import apply_boxes
@@ -210,7 +211,9 @@ def parse(path: Path, ocr: bool = True) -> DocumentRecord:
     protected = set().union(*(_banners(page) for page in pages))
     running = running_lines([p.lines for p in pages], [p.height for p in pages], protected)
     content = [line for page in pages for line in page.lines if id(line) not in running]
-    messages = split_messages(content, bates, {page.number: page.height for page in pages})
+    heights = {page.number: page.height for page in pages}
+    split = split_messages(content, bates, heights, print_subject([ln for p in pages[:1] for ln in p.lines]))
+    messages = split.messages
     warnings += _stray_leaks(pages, messages)
     return DocumentRecord(
         path=str(path),
@@ -223,4 +226,5 @@ def parse(path: Path, ocr: bool = True) -> DocumentRecord:
         ],
         page_count=count,
         warnings=warnings,
+        lead=split.lead,
     )

@@ -11,20 +11,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from importers.pdf_gmail import FOOTER_URL_RE, PRINT_HEADER_RE
 from importers.pdf_layout import Line
 
 BATES_RE = re.compile(
     r"(?<![\w-])(?!(?:PAGE|FAX|TEL|PHONE|SUITE|ROOM|BOX|NO|ZIP|CASE|FOIA|FOIL|FILE|REF)\b)(?![A-Z]{2} \d{5}\b)"
     r"([A-Z][A-Z0-9]*(?:[-_.](?:[A-Z][A-Z0-9]*|\d{2,4}(?=[-_.][A-Z])))*(?:[-_ ]|(?<=[A-Z]))\d{4,10})(?![\w-])"
 )
-_FURNITURE_RE = re.compile(
-    r"""^(?:
-        (?:page\s*)?\d{1,5}(?:\s*(?:of|/)\s*\d{1,5})?
-      | https?://mail\.google\.com/\S*(?:\s+\d{1,4}/\d{1,4})?(?:\s+\d{1,4})?
-      | \d{1,2}/\d{1,2}/\d{2,4},?(?:\s+\d{1,2}:\d{2}\s*[AP]M)?\s+Gmail\s+-\s+.*
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
+_PAGE_NUMBER_RE = re.compile(r"^(?:page\s*)?\d{1,5}(?:\s*(?:of|/)\s*\d{1,5})?$", re.IGNORECASE)
+_FURNITURE_RES = (_PAGE_NUMBER_RE, FOOTER_URL_RE, PRINT_HEADER_RE)
 _BAND = 0.1
 
 
@@ -56,7 +51,7 @@ def _key(text: str) -> str:
 
 def is_furniture(text: str) -> bool:
     rest = BATES_RE.sub("", _joined_digits(text)).strip()
-    return not rest or bool(_FURNITURE_RE.match(rest))
+    return not rest or any(pattern.match(rest) for pattern in _FURNITURE_RES)
 
 
 def running_lines(pages: list[list[Line]], heights: list[float], protected: set[int]) -> set[int]:

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 from importers.addresses import parse_address, parse_address_list
 from importers.dates import search_date
+from importers.pdf_gmail import take_extras
 from importers.pdf_layout import Line
 from importers.pdf_redactions import find_codes
-from importers.records import Address, AttachmentRecord, MessageRecord, RedactionRecord
+from importers.records import Address, AttachmentRecord, LeadRecord, MessageRecord, RedactionRecord
 
 _LABELS = {
     "from": "from",
@@ -32,16 +33,23 @@ _LABELS = {
     "attachment": "attachments",
     "importance": "importance",
     "reply-to": "reply_to",
+    "received": "received",
 }
 _LABEL_RE = re.compile(
-    r"^\s*(?P<label>from|sent|date|to|cc|ce|bcc|subject|attachments?|importance|reply-to)\s*[:;]\s*(?P<value>.*)$",
+    r"^\s*(?P<label>from|sent|date|received|to|cc|ce|bcc|subject|attachments?|importance|reply-to)\s*[:;]\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
+# a "Subject:" label that OCR read short where a box starts right after it ("Subj █[REDACTED]█")
+_CUT_SUBJECT_RE = re.compile(r"^\s*subj\w{0,4}\s*[:;]?\s*(?P<value>█.*)$", re.IGNORECASE)
 THREAD_COUNT_RE = re.compile(r"^\d+\s+messages?$", re.IGNORECASE)
 _SEPARATOR_RE = re.compile(
-    r"^(?:[-_=\s]*(?:original message|forwarded message|begin forwarded message:?)[-_=\s]*|[-_=]{8,})$",
+    r"^(?:[-_=\s]*(?:original message|forwarded message|begin forwarded message:?)[-_=\s]*|[-_=]{8,}"
+    r"|auto[- ]?forwarded by a rule)$",
     re.IGNORECASE,
 )
+_AUTO_FORWARD_RE = re.compile(r"^auto[- ]?forwarded by a rule\s+", re.IGNORECASE)
+# OCR misreads the colon of a reply or forward prefix ("RE;", "RE}", "Fw.")
+_PREFIX_OCR_RE = re.compile(r"^(?P<prefix>re|fwd?|fw)\s*[;:}\].,]\s*", re.IGNORECASE)
 _ANGLE_ADDR_RE = re.compile(r"<[^<>\s]+@[^<>\s]+>|^[^\s<>@]+@[^\s<>@]+\.\w+")
 _QUOTE_PREFIX_RE = re.compile(r"^(?:>\s?)+")
 _MARKER_RE = re.compile(r"█\[[^\]]*\]█")
@@ -62,9 +70,10 @@ class _Start:
 def header_label(line: Line) -> tuple[str, str] | None:
     """(field, value) when the line starts with a mail header label such as "From:" or "Sent:"."""
     match = _LABEL_RE.match(line.text)
-    if not match:
-        return None
-    return _LABELS[match.group("label").lower()], match.group("value").strip()
+    if match:
+        return _LABELS[match.group("label").lower()], match.group("value").strip()
+    cut = _CUT_SUBJECT_RE.match(line.text)
+    return ("subject", cut.group("value").strip()) if cut else None
 
 
 def _gap(prev: Line, line: Line) -> float:
@@ -99,11 +108,11 @@ def _read_block(lines: list[Line], i: int) -> tuple[dict[str, str], int] | None:
                 j += 1
                 continue
         break
-    has_date = "sent" in fields or "date" in fields
+    has_date = "sent" in fields or "date" in fields or "received" in fields
     addressed = "subject" in fields and "to" in fields
     if "from" in fields and (has_date or addressed):
         return fields, j
-    if "sent" in fields and addressed and lines[i].text.lower().startswith("sent"):
+    if "sent" in fields and ("to" in fields or "subject" in fields) and lines[i].text.lower().startswith("sent"):
         # the From line was lost under a box or to OCR: take the marker left on the line above
         above = lines[i - 1] if i else None
         if above is not None and above.page == lines[i].page and "█" in above.text and len(above.text) < 60:
@@ -232,12 +241,15 @@ def _after_page_break(lines: list[Line], i: int, heights: dict[int, float]) -> b
     return prev.page != lines[i].page - 1 or prev.bottom < _EARLY_END * heights.get(prev.page, 792.0)
 
 
-def find_starts(lines: list[Line], heights: dict[int, float]) -> tuple[list[_Start], set[int]]:
-    """Every message start and the indexes of non-body lines (banners, titles, separators)."""
+def find_starts(
+    lines: list[Line], heights: dict[int, float], thread_subject: str | None = None
+) -> tuple[list[_Start], set[int]]:
+    """Every message start and the indexes of non-body lines (banners, titles, separators).
+    `thread_subject` is a Gmail print's subject from its print header: the document is a Gmail print."""
     starts: list[_Start] = []
     skip: set[int] = set()
-    gmail_subject: str | None = None
-    gmail = False
+    gmail_subject = thread_subject
+    gmail = thread_subject is not None
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -276,6 +288,8 @@ def find_starts(lines: list[Line], heights: dict[int, float]) -> tuple[list[_Sta
                     skip.add(first)
                 if reader is not _wrote and _after_page_break(lines, first, heights):
                     start_kind = "print"
+                if gmail and gmail_subject and not fields.get("subject"):
+                    fields["subject"] = gmail_subject  # Gmail prints the thread's subject once
                 starts.append(_Start(first, end, start_kind, fields, lines[first:end]))
                 i = end
                 break
@@ -328,17 +342,80 @@ def _body(lines: list[Line]) -> tuple[str, list[tuple[int, RedactionRecord]]]:
     return stripped.rstrip(), [(offset - lead, record) for offset, record in marks]
 
 
-def split_messages(lines: list[Line], bates: dict[int, str | None], heights: dict[int, float]) -> list[MessageRecord]:
+def _subject(value: str | None) -> str | None:
+    """The subject as printed, OCR's misread prefix colon put right ("RE;" is "RE:"). A box over part
+    of it leaves the visible part (the redaction record names the field); a wholly boxed one keeps
+    its marker, so the reader sees that a subject was there."""
+    if not value:
+        return None
+    visible = re.sub(r"\s+", " ", _MARKER_RE.sub(" ", value)).strip()
+    text = visible if any(c.isalnum() for c in visible) else value.strip()
+    return _PREFIX_OCR_RE.sub(lambda m: f"{m.group('prefix')}: ", text).strip() or None
+
+
+_CONTINUED_LABELS = ("to", "cc", "bcc", "subject", "attachments", "importance")
+
+
+def _lead(lines: list[Line]) -> LeadRecord | None:
+    """The lines before the first header: header lines that a file boundary cut from their block
+    (To:, Subject: at the top of the file), then text."""
+    fields: dict[str, str] = {}
+    i = 0
+    while i < len(lines):
+        found = header_label(lines[i])
+        if found and found[0] in _CONTINUED_LABELS:
+            fields[found[0]] = f"{fields[found[0]]}; {found[1]}" if found[0] in fields else found[1]
+            i += 1
+        elif fields and i and _gap(lines[i - 1], lines[i]) < 0.8 * max(4.0, lines[i].bottom - lines[i].top):
+            last = next(reversed(fields))
+            if last not in ("to", "cc", "bcc") or not fields[last].rstrip().endswith((";", ",")):
+                break
+            fields[last] += " " + lines[i].text
+            i += 1
+        else:
+            break
+    text, marks = _body(lines[i:])
+    if not text and not fields:
+        return None
+    for offset, record in marks:
+        record.offset = offset
+    return LeadRecord(
+        text=text,
+        page_start=lines[0].page,
+        page_end=lines[-1].page,
+        to=parse_address_list(fields.get("to")),
+        cc=parse_address_list(fields.get("cc")),
+        subject=_subject(fields.get("subject")),
+        redactions=[record for line in lines[:i] for _o, record in line.marks] + [r for _o, r in marks],
+    )
+
+
+@dataclass
+class Split:
+    """A document's printed emails, and what comes before the first of them."""
+
+    messages: list[MessageRecord]
+    lead: LeadRecord | None
+
+
+def split_messages(
+    lines: list[Line], bates: dict[int, str | None], heights: dict[int, float], thread_subject: str | None = None
+) -> Split:
     """All messages in order of appearance, with provenance and redactions (`heights`: page heights
-    in points, by page number)."""
-    starts, skip = find_starts(lines, heights)
+    in points, by page number; `thread_subject`: a Gmail print's subject, see `importers.pdf_gmail`)."""
+    starts, skip = find_starts(lines, heights, thread_subject)
+    first = starts[0].index if starts else len(lines)
+    lead = _lead([lines[k] for k in range(first) if k not in skip])
     messages: list[MessageRecord] = []
     for n, start in enumerate(starts):
         stop = starts[n + 1].index if n + 1 < len(starts) else len(lines)
-        body_lines = [lines[k] for k in range(start.body, stop) if k not in skip]
+        extras = take_extras([lines[k] for k in range(start.body, stop) if k not in skip])
+        body_lines = extras.lines
+        if body_lines and _AUTO_FORWARD_RE.match(body_lines[0].text):
+            body_lines[0].text = _AUTO_FORWARD_RE.sub("", body_lines[0].text)  # "Auto forwarded by a Rule" + body
         body, marks = _body(body_lines)
         f = start.fields
-        date_text = f.get("sent") or f.get("date")
+        date_text = f.get("sent") or f.get("date") or f.get("received")
         found = search_date(date_text) if date_text else None
         kind = start.kind
         if kind == "quoted" and messages and found and messages[-1].sent and found.iso[:19] > messages[-1].sent[:19]:
@@ -354,7 +431,7 @@ def split_messages(lines: list[Line], bates: dict[int, str | None], heights: dic
         messages.append(
             MessageRecord(
                 ordinal=len(messages),
-                subject=f.get("subject") or None,
+                subject=_subject(f.get("subject")),
                 sender=_sender(f),
                 to=parse_address_list(f.get("to")),
                 cc=parse_address_list(f.get("cc")),
@@ -372,9 +449,11 @@ def split_messages(lines: list[Line], bates: dict[int, str | None], heights: dic
                     AttachmentRecord(name=name.strip())
                     for name in re.split(r";\s*", f.get("attachments", ""))
                     if name.strip()
-                ],
+                ]
+                + extras.attachments,
                 copy_kind="quoted" if kind == "quoted" else "print",
                 quoted_in=quoted_in,
+                quote_hidden=extras.quote_hidden,
             )
         )
-    return messages
+    return Split(messages, lead)

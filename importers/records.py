@@ -76,6 +76,22 @@ class MessageRecord:
     attachments: list[AttachmentRecord] = field(default_factory=list)
     copy_kind: CopyKind = "native"
     quoted_in: int | None = None  # ordinal of the message whose body quotes this one (its reply)
+    quote_hidden: bool = False  # printed "[Quoted text hidden]": the chain below was not printed
+
+
+@dataclass
+class LeadRecord:
+    """What a file prints before its first email header: a cover letter, or the end of an email that
+    began in the previous file of a production (agencies cut productions into ~40-page parts). The
+    import decides which, knowing the order of the files; until then it belongs to no message."""
+
+    text: str
+    page_start: int
+    page_end: int
+    to: list[Address] = field(default_factory=list)  # header lines cut off by the file boundary
+    cc: list[Address] = field(default_factory=list)
+    subject: str | None = None
+    redactions: list[RedactionRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -99,3 +115,4 @@ class DocumentRecord:
     pages: list[PageRecord] = field(default_factory=list)
     page_count: int | None = None
     warnings: list[str] = field(default_factory=list)
+    lead: LeadRecord | None = None  # content before the first header (PDF prints)

@@ -1,0 +1,200 @@
+"""Header forms as real releases print them (each case a failure class seen on real scanned pages),
+tested on the lines the splitter reads, so no PDF or OCR is involved."""
+
+from __future__ import annotations
+
+import pytest
+
+from importers.addresses import parse_address, parse_address_list
+from importers.pdf_gmail import print_subject, take_extras
+from importers.pdf_layout import Line
+from importers.pdf_running import is_furniture
+from importers.pdf_split import split_messages
+
+
+def _lines(text: str, page: int = 1, top: float = 72.0) -> list[Line]:
+    """One Line per text line, 12 points apart (a blank line is a paragraph gap)."""
+    out, y = [], top
+    for row in text.strip("\n").splitlines():
+        if row.strip():
+            out.append(Line(page, y, y + 10, 72.0 + (len(row) - len(row.lstrip())) * 5, 500.0, row.strip()))
+        y += 12
+    return out
+
+
+def _split(text: str, subject: str | None = None):
+    lines = _lines(text)
+    return split_messages(lines, {}, {1: 792.0}, subject)
+
+
+@pytest.mark.parametrize(
+    ("printed", "people"),
+    [
+        ("Buckley Jr, Robert C.", [("Buckley Jr, Robert C.", None)]),
+        ("Buckley Jr, Robert C.; Doe, Jane", [("Buckley Jr, Robert C.", None), ("Doe, Jane", None)]),
+        ("van Dyke, Ann, Jane Doe", [("van Dyke, Ann", None), ("Jane Doe", None)]),
+        ("Bob Smith, Jane Doe", [("Bob Smith", None), ("Jane Doe", None)]),
+        ("Last, First M. (ORG)", [("Last, First M. (ORG)", None)]),
+        (
+            "Lewin, Jonathan H. [mailto:J.Lewin@cpd.org], Doe, Jane",
+            [("Lewin, Jonathan H.", "J.Lewin@cpd.org"), ("Doe, Jane", None)],
+        ),
+    ],
+)
+def test_printed_names_stay_one_person(printed: str, people: list[tuple[str, str | None]]) -> None:
+    assert [(a.name, a.email) for a in parse_address_list(printed)] == people
+
+
+def test_on_behalf_of_and_partly_boxed_addresses() -> None:
+    behalf = parse_address("records@x.gov On Behalf Of Doe, Jane")
+    assert (behalf.name, behalf.email) == ("Doe, Jane", "records@x.gov")
+    boxed = parse_address("Willner, John E. [█[REDACTED]█]")
+    assert (boxed.name, boxed.email, boxed.redacted) == ("Willner, John E.", None, True)
+    assert parse_address("█[REDACTED (b)(6)]█").redacted
+
+
+def test_received_label_dates_a_header() -> None:
+    [message] = _split(
+        """
+From: Lewin, Jonathan H. [mailto:J.Lewin@cpd.org]
+Received: Wednesday, 16 Apr 2014, 11:14am
+To: Willner, John E.
+Subject: Demo
+
+Thanks for helping us with the demo.
+"""
+    ).messages
+    assert message.sent == "2014-04-16T11:14:00"
+    assert message.sender is not None and message.sender.email == "J.Lewin@cpd.org"
+
+
+def test_subject_keeps_its_visible_part_and_ocr_prefix_is_put_right() -> None:
+    split = _split(
+        """
+From: Konow, Karen M.
+Sent: Friday, August 16, 2013 8:16 AM
+To: Lewin, Jonathan H.
+Subject: Re: █[REDACTED]█
+
+Fine.
+
+From: Lewin, Jonathan H.
+Sent: Wednesday, August 14, 2013 6:41 PM
+To: Konow, Karen M.
+Subject: RE; Budget
+
+Yes.
+
+From: Lewin, Jonathan H.
+Sent: Wednesday, August 14, 2013 9:00 AM
+To: Konow, Karen M.
+Subject: █[REDACTED]█
+
+Boxed.
+"""
+    )
+    assert [m.subject for m in split.messages] == ["Re:", "RE: Budget", "█[REDACTED]█"]
+
+
+def test_sent_block_under_a_boxed_from_and_a_cut_subject_label() -> None:
+    """OCR loses the From: label beside a box, and reads "Subject:" short where a box starts."""
+    split = _split(
+        """
+From: Lewin
+Sent: Thursday, August 08, 2013 1:44 PM
+Subject: Pilot
+
+Fun
+
+█[REDACTED]█
+Sent: Thursday, August 08, 2013 1:23 PM
+To: Lewin, Jonathan H.; Willner, John E.
+Subj █[REDACTED]█
+
+Commander Lewin,
+"""
+    )
+    assert len(split.messages) == 2
+    quoted = split.messages[1]
+    assert quoted.sender is not None and quoted.sender.redacted
+    assert quoted.sent == "2013-08-08T13:23:00" and quoted.body == "Commander Lewin,"
+    assert [a.name for a in quoted.to] == ["Lewin, Jonathan H.", "Willner, John E."]
+
+
+def test_auto_forwarded_by_a_rule_is_not_body() -> None:
+    split = _split(
+        """
+From: Sperry, Heidi
+Sent: Friday, July 26, 2013 1:48:56 PM
+To: Schenkel, Gary
+Subject: Re: OEMC Project Lists
+
+Auto forwarded by a Rule Yes, PODs are cameras.
+"""
+    )
+    assert split.messages[0].body == "Yes, PODs are cameras."
+    assert split.messages[0].sent == "2013-07-26T13:48:56"
+
+
+def test_gmail_print_header_footer_subject_hidden_quotes_and_attachments() -> None:
+    header = "7/19/2016 Seattle Public Records Mail - Question about retention of dashcam failsafe video"
+    footer = "https://mail.google.com/mail/?ui=2&ik=7ac4f94b898&view=pt&search=inbox&msg= 15605953 1/2"
+    assert is_furniture(header) and is_furniture(footer)
+    first_page = _lines(f"{header}\nQuestion about retention of dashcam failsafe video")
+    subject = print_subject(first_page)
+    assert subject == "Question about retention of dashcam failsafe video"
+    cut = print_subject(_lines("7/19/2016 Gmail - Question about rete...\nQuestion about retention of video"))
+    assert cut == "Question about retention of video"
+    split = _split(
+        """
+Sackett, Scott <scott.sackett@sos.wa.gov> Tue, Jul 19, 2016 at 4:54 PM
+To: Tim Clemans <tim.clemans@seattlepublicrecords.org>
+
+Hello, Tim--
+The schedule is attached.
+2 attachments
+LE-schedule.pdf
+312K
+noname.eml 31K
+[Quoted text hidden]
+""",
+        subject,
+    )
+    [message] = split.messages
+    assert message.subject == subject
+    assert message.quote_hidden
+    assert [(a.name, a.size) for a in message.attachments] == [
+        ("LE-schedule.pdf", 312 * 1024),
+        ("noname.eml", 31 * 1024),
+    ]
+    assert message.body == "Hello, Tim--\nThe schedule is attached."
+
+
+def test_attachment_count_without_a_list_stays_text() -> None:
+    extras = take_extras(_lines("We sent 2 attachments\n2 attachments\nsee you"))
+    assert [line.text for line in extras.lines] == ["We sent 2 attachments", "2 attachments", "see you"]
+    assert extras.attachments == []
+
+
+def test_lines_before_the_first_header_are_the_lead() -> None:
+    """A file of a production that opens mid-email: header lines the file boundary cut off, then text."""
+    split = _split(
+        """
+To: Lewin, Jonathan H.; Willner, John E.
+Subject: RE: Shotspotter
+
+the rest of the email that began in the previous file.
+
+From: Lewin
+Sent: Friday, July 19, 2013 11:07 AM
+To: Ellis, Daniel J.
+Subject: OEMC
+
+Body.
+"""
+    )
+    lead = split.lead
+    assert lead is not None and lead.subject == "RE: Shotspotter"
+    assert [a.name for a in lead.to] == ["Lewin, Jonathan H.", "Willner, John E."]
+    assert lead.text == "the rest of the email that began in the previous file."
+    assert len(split.messages) == 1 and split.messages[0].subject == "OEMC"
