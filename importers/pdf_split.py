@@ -47,6 +47,8 @@ _SEPARATOR_RE = re.compile(
     r"|auto[- ]?forwarded by a rule)$",
     re.IGNORECASE,
 )
+# the same rule with OCR's reading of a scanner speck in front of it ("soos Original Message-----")
+_RULED_SEPARATOR_RE = re.compile(r"(?:original|forwarded) message\s*-{3,}$", re.IGNORECASE)
 _AUTO_FORWARD_RE = re.compile(r"^auto[- ]?forwarded by a rule\s+", re.IGNORECASE)
 # OCR misreads the colon of a reply or forward prefix ("RE;", "RE}", "Fw.")
 _PREFIX_OCR_RE = re.compile(r"^(?P<prefix>re|fwd?|fw)\s*[;:}\].,]\s*", re.IGNORECASE)
@@ -82,6 +84,23 @@ def _gap(prev: Line, line: Line) -> float:
     return line.top - prev.bottom
 
 
+def _wrapped_value(lines: list[Line], j: int, fields: dict[str, str], last: str, start: int) -> bool:
+    """Line j is the rest of a header value wrapped to the label's margin: another label follows it at
+    once (perhaps across a page break; one the block has not had yet), or (a recipient list or subject) it keeps the block's line spacing and a wider gap follows."""
+    after = lines[j + 1] if j + 1 < len(lines) else None
+    if after is None:
+        return False
+    height = max(4.0, lines[j].bottom - lines[j].top)
+    gap_after = _gap(lines[j], after)
+    if gap_after < 0.8 * height:
+        label = header_label(after)
+        return label is not None and label[0] not in fields
+    if last not in ("to", "cc", "bcc", "subject") or j - start < 2 or len(lines[j].text) >= 60:
+        return False
+    rhythm = _gap(lines[j - 2], lines[j - 1])  # spacing between the block's own lines
+    return _gap(lines[j - 1], lines[j]) <= rhythm + 0.15 * height and gap_after > rhythm + 0.5 * height
+
+
 def _read_block(lines: list[Line], i: int) -> tuple[dict[str, str], int] | None:
     """A header block starting at line i: its fields and the index just past it, if it is one."""
     fields: dict[str, str] = {}
@@ -103,7 +122,7 @@ def _read_block(lines: list[Line], i: int) -> tuple[dict[str, str], int] | None:
             close = _gap(prev, line) < 0.8 * height
             indented = line.x0 > label_x + 15
             continues_list = last in ("to", "cc", "bcc") and fields[last].rstrip().endswith((";", ","))
-            if close and (indented or continues_list):
+            if close and (indented or continues_list or _wrapped_value(lines, j, fields, last, i)):
                 fields[last] = f"{fields[last]} {line.text}".strip()
                 j += 1
                 continue
@@ -262,7 +281,7 @@ def find_starts(
             skip.update(range(k, i + 1))
             i += 1
             continue
-        if _SEPARATOR_RE.match(line.text):
+        if _SEPARATOR_RE.match(line.text) or (len(line.text) < 60 and _RULED_SEPARATOR_RE.search(line.text)):
             skip.add(i)
             i += 1
             continue

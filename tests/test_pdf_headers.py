@@ -198,3 +198,44 @@ Body.
     assert [a.name for a in lead.to] == ["Lewin, Jonathan H.", "Willner, John E."]
     assert lead.text == "the rest of the email that began in the previous file."
     assert len(split.messages) == 1 and split.messages[0].subject == "OEMC"
+
+
+def test_values_wrapped_to_the_label_margin_and_a_header_cut_by_a_page_break() -> None:
+    page_one = _lines(
+        """
+From: Hughes, Traci (BEGA)
+Sent: Wednesday, July 5, 2017 2:48 PM
+To: Adams, Eugene (OAH); Natale, Vanessa
+(OAH)
+Cc: Barton, Johnnie (BEGA)
+Subject: OOG-0003_7.03.17 Notice of
+Complaint_COST
+
+Dear Chief Judge Adams,
+
+soos Original Message-----
+Begin forwarded message:
+From: "Lewin, Jonathan H."
+<Jonathan.Lewin@chicagopolice.org>
+"""
+    )
+    page_two = _lines(
+        """
+Date: March 7, 2013, 11:15:47 AM CST
+To: "Martinez, Maria P."
+<Maria.Martinez@chicagopolice.org>
+Subject: Asset Forfeiture
+
+Don't forget need a summary.
+""",
+        page=2,
+    )
+    split = split_messages(page_one + page_two, {}, {1: 792.0, 2: 792.0})
+    first, forwarded = split.messages
+    assert [a.name for a in first.to] == ["Adams, Eugene (OAH)", "Natale, Vanessa (OAH)"]
+    assert [a.name for a in first.cc] == ["Barton, Johnnie (BEGA)"]
+    assert first.subject == "OOG-0003_7.03.17 Notice of Complaint_COST"
+    assert first.body == "Dear Chief Judge Adams,"
+    assert forwarded.sender is not None and forwarded.sender.email == "Jonathan.Lewin@chicagopolice.org"
+    assert forwarded.sent == "2013-03-07T11:15:47-06:00" and (forwarded.page_start, forwarded.page_end) == (1, 2)
+    assert forwarded.subject == "Asset Forfeiture" and forwarded.body == "Don't forget need a summary."
