@@ -91,7 +91,8 @@ def main() -> None:
     print("|---" * (len(keys) + 1) + "|")
     for row in rows:
         print(f"| {row['file']} | " + " | ".join(row.get(k, "") for k in keys) + " |")
-    print("targets: " + ", ".join(f"{k} >= {v}" for k, v in TARGETS.items()) + ", no extra boxes, no page in no message")
+    targets = ", ".join(f"{k} >= {v}" for k, v in TARGETS.items())
+    print(f"targets: {targets}, no extra boxes, no page in no message")
 
 
 if __name__ == "__main__":

@@ -57,24 +57,35 @@ class Line:
 
 
 def merge_same_baseline(lines: list[Line]) -> list[Line]:
-    """Lines sorted top to bottom, pieces drawn separately on one baseline joined left to right."""
+    """Lines sorted top to bottom, pieces drawn separately on one baseline joined left to right (a piece
+    a hair higher than the one left of it sorts first, so either side may come first)."""
     lines.sort(key=lambda ln: (round(ln.top), ln.x0))
     out: list[Line] = []
     for line in lines:
         prev = out[-1] if out else None
         height = min(line.bottom - line.top, prev.bottom - prev.top) if prev else 0
         overlap = min(line.bottom, prev.bottom) - max(line.top, prev.top) if prev else 0
-        if prev is not None and height > 0 and overlap > 0.6 * height and line.x0 >= prev.x1 - 1:
-            prev.text = f"{prev.text} {line.text}"
-            prev.x1 = max(prev.x1, line.x1)
-            prev.top, prev.bottom = min(prev.top, line.top), max(prev.bottom, line.bottom)
-            prev.bold = prev.bold and line.bold
-            if prev.units is not None and line.units is not None:
-                prev.units += [Unit(" ", prev.x1, prev.top, line.x0, prev.bottom), *line.units]
-            prev.char_ranges += line.char_ranges
-            continue
-        out.append(line)
+        if prev is None or height <= 0 or overlap <= 0.6 * height:
+            out.append(line)
+        elif line.x0 >= prev.x1 - 1:
+            _join(prev, line)
+        elif line.x1 <= prev.x0 + 1:
+            _join(line, prev)
+            out[-1] = line
+        else:
+            out.append(line)
     return out
+
+
+def _join(left: Line, right: Line) -> None:
+    """`right` appended to `left`, which takes the span of both."""
+    if left.units is not None and right.units is not None:
+        left.units += [Unit(" ", left.x1, left.top, right.x0, left.bottom), *right.units]
+    left.text = f"{left.text} {right.text}"
+    left.x1 = max(left.x1, right.x1)
+    left.top, left.bottom = min(left.top, right.top), max(left.bottom, right.bottom)
+    left.bold = left.bold and right.bold
+    left.char_ranges += right.char_ranges
 
 
 class TextLayer:

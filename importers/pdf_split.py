@@ -86,7 +86,8 @@ def _gap(prev: Line, line: Line) -> float:
 
 def _wrapped_value(lines: list[Line], j: int, fields: dict[str, str], last: str, start: int) -> bool:
     """Line j is the rest of a header value wrapped to the label's margin: another label follows it at
-    once (perhaps across a page break; one the block has not had yet), or (a recipient list or subject) it keeps the block's line spacing and a wider gap follows."""
+    once (perhaps across a page break; one the block has not had yet), or (a recipient list or subject)
+    it keeps the block's line spacing and a wider gap follows."""
     after = lines[j + 1] if j + 1 < len(lines) else None
     if after is None:
         return False

@@ -7,7 +7,7 @@ import pytest
 
 from importers.addresses import parse_address, parse_address_list
 from importers.pdf_gmail import print_subject, take_extras
-from importers.pdf_layout import Line
+from importers.pdf_layout import Line, merge_same_baseline
 from importers.pdf_running import is_furniture
 from importers.pdf_split import split_messages
 
@@ -239,3 +239,15 @@ Don't forget need a summary.
     assert forwarded.sender is not None and forwarded.sender.email == "Jonathan.Lewin@chicagopolice.org"
     assert forwarded.sent == "2013-03-07T11:15:47-06:00" and (forwarded.page_start, forwarded.page_end) == (1, 2)
     assert forwarded.subject == "Asset Forfeiture" and forwarded.body == "Don't forget need a summary."
+
+
+def test_a_date_at_the_right_margin_a_hair_higher_joins_its_sender_line() -> None:
+    """OCR reads a Gmail sender line's right-margin date as its own line, sometimes a point higher."""
+    sender = Line(1, 100.4, 110.0, 72.0, 200.0, "Sackett, Scott <scott.sackett@sos.wa.gov>")
+    date = Line(1, 99.4, 109.5, 400.0, 500.0, "Tue, Jul 19, 2016 at 4:54 PM")
+    to = Line(1, 114.0, 124.0, 72.0, 300.0, "To: Tim Clemans <tim@seattlepublicrecords.org>")
+    body = Line(1, 140.0, 150.0, 72.0, 300.0, "Hello, Tim--")
+    lines = merge_same_baseline([sender, date, to, body])
+    assert lines[0].text == "Sackett, Scott <scott.sackett@sos.wa.gov> Tue, Jul 19, 2016 at 4:54 PM"
+    [message] = split_messages(lines, {}, {1: 792.0}, "Question").messages
+    assert message.sent == "2016-07-19T16:54:00" and message.body == "Hello, Tim--"
