@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
+
 from importers.addresses import parse_address, parse_address_list
 from importers.dates import search_date
 from importers.pdf_gmail import take_extras
@@ -69,13 +71,31 @@ class _Start:
     header_lines: list[Line] = field(default_factory=list)
 
 
+# OCR's misreadings of the longer labels ("Frorn:", "Sont:", "Subjcct:"): one edit away, two for "subject"
+_OCR_LABEL_RE = re.compile(r"^\s*(?P<word>[A-Za-z]{4,11})\s*[:;]\s*(?P<value>.*)$")
+_OCR_LABELS = {"from": 1, "sent": 1, "date": 1, "subject": 2, "attachments": 2, "received": 2}
+
+
+def _misread_label(text: str) -> tuple[str, str] | None:
+    match = _OCR_LABEL_RE.match(text)
+    if not match:
+        return None
+    word = match.group("word").lower().replace("rn", "m")
+    for label, edits in _OCR_LABELS.items():
+        if abs(len(word) - len(label)) <= edits and Levenshtein.distance(word, label, score_cutoff=edits) <= edits:
+            return _LABELS[label], match.group("value").strip()
+    return None
+
+
 def header_label(line: Line) -> tuple[str, str] | None:
     """(field, value) when the line starts with a mail header label such as "From:" or "Sent:"."""
     match = _LABEL_RE.match(line.text)
     if match:
         return _LABELS[match.group("label").lower()], match.group("value").strip()
     cut = _CUT_SUBJECT_RE.match(line.text)
-    return ("subject", cut.group("value").strip()) if cut else None
+    if cut:
+        return "subject", cut.group("value").strip()
+    return _misread_label(line.text) if line.joiner == " " else None  # OCR'd lines only
 
 
 def _gap(prev: Line, line: Line) -> float:

@@ -251,3 +251,23 @@ def test_a_date_at_the_right_margin_a_hair_higher_joins_its_sender_line() -> Non
     assert lines[0].text == "Sackett, Scott <scott.sackett@sos.wa.gov> Tue, Jul 19, 2016 at 4:54 PM"
     [message] = split_messages(lines, {}, {1: 792.0}, "Question").messages
     assert message.sent == "2016-07-19T16:54:00" and message.body == "Hello, Tim--"
+
+
+def test_ocr_misread_labels_still_start_a_header() -> None:
+    lines = [
+        Line(1, 72 + 12 * k, 82 + 12 * k, 72, 400, t, joiner=" ")
+        for k, t in enumerate(
+            [
+                "Frorn: Ellis, Daniel J.",
+                "Sont: Friday, July 19, 2013 11:19 AM",
+                "To: Lewin, Jonathan H.",
+                "Subjcct: RE: OEMC",
+            ]
+        )
+    ]
+    lines.append(Line(1, 130, 140, 72, 400, "Got it.", joiner=" "))
+    [message] = split_messages(lines, {}, {1: 792.0}).messages
+    assert message.sender is not None and message.sender.name == "Ellis, Daniel J."
+    assert (message.sent, message.subject, message.body) == ("2013-07-19T11:19:00", "RE: OEMC", "Got it.")
+    # a text layer's labels are exact: no guessing there
+    assert split_messages([Line(1, 72, 82, 72, 400, "Frorn: Ellis"), lines[1]], {}, {1: 792.0}).messages == []
