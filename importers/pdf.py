@@ -24,7 +24,7 @@ from importers.pdf_gmail import print_subject
 from importers.pdf_layout import Line, TextLayer, merge_same_baseline
 from importers.pdf_ocr import DPI, OcrError, ocr_lines, png_bytes, read_box_labels, render
 from importers.pdf_redactions import apply_boxes
-from importers.pdf_running import find_bates, in_band, is_furniture, running_lines
+from importers.pdf_running import email_page_counters, find_bates, in_band, is_furniture, running_lines
 from importers.pdf_split import THREAD_COUNT_RE, header_label, header_lines, split_messages
 from importers.records import DocumentRecord, MessageRecord, PageRecord, UnreadableFile
 
@@ -212,9 +212,11 @@ def parse(path: Path, ocr: bool = True) -> DocumentRecord:
     running = running_lines([p.lines for p in pages], [p.height for p in pages], protected)
     content = [line for page in pages for line in page.lines if id(line) not in running]
     heights = {page.number: page.height for page in pages}
-    split = split_messages(content, bates, heights, print_subject([ln for p in pages[:1] for ln in p.lines]))
+    counters = email_page_counters([p.lines for p in pages], [p.height for p in pages])
+    subject = print_subject([ln for p in pages[:1] for ln in p.lines])
+    split = split_messages(content, bates, heights, subject, counters)
     messages = split.messages
-    warnings += _stray_leaks(pages, messages)
+    warnings += split.warnings + _stray_leaks(pages, messages)
     return DocumentRecord(
         path=str(path),
         sha256=file_sha256(path),

@@ -45,6 +45,24 @@ def find_bates(lines: list[Line], height: float) -> str | None:
     return None
 
 
+_COUNTER_RE = re.compile(r"^(?:page\s*)?(\d{1,3})(?:\s*(?:of|/)\s*\d{1,3})?$", re.IGNORECASE)
+
+
+def email_page_counters(pages: list[list[Line]], heights: list[float]) -> dict[int, int]:
+    """Page numbers printed per email ("1", "2", … restarting at each printed email), by page number;
+    empty when the numbers only count the document's pages (then they say nothing of where emails
+    start)."""
+    found: dict[int, int] = {}
+    for lines, height in zip(pages, heights, strict=True):
+        for line in sorted(lines, key=lambda ln: -ln.bottom):
+            match = _COUNTER_RE.match(line.text.strip())
+            if line.top > (1 - _BAND) * height and match:
+                found[line.page] = int(match.group(1))
+                break
+    restarts = any(n == 1 and page > min(found) for page, n in found.items())
+    return found if restarts else {}
+
+
 def _key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 

@@ -281,11 +281,27 @@ def _after_page_break(lines: list[Line], i: int, heights: dict[int, float]) -> b
     return prev.page != lines[i].page - 1 or prev.bottom < _EARLY_END * heights.get(prev.page, 792.0)
 
 
+def _print_or_quoted(kind: str, page: int, at_top: bool, counters: dict[int, int]) -> str:
+    """A page's per-email counter settles whether the first header on it starts a print: "1" does, and a
+    header at the top of page "2" or later is quoted in the print running on from the page before."""
+    counter = counters.get(page)
+    if counter == 1:
+        return "print"
+    if counter and at_top:
+        return "quoted"
+    return kind
+
+
 def find_starts(
-    lines: list[Line], heights: dict[int, float], thread_subject: str | None = None
+    lines: list[Line],
+    heights: dict[int, float],
+    thread_subject: str | None = None,
+    counters: dict[int, int] | None = None,
 ) -> tuple[list[_Start], set[int]]:
     """Every message start and the indexes of non-body lines (banners, titles, separators).
-    `thread_subject` is a Gmail print's subject from its print header: the document is a Gmail print."""
+    `thread_subject` is a Gmail print's subject from its print header: the document is a Gmail print;
+    `counters` are per-email page counters (see `importers.pdf_running.email_page_counters`)."""
+    counters = counters or {}
     starts: list[_Start] = []
     skip: set[int] = set()
     gmail_subject = thread_subject
@@ -328,6 +344,9 @@ def find_starts(
                     skip.add(first)
                 if reader is not _wrote and _after_page_break(lines, first, heights):
                     start_kind = "print"
+                if reader is not _wrote and (not starts or starts[-1].header_lines[0].page != lines[first].page):
+                    at_top = first == 0 or lines[first - 1].page != lines[first].page
+                    start_kind = _print_or_quoted(start_kind, lines[first].page, at_top, counters)
                 if gmail and gmail_subject and not fields.get("subject"):
                     fields["subject"] = gmail_subject  # Gmail prints the thread's subject once
                 starts.append(_Start(first, end, start_kind, fields, lines[first:end]))
@@ -432,18 +451,36 @@ def _lead(lines: list[Line]) -> LeadRecord | None:
 
 @dataclass
 class Split:
-    """A document's printed emails, and what comes before the first of them."""
+    """A document's printed emails, what comes before the first of them, and what could not be read."""
 
     messages: list[MessageRecord]
     lead: LeadRecord | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _unread_starts(starts: list[_Start], counters: dict[int, int]) -> list[str]:
+    """Pages whose counter says a printed email starts there, where no header was read: their text
+    went to the email before, and a person should look."""
+    started = {start.header_lines[0].page for start in starts}
+    return [
+        f"page {page}: a printed email starts here (its page counter is 1) but no header could be read"
+        for page, counter in sorted(counters.items())
+        if counter == 1 and page not in started
+    ]
 
 
 def split_messages(
-    lines: list[Line], bates: dict[int, str | None], heights: dict[int, float], thread_subject: str | None = None
+    lines: list[Line],
+    bates: dict[int, str | None],
+    heights: dict[int, float],
+    thread_subject: str | None = None,
+    counters: dict[int, int] | None = None,
 ) -> Split:
     """All messages in order of appearance, with provenance and redactions (`heights`: page heights
-    in points, by page number; `thread_subject`: a Gmail print's subject, see `importers.pdf_gmail`)."""
-    starts, skip = find_starts(lines, heights, thread_subject)
+    in points, by page number; `thread_subject`: a Gmail print's subject, see `importers.pdf_gmail`;
+    `counters`: per-email page counters)."""
+    counters = counters or {}
+    starts, skip = find_starts(lines, heights, thread_subject, counters)
     first = starts[0].index if starts else len(lines)
     lead = _lead([lines[k] for k in range(first) if k not in skip])
     messages: list[MessageRecord] = []
@@ -496,4 +533,4 @@ def split_messages(
                 quote_hidden=extras.quote_hidden,
             )
         )
-    return Split(messages, lead)
+    return Split(messages, lead, _unread_starts(starts, counters))

@@ -8,7 +8,7 @@ import pytest
 from importers.addresses import parse_address, parse_address_list
 from importers.pdf_gmail import print_subject, take_extras
 from importers.pdf_layout import Line, merge_same_baseline
-from importers.pdf_running import is_furniture
+from importers.pdf_running import email_page_counters, is_furniture
 from importers.pdf_split import split_messages
 
 
@@ -271,3 +271,23 @@ def test_ocr_misread_labels_still_start_a_header() -> None:
     assert (message.sent, message.subject, message.body) == ("2013-07-19T11:19:00", "RE: OEMC", "Got it.")
     # a text layer's labels are exact: no guessing there
     assert split_messages([Line(1, 72, 82, 72, 400, "Frorn: Ellis"), lines[1]], {}, {1: 792.0}).messages == []
+
+
+def test_per_email_page_counters_settle_print_or_quoted_and_flag_an_unread_start() -> None:
+    def page(number: int, body: str, counter: str) -> list[Line]:
+        return [*_lines(body, page=number), Line(number, 760, 770, 300, 310, counter)]
+
+    pages = [
+        page(1, "From: Lewin\nSent: Friday, July 19, 2013 11:07 AM\nTo: Ellis\nSubject: OEMC\n\nBody one.", "1"),
+        # a quoted header opening page 2 of the same print, after a page that ends early
+        page(2, "From: Ellis\nSent: Friday, July 19, 2013 10:00 AM\nTo: Lewin\nSubject: OEMC\n\nEarlier.", "2"),
+        page(3, "Frm Lewi garbled by OCR\nSomething else entirely.", "1"),
+    ]
+    counters = email_page_counters(pages, [792.0] * 3)
+    assert counters == {1: 1, 2: 2, 3: 1}
+    lines = [line for p in pages for line in p if line.top < 700]
+    split = split_messages(lines, {}, {1: 792.0, 2: 792.0, 3: 792.0}, None, counters)
+    assert [m.copy_kind for m in split.messages] == ["print", "quoted"]
+    assert split.warnings == ["page 3: a printed email starts here (its page counter is 1) but no header could be read"]
+    # numbers that only count the document's pages say nothing about where emails start
+    assert email_page_counters([page(1, "a", "1"), page(2, "b", "2")], [792.0] * 2) == {}
