@@ -12,17 +12,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-from archive_factory import build_bulk_archive
 
 from foia_tui.app.app import FoiaApp
 from foia_tui.archive import Archive, browse
 from foia_tui.archive.browse import ThreadSummary
+from tests.support.archive_factory import build_bulk_archive
 
 SIZE = (140, 45)
 

@@ -18,9 +18,8 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from gen_maildir import generate
 
-from benchmarks.gen_maildir import generate
 from importers import maildir
 from importers.records import DocumentRecord, UnreadableFile
 

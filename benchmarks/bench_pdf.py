@@ -1,6 +1,6 @@
 """PDF importer speed: text-layer pages per second (with redaction detection) against `pdftotext`.
 
-Generates release-like PDFs (tests/pdfgen.py), then times importers.pdf.parse on them in one process
+Generates release-like PDFs (tests/support/pdfgen.py), then times importers.pdf.parse on them in one process
 and in one process per core, and `pdftotext` on the same files; finally a single 2,000-page release
 for time and peak memory. Run: /work/venv/bin/python benchmarks/bench_pdf.py [--files 16 --records 40]
 """
@@ -12,18 +12,13 @@ import os
 import resource
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from pdfgen import random_release, write_release
-
 from importers.pdf import parse
+from tests.support.pdfgen import random_release, write_release
 
 
 def _parse_pages(path: Path) -> int:

@@ -26,8 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
 import search_corpus
 
 from foia_tui.archive import Archive

@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-from archive_factory import build_bulk_archive
-
 from foia_tui.archive.tags import reanchor_taggings, tag_excerpt, tag_messages
 from foia_tui.exports import build_export, render
+from tests.support.archive_factory import build_bulk_archive
 
 
 def timed(label: str, work):

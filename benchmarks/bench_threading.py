@@ -2,9 +2,9 @@
 
 Two corpora, each with ground truth:
   world    generated PDF prints (quoted chains, redactions, OCR slips, Gmail thread prints) and native emails
-           (some threading headers stripped), the same emails in several forms (tests/worldgen.py); scores
+           (some threading headers stripped), the same emails in several forms (tests/support/worldgen.py); scores
            threads, duplicates and people (issue 5).
-  mailgen  issue 3's maildir corpus (tests/mailgen.py): threaded replies, some with In-Reply-To/References
+  mailgen  issue 3's maildir corpus (tests/support/mailgen.py): threaded replies, some with In-Reply-To/References
            stripped, unrelated conversations sharing a subject; each message parsed by the email importer's
            parser and stored; scores threads (pairwise precision and recall).
 
@@ -19,21 +19,16 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-import mailgen
-import worldgen
 
 from foia_tui.archive import Archive
 from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.threads import rebuild_conversations
 from importers.mailparts import message_record, parse_bytes
 from importers.records import DocumentRecord
+from tests.support import mailgen, worldgen
 
 
 def timed(label: str, action) -> object:

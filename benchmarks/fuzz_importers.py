@@ -3,7 +3,7 @@
     /work/venv/bin/python benchmarks/fuzz_importers.py [--eml 2000] [--maildir 300] [--mbox 300] [--msg 300]
         [--pdf 300] [--seed 0] [--budget 30] [--memory-mb 3072] [--workers 2]
 
-Each case is a hostile file from tests/hostile_files.py (case `i` of a kind is reproducible from
+Each case is a hostile file from tests/support/hostile_files.py (case `i` of a kind is reproducible from
 `random.Random(f"{kind}:{seed}:{i}")`), written by a worker of foia_tui.workers (the pool `foia import` uses:
 a time budget per file, an address-space cap per worker) and read there by
 foia_tui.pipeline.parse_with_attachments, i.e. `parse_file` plus the PDFs attached to emails. A maildir case is
@@ -27,20 +27,16 @@ import random
 import shutil
 import signal
 import statistics
-import sys
 import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-import hostile_files
-
 from foia_tui.pipeline import FILE_MEMORY_LIMIT, MAX_REASON_CHARS, UNEXPECTED, expand_paths, parse_with_attachments
 from foia_tui.workers import TOO_LARGE, Stopped, run_bounded
 from importers.records import UnreadableFile
+from tests.support import hostile_files
 
 OUTCOMES = ("imported", "failed", "crash", "hang", "memory")
 MEMORY_SIGNALS = (signal.SIGKILL, signal.SIGABRT)

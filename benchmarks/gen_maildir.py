@@ -1,4 +1,4 @@
-"""Write an N-message maildir of threaded conversations (tests/mailgen.py), some replies stripped of
+"""Write an N-message maildir of threaded conversations (tests/support/mailgen.py), some replies stripped of
 In-Reply-To/References, plus a JSON-lines ground-truth file beside it. Prints where it wrote.
 
     /work/venv/bin/python benchmarks/gen_maildir.py [--count 20000] [--out /tmp/foia-maildir-20000]
@@ -13,9 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-import mailgen
+from tests.support import mailgen
 
 
 def generate(out: Path, count: int, seed: int = 0) -> Path:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sys
 import tempfile
 from datetime import datetime
 from email.message import EmailMessage
@@ -26,18 +25,15 @@ from email.utils import format_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from foia_tui.archive import Archive
+from foia_tui.archive.releases import add_release
+from foia_tui.archive.search import matching_message_ids, save_search
+from foia_tui.archive.tags import create_tag, tag_excerpt, tag_messages
+from foia_tui.archive.timeline import add_event
+from foia_tui.pipeline import run_import
+from tests.support.pdfgen import Email, Person, Record, Redaction, make_scanned_copy, write_release
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from pdfgen import Email, Person, Record, Redaction, make_scanned_copy, write_release  # noqa: E402
-
-from foia_tui.archive import Archive  # noqa: E402
-from foia_tui.archive.releases import add_release  # noqa: E402
-from foia_tui.archive.search import matching_message_ids, save_search  # noqa: E402
-from foia_tui.archive.tags import create_tag, tag_excerpt, tag_messages  # noqa: E402
-from foia_tui.archive.timeline import add_event  # noqa: E402
-from foia_tui.pipeline import run_import  # noqa: E402
-
 SAMPLES = ROOT / "samples" / "nypd-clearview"
 SAMPLE_DB = ROOT / "archive.db.sample"
 NY = ZoneInfo("America/New_York")

@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,16 +24,13 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from foia_tui.app.app import FoiaApp
+from foia_tui.app.widgets.search_bar import DEBOUNCE_S
+from foia_tui.archive import Archive
+from foia_tui.cli.opening import SAMPLE
+from tests.support.archive_factory import settle  # waits until the app's workers are done and drawn
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from archive_factory import settle  # noqa: E402  (waits until the app's workers are done and drawn)
-
-from foia_tui.app.app import FoiaApp  # noqa: E402
-from foia_tui.app.widgets.search_bar import DEBOUNCE_S  # noqa: E402
-from foia_tui.archive import Archive  # noqa: E402
-from foia_tui.cli.opening import SAMPLE  # noqa: E402
-
 DOCS = ROOT / "docs"
 SIZE = (140, 42)
 SHOT = "(screenshot)"  # where in a step's keys its screenshot is taken

@@ -6,20 +6,6 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-from archive_factory import (
-    EXPOSED,
-    HOAN,
-    HSI,
-    LEAKED_NAME,
-    NYPD,
-    REDACTED,
-    add_releases,
-    build_bulk_archive,
-    build_small_archive,
-    document,
-    screen_text,
-    settle,
-)
 from click.testing import CliRunner
 from rich.style import Style
 from textual.command import CommandPalette
@@ -42,6 +28,20 @@ from foia_tui.archive.store import store_document
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
 from importers.records import MessageRecord
+from tests.support.archive_factory import (
+    EXPOSED,
+    HOAN,
+    HSI,
+    LEAKED_NAME,
+    NYPD,
+    REDACTED,
+    add_releases,
+    build_bulk_archive,
+    build_small_archive,
+    document,
+    screen_text,
+    settle,
+)
 
 SIZE = (120, 40)
 DEBOUNCE_WAIT = 0.4

@@ -10,9 +10,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from archive_factory import build_small_archive, settle
-
 from foia_tui.app.app import FoiaApp
+from tests.support.archive_factory import build_small_archive, settle
 
 SIZE = (120, 36)
 NOTICE = "No archive here: showing a private copy of the bundled sample."

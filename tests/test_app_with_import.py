@@ -6,10 +6,9 @@ import asyncio
 import subprocess
 import time
 
-from archive_factory import build_small_archive, settle
-from crashcheck import FOIA, write_mbox_and_emls
-
 from foia_tui.app.app import FoiaApp
+from tests.support.archive_factory import build_small_archive, settle
+from tests.support.crashcheck import FOIA, write_mbox_and_emls
 
 
 async def test_app_keeps_working_during_an_import_and_refresh_shows_it(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from crashcheck import FOIA, kill_loop, run_foia, write_mbox_and_emls
+from tests.support.crashcheck import FOIA, kill_loop, run_foia, write_mbox_and_emls
 
 
 def test_sigkill_during_import_loses_nothing(tmp_path):

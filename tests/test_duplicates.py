@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-import worldgen
 
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import list_messages
 from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.threads import copies_of, rebuild_conversations
 from importers.records import Address, DocumentRecord, MessageRecord
+from tests.support import worldgen
 
 HOAN = Address("Hoan Ton-That", "hoan@clearview.ai", "Hoan Ton-That <hoan@clearview.ai>")
 JANE = Address("Jane Roe", "jroe@nypd.gov", "Jane Roe <jroe@nypd.gov>")

@@ -10,7 +10,6 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import mailgen
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +18,7 @@ from importers import eml, maildir, mbox, msg
 from importers.detect import sniff_kind
 from importers.mailparts import decode_words, message_record, parse_bytes, split_addresses
 from importers.records import Address, UnreadableFile
+from tests.support import mailgen
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from mailgen import make_message
 from markdown_it import MarkdownIt
 
 from foia_tui.archive import Archive
@@ -23,6 +22,7 @@ from foia_tui.archive.messages import list_messages
 from foia_tui.archive.tags import Tag, TaggedPassage, last_import_time, tag_excerpt, tag_messages, tag_thread
 from foia_tui.exports import FIELDS, Export, build_export, csv_cell, format_for, to_csv, to_json, to_markdown
 from foia_tui.pipeline import run_import
+from tests.support.mailgen import make_message
 
 GOLDEN = Path(__file__).parent / "golden"
 HOSTILE_BODY = """# Not a heading

@@ -1,6 +1,6 @@
 """Hostile input for every importer and for `foia import`: each file ends imported or as a recorded failure.
 
-Property: parsing any case of tests/hostile_files.py gives a DocumentRecord or raises UnreadableFile with one
+Property: parsing any case of tests/support/hostile_files.py gives a DocumentRecord or raises UnreadableFile with one
 bounded line of reason; never another exception, never past a time budget, never text out of proportion to
 the input (the memory a hostile file can make us hold). Mail parsers run in this process under an alarm;
 PDFs, whose parser is C, run in the pipeline's own worker processes (foia_tui.workers), which also cap
@@ -26,12 +26,9 @@ from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
-import hostile_files
 import pytest
-from crashcheck import FOIA, consistency_problems
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pdfgen import random_release, write_release
 
 from foia_tui import pipeline
 from foia_tui.archive import Archive
@@ -40,6 +37,9 @@ from foia_tui.workers import TOO_LARGE, Stopped, run_bounded
 from importers import eml, maildir, mbox, msg
 from importers.hashing import file_sha256
 from importers.records import DocumentRecord, UnreadableFile
+from tests.support import hostile_files
+from tests.support.crashcheck import FOIA, consistency_problems
+from tests.support.pdfgen import random_release, write_release
 
 BUDGET_S = 20  # per case; the slowest legitimate case here takes about 2 s on a loaded 2-core machine
 FUZZ = settings(

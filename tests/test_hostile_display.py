@@ -7,7 +7,6 @@ from __future__ import annotations
 import time
 
 import pytest
-from archive_factory import HSI, add_releases, build_small_archive, document, screen_text, settle, write_pdf
 from rich.segment import Segment
 from textual.geometry import Region
 from textual.widget import Widget
@@ -27,6 +26,15 @@ from foia_tui.archive.store import store_document
 from foia_tui.archive.tags import tag_messages
 from foia_tui.archive.threads import rebuild_conversations
 from importers.records import Address, AttachmentRecord, MessageRecord, PageRecord, RedactionRecord
+from tests.support.archive_factory import (
+    HSI,
+    add_releases,
+    build_small_archive,
+    document,
+    screen_text,
+    settle,
+    write_pdf,
+)
 
 MARKUP = "[bold red]LOUD[/] [@click=app.quit]quit[/] [link=https://e.x]link[/link]"
 ANSI = "\x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x1b\\osc8\x1b]8;;\x1b\\ \x1b[2J"

@@ -9,7 +9,13 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from fpdf import FPDF
-from pdfgen import (
+from PIL import Image
+
+from importers.addresses import parse_address, parse_address_list
+from importers.dates import parse_date
+from importers.pdf import parse
+from importers.records import Address, DocumentRecord, MessageRecord, UnreadableFile
+from tests.support.pdfgen import (
     Email,
     Person,
     Record,
@@ -21,12 +27,6 @@ from pdfgen import (
     random_release,
     write_release,
 )
-from PIL import Image
-
-from importers.addresses import parse_address, parse_address_list
-from importers.dates import parse_date
-from importers.pdf import parse
-from importers.records import Address, DocumentRecord, MessageRecord, UnreadableFile
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 COVER = Record(

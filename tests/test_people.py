@@ -6,7 +6,6 @@ import hashlib
 import json
 
 import pytest
-import worldgen
 from click.testing import CliRunner
 
 from foia_tui.archive import Archive
@@ -16,6 +15,7 @@ from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
 from foia_tui.people import AliasInfo, alias_key, is_redacted, resolve_people
 from importers.records import Address, DocumentRecord, MessageRecord
+from tests.support import worldgen
 
 
 def alias(name: str | None, email: str | None = None, count: int = 1) -> AliasInfo:

@@ -1,7 +1,7 @@
 """Releases: two overlapping productions (an Outlook print from the NYPD, a Gmail print from an HSI referral)
 whose redactions differ, compared, counted, searched for gaps and removed again.
 
-The productions are laid out by tests/pdfgen.py, which also returns what a perfect importer reads back; the
+The productions are laid out by tests/support/pdfgen.py, which also returns what a perfect importer reads back; the
 archive layer is tested on those records, and the whole path (PDF importer included) on the PDFs themselves.
 """
 
@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pdfgen import Email, Person, Record, Redaction, ReleaseTruth, write_release
 from textual.widgets import DataTable
 
 from foia_tui.app.app import FoiaApp
@@ -46,6 +45,7 @@ from importers.records import (
     PageRecord,
     RedactionRecord,
 )
+from tests.support.pdfgen import Email, Person, Record, Redaction, ReleaseTruth, write_release
 
 NYPD, HSI = "NYPD round 1", "HSI referral"
 NYPD_CODE, HSI_CODE = "POL 87(2)(b)", "(b)(6)"

@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from mailgen import make_message
 
 from foia_tui import pipeline
 from foia_tui.archive import Archive, ArchiveError
@@ -33,6 +32,7 @@ from foia_tui.archive.tags import (
 )
 from foia_tui.pipeline import run_import
 from importers.records import DocumentRecord, MessageRecord
+from tests.support.mailgen import make_message
 
 ALICE = ("Alice Moreno", "alice@agency.example.gov")
 BRIAN = ("Brian Okafor", "brian@agency.example.gov")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from archive_factory import build_small_archive, screen_text, settle
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
@@ -17,6 +16,7 @@ from foia_tui.app.screens.tag_picker import TagPicker, TagTarget, rank_tags
 from foia_tui.app.widgets.selection import BodySelection, SelectionBar
 from foia_tui.archive.tags import Tag, list_tags, message_taggings
 from foia_tui.exports import build_export, to_csv, to_markdown
+from tests.support.archive_factory import build_small_archive, screen_text, settle
 
 SIZE = (120, 40)
 

@@ -7,9 +7,7 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 
-import mailgen
 import pytest
-import worldgen
 from click.testing import CliRunner
 
 from foia_tui.archive import Archive
@@ -19,6 +17,7 @@ from foia_tui.cli import main
 from foia_tui.conversations import reading_order
 from importers.mailparts import message_record, parse_bytes
 from importers.records import Address, DocumentRecord, MessageRecord
+from tests.support import mailgen, worldgen
 
 ALICE = Address("Alice Moreno", "alice@agency.example.gov", "Alice Moreno <alice@agency.example.gov>")
 BOB = Address("Bob Okafor", "bob@agency.example.gov", "Bob Okafor <bob@agency.example.gov>")

@@ -10,7 +10,6 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import mailgen
 import pytest
 from click.testing import CliRunner
 
@@ -57,6 +56,7 @@ from foia_tui.timeline import (
     zoom,
 )
 from importers.records import Address, DocumentRecord, MessageRecord, PageRecord
+from tests.support import mailgen
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from archive_factory import LEAKED_NAME, build_small_archive
+
+from tests.support.archive_factory import LEAKED_NAME, build_small_archive
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")

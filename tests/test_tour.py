@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from archive_factory import screen_text
 from click.testing import CliRunner
 from textual.widgets import DataTable, OptionList, Static
 from textual_image.widget import HalfcellImage
@@ -28,6 +27,7 @@ from foia_tui.app.screens.timeline import TimelineScreen
 from foia_tui.app.widgets.sidebar import Sidebar
 from foia_tui.archive.messages import stats
 from foia_tui.cli import main as foia
+from tests.support.archive_factory import screen_text
 
 ROOT = Path(__file__).resolve().parents[1]
 TOUR_MD = ROOT / "docs" / "TOUR.md"

@@ -17,9 +17,10 @@ from functools import cache
 from pathlib import Path
 
 from fpdf import FPDF
-from pdfgen import make_scanned_copy, random_release, write_release
 
-CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+from tests.support.pdfgen import make_scanned_copy, random_release, write_release
+
+CORPORA = Path(__file__).resolve().parents[3] / "shared" / "corpora"
 OUTLOOK_MSG = CORPORA / "mail-parser" / "mail_outlook_1"
 Case = tuple[str, str, bytes]
 

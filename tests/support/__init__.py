@@ -1,0 +1,1 @@
+"""Generators of test data with known ground truth, shared by the tests, benchmarks and scripts."""
