@@ -19,14 +19,14 @@ import pypdfium2 as pdfium
 from PIL import Image
 
 from importers.hashing import file_sha256
-from importers.pdf_boxes import Box, image_boxes, vector_boxes
+from importers.pdf_boxes import Box, image_boxes, scan_boxes, vector_boxes
 from importers.pdf_gmail import print_subject
 from importers.pdf_layout import Line, TextLayer, merge_same_baseline
 from importers.pdf_ocr import DPI, OcrError, ocr_lines, png_bytes, read_box_labels, render
 from importers.pdf_redactions import apply_boxes
 from importers.pdf_running import email_page_counters, find_bates, in_band, is_furniture, running_lines
-from importers.pdf_split import THREAD_COUNT_RE, header_label, header_lines, split_messages
-from importers.records import DocumentRecord, MessageRecord, PageRecord, UnreadableFile
+from importers.pdf_split import THREAD_COUNT_RE, Split, header_label, header_lines, split_messages
+from importers.records import DocumentRecord, MessageRecord, PageRecord, RedactionRecord, UnreadableFile
 
 _MIN_TEXT_CHARS = 20  # fewer visible characters on a scanned page: a stamp, not a text layer
 
@@ -80,10 +80,11 @@ class _Ocr:
         self.workers = max(1, min(4, os.cpu_count() or 1))
         self.warnings: list[str] = []
 
-    def submit(self, pdf_page: pdfium.PdfPage, page: _Page) -> None:
+    def submit(self, pdf_page: pdfium.PdfPage, page: _Page, drawn: list[Box]) -> None:
+        """Queue a page for OCR; `drawn` are the vector boxes drawn over its scan."""
         image = render(pdf_page)
         page.height = image.height * 72 / DPI
-        boxes = image_boxes(image, DPI / 72)
+        boxes = scan_boxes(drawn, image_boxes(image, DPI / 72))
         if self.pool is None:
             self.pool = ThreadPoolExecutor(self.workers)
         self.jobs.append((page, self.pool.submit(_ocr_page, image, page.number, boxes), boxes))
@@ -92,14 +93,15 @@ class _Ocr:
 
     def _finish_one(self) -> None:
         page, job, boxes = self.jobs.popleft()
+        lines: list[Line] = []
         try:
             lines = merge_same_baseline(job.result())
         except OcrError as exc:
             self.warnings.append(f"page {page.number}: no text layer and OCR failed ({exc})")
-            return
-        if not lines:
-            self.warnings.append(f"page {page.number}: no text layer and OCR found no text")
-            return
+        else:
+            if not lines and not boxes:
+                self.warnings.append(f"page {page.number}: no text layer and OCR found no text")
+        # the boxes are geometry, not OCR: a wholly boxed page (or one OCR failed on) keeps them
         page.lines = apply_boxes(lines, boxes, page.number, page.height, lambda line, _boxes: line.units or [])
 
     def finish(self) -> list[str]:
@@ -145,7 +147,7 @@ def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: 
             warnings.append(f"page {number}: no text layer (OCR turned off)")
             return page
         try:
-            ocr.submit(pdf_page, page)
+            ocr.submit(pdf_page, page, boxes)
         except pdfium.PdfiumError:
             warnings.append(f"page {number}: no text layer and it cannot be rendered for OCR")
             return page
@@ -169,6 +171,28 @@ def _banners(page: _Page) -> set[int]:
         if starts_thread or ((line.bold or page.ocr) and above_from):
             protected.add(id(line))
     return protected
+
+
+def _loose_boxes(pages: list[_Page], split: Split) -> list[RedactionRecord]:
+    """Boxes no email or lead took (on running headers and footers, or on pages between emails): each
+    goes to an email printed on its page (the first there for a box in the page's upper half, else the
+    last), or to the lead there; those on pages no email or lead reaches are the document's."""
+    lead = split.lead
+    owned = {id(r) for m in split.messages for r in m.redactions} | {id(r) for r in (lead.redactions if lead else [])}
+    stray: list[RedactionRecord] = []
+    for page in pages:
+        on_page = [m for m in split.messages if (m.page_start or 0) <= page.number <= (m.page_end or 0)]
+        for line in page.lines:
+            for _offset, record in line.marks:
+                if id(record) in owned:
+                    continue
+                if on_page:
+                    on_page[0 if line.top < page.height / 2 else -1].redactions.append(record)
+                elif lead is not None and lead.page_start <= page.number <= lead.page_end:
+                    lead.redactions.append(record)
+                else:
+                    stray.append(record)
+    return stray
 
 
 def _stray_leaks(pages: list[_Page], messages: list[MessageRecord]) -> list[str]:
@@ -216,6 +240,7 @@ def parse(path: Path, ocr: bool = True) -> DocumentRecord:
     subject = print_subject([ln for p in pages[:1] for ln in p.lines])
     split = split_messages(content, bates, heights, subject, counters)
     messages = split.messages
+    stray = _loose_boxes(pages, split)
     warnings += split.warnings + _stray_leaks(pages, messages)
     return DocumentRecord(
         path=str(path),
@@ -229,4 +254,5 @@ def parse(path: Path, ocr: bool = True) -> DocumentRecord:
         page_count=count,
         warnings=warnings,
         lead=split.lead,
+        redactions=stray,
     )

@@ -14,7 +14,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageStat
 
-_MIN_SIDE, _MIN_AREA, _MAX_PAGE_SHARE = 5.0, 40.0, 0.6
+# a box may black out most of a page (a withheld body); one that covers all of it is a page background
+_MIN_SIDE, _MIN_AREA, _MAX_PAGE_SHARE = 5.0, 40.0, 0.9
 
 
 @dataclass
@@ -28,7 +29,8 @@ class Box:
     label: list[str] = field(default_factory=list)  # light ink read inside: its printed code
     hidden: list[str] = field(default_factory=list)  # dark ink under it: text it fails to hide
     code: str | None = None
-    scanned: bool = False  # found in page pixels: whatever OCR reads inside it is its label
+    scanned: bool = False  # on a page OCR reads: whatever OCR reads inside it is its label
+    burned_in: bool = False  # found in the scan's pixels, not drawn: it may be letterhead art
 
     @property
     def cx(self) -> float:
@@ -213,7 +215,22 @@ def image_boxes(image: Image.Image, scale: float) -> list[Box]:
         px = (x0 * cell, y0 * cell, x1 * cell, y1 * cell)
         if ImageStat.Stat(gray.crop(px)).mean[0] > 100:
             continue
-        box = Box(px[0] / scale, px[1] / scale, px[2] / scale, px[3] / scale, scanned=True)
+        box = Box(px[0] / scale, px[1] / scale, px[2] / scale, px[3] / scale, scanned=True, burned_in=True)
         if _plausible(box, gray.width * gray.height / scale / scale):
             boxes.append(box)
     return boxes
+
+
+def scan_boxes(drawn: list[Box], burned_in: list[Box]) -> list[Box]:
+    """The boxes of a scanned page: those drawn over the scan, exact and one per rectangle even where
+    they touch, and the boxes in its pixels that no drawn box accounts for (burned in before scanning).
+    A drawn box renders into the pixels too, so a pixel box mostly under drawn ones is one of them, or
+    several touching ones merged."""
+    for box in drawn:
+        box.scanned = True
+    extra = [
+        box
+        for box in burned_in
+        if sum(_overlap_area(box, d) for d in drawn) < 0.5 * (box.x1 - box.x0) * (box.bottom - box.top)
+    ]
+    return drawn + extra

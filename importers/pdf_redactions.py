@@ -26,6 +26,7 @@ CODE_RE = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
+MARKER_RE = re.compile(r"█\[[^\]]*\]█")
 _ART_BAND = 0.12
 _LABEL_WORDS_RE = re.compile(r"\b(?:redact|withheld|exempt|privilege|confidential|sensitive)\w*", re.IGNORECASE)
 
@@ -125,7 +126,7 @@ def apply_boxes(
     real = []
     for box in boxes:
         in_margin = not _ART_BAND * height < (box.top + box.bottom) / 2 < (1 - _ART_BAND) * height
-        if box.scanned and in_margin and id(box) not in beside_text:
+        if box.burned_in and in_margin and id(box) not in beside_text:
             continue  # scanned letterhead or footer art (seals, flag bars), not set in any text line
         label = "".join(box.label)
         box.code = find_codes(label) or (find_codes("".join(box.hidden)) if _leak(box.hidden) is None else None)

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from importers.pdf_gmail import FOOTER_URL_RE, PRINT_HEADER_RE
 from importers.pdf_layout import Line
+from importers.pdf_redactions import MARKER_RE
 
 BATES_RE = re.compile(
     r"(?<![\w-])(?!(?:PAGE|FAX|TEL|PHONE|SUITE|ROOM|BOX|NO|ZIP|CASE|FOIA|FOIL|FILE|REF)\b)(?![A-Z]{2} \d{5}\b)"
@@ -64,7 +65,8 @@ def email_page_counters(pages: list[list[Line]], heights: list[float]) -> dict[i
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", text.lower()).strip()
+    """What repeats from page to page: digits ignored, and boxes too (one box looks like another)."""
+    return re.sub(r"\d+", "#", MARKER_RE.sub("", text).lower()).strip()
 
 
 def is_furniture(text: str) -> bool:
@@ -85,6 +87,8 @@ def running_lines(pages: list[list[Line]], heights: list[float], protected: set[
         for line in lines:
             if id(line) in protected or not in_band(line, heights[number]):
                 continue
+            if not _key(line.text):
+                continue  # only boxes: redacted content at the top or foot of a page
             if is_furniture(line.text) or (len(pages) > 1 and len(seen[_key(line.text)]) >= threshold):
                 running.add(id(line))
     return running

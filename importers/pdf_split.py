@@ -69,6 +69,7 @@ class _Start:
     kind: str  # "print" or "quoted"
     fields: dict[str, str] = field(default_factory=dict)
     header_lines: list[Line] = field(default_factory=list)
+    unlabelled: tuple[str, ...] = ("from",)  # what the block's lines before its first label print
 
 
 # OCR's misreadings of the longer labels ("Frorn:", "Sont:", "Subjcct:"): one edit away, two for "subject"
@@ -231,6 +232,8 @@ def _owa(lines: list[Line], i: int) -> tuple[dict[str, str], int] | None:
     first_label = header_label(lines[i + 3])
     if any(header_label(ln) for ln in (subject, sender, date)) or not first_label or first_label[0] not in ("to", "cc"):
         return None
+    if subject.page != date.page:  # a page's last line above a box and a date left unlabelled by OCR
+        return None
     found = search_date(date.text)
     if not found or len(date.text) - (found.end - found.start) > 6 or len(sender.text) > 80:
         return None
@@ -349,7 +352,8 @@ def find_starts(
                     start_kind = _print_or_quoted(start_kind, lines[first].page, at_top, counters)
                 if gmail and gmail_subject and not fields.get("subject"):
                     fields["subject"] = gmail_subject  # Gmail prints the thread's subject once
-                starts.append(_Start(first, end, start_kind, fields, lines[first:end]))
+                unlabelled = ("subject", "from", "sent") if reader is _owa else ("from",)
+                starts.append(_Start(first, end, start_kind, fields, lines[first:end], unlabelled))
                 i = end
                 break
         else:
@@ -412,6 +416,39 @@ def _subject(value: str | None) -> str | None:
     return _PREFIX_OCR_RE.sub(lambda m: f"{m.group('prefix')}: ", text).strip() or None
 
 
+_RECORD_FIELDS = {"date": "sent", "received": "sent"}  # the message field a printed date label fills
+
+
+def _header_redactions(lines: list[Line], unlabelled: tuple[str, ...] = ("from",)) -> list[RedactionRecord]:
+    """The boxes over header lines, each named by the field it cuts into: its line's label, the label
+    above a wrapped value, or for lines before any label what they print in order (a boxed sender
+    above "Sent:", a Gmail or quote line's sender, an Outlook Web print's subject, sender and date)."""
+    records: list[RedactionRecord] = []
+    pending, current = list(unlabelled), unlabelled[0]
+    for line in lines:
+        label = header_label(line)
+        if label:
+            pending, current = [], _RECORD_FIELDS.get(label[0], label[0])
+        elif pending:
+            current = pending.pop(0)
+        for _offset, record in line.marks:
+            record.field, record.offset = current, None
+            records.append(record)
+    return records
+
+
+def _introduced(lines: list[Line], starts: list[_Start], skip: set[int]) -> dict[int, list[RedactionRecord]]:
+    """Boxes on skipped lines (banners, separators, a Gmail thread's title), by the message each line
+    introduces: the first to start below it, or the last message for lines below every start."""
+    found: dict[int, list[RedactionRecord]] = {}
+    for k in sorted(skip):
+        if not starts or not lines[k].marks or any(s.index <= k < s.body for s in starts):
+            continue  # a header line (the boxed From above "Sent:"): its block names it
+        n = next((n for n, start in enumerate(starts) if start.index > k), len(starts) - 1)
+        found.setdefault(n, []).extend(record for _offset, record in lines[k].marks)
+    return found
+
+
 _CONTINUED_LABELS = ("to", "cc", "bcc", "subject", "attachments", "importance")
 
 
@@ -445,7 +482,7 @@ def _lead(lines: list[Line]) -> LeadRecord | None:
         to=parse_address_list(fields.get("to")),
         cc=parse_address_list(fields.get("cc")),
         subject=_subject(fields.get("subject")),
-        redactions=[record for line in lines[:i] for _o, record in line.marks] + [r for _o, r in marks],
+        redactions=_header_redactions(lines[:i]) + [r for _o, r in marks],
     )
 
 
@@ -483,11 +520,17 @@ def split_messages(
     starts, skip = find_starts(lines, heights, thread_subject, counters)
     first = starts[0].index if starts else len(lines)
     lead = _lead([lines[k] for k in range(first) if k not in skip])
+    introduced = _introduced(lines, starts, skip)
     messages: list[MessageRecord] = []
     for n, start in enumerate(starts):
         stop = starts[n + 1].index if n + 1 < len(starts) else len(lines)
         extras = take_extras([lines[k] for k in range(start.body, stop) if k not in skip])
         body_lines = extras.lines
+        kept = {id(line) for line in body_lines}
+        # a box on a line the body left out (an attachment list) is still this message's
+        taken = [
+            r for k in range(start.body, stop) if k not in skip and id(lines[k]) not in kept for _o, r in lines[k].marks
+        ]
         if body_lines and _AUTO_FORWARD_RE.match(body_lines[0].text):
             body_lines[0].text = _AUTO_FORWARD_RE.sub("", body_lines[0].text)  # "Auto forwarded by a Rule" + body
         body, marks = _body(body_lines)
@@ -498,9 +541,7 @@ def split_messages(
         if kind == "quoted" and messages and found and messages[-1].sent and found.iso[:19] > messages[-1].sent[:19]:
             kind = "print"  # newer than the message above: a reply never quotes a later email
         quoted_in = messages[-1].ordinal if kind == "quoted" and messages else None
-        header_reds = [record for line in start.header_lines for _offset, record in line.marks]
-        for record in header_reds:
-            record.offset = None
+        header_reds = _header_redactions(start.header_lines, start.unlabelled)
         for offset, record in marks:
             record.offset = offset
         last_page = (body_lines or start.header_lines)[-1].page
@@ -521,7 +562,7 @@ def split_messages(
                 page_end=last_page,
                 bates_start=bates.get(first_page),
                 bates_end=bates.get(last_page),
-                redactions=header_reds + [record for _offset, record in marks],
+                redactions=header_reds + [record for _offset, record in marks] + taken + introduced.get(n, []),
                 attachments=[
                     AttachmentRecord(name=name.strip())
                     for name in re.split(r";\s*", f.get("attachments", ""))

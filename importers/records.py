@@ -38,6 +38,9 @@ class RedactionRecord:
     code: str | None = None  # exemption code as printed, e.g. "(b)(6)" or "POL 87(2)(b)"
     offset: int | None = None  # character position of the marker in the message body
     leaked_text: str | None = None  # text still present in the text layer under the box
+    # the header field a box on a header line cuts into: from, to, cc, bcc, reply_to, sent, subject,
+    # attachments or importance; None in the body (and off any message)
+    field: str | None = None
 
 
 @dataclass
@@ -116,3 +119,4 @@ class DocumentRecord:
     page_count: int | None = None
     warnings: list[str] = field(default_factory=list)
     lead: LeadRecord | None = None  # content before the first header (PDF prints)
+    redactions: list[RedactionRecord] = field(default_factory=list)  # boxes on pages no email reaches
