@@ -18,6 +18,7 @@ from pathlib import Path
 from foia_tui.app.app import FoiaApp
 from foia_tui.archive import Archive, browse
 from foia_tui.archive.browse import ThreadSummary
+from foia_tui.services import reading
 from tests.support.archive_factory import build_bulk_archive
 
 SIZE = (140, 45)
@@ -101,7 +102,7 @@ async def measure(archive: Archive) -> list[str]:
         reads = []
         for _ in range(20):
             clock = Clock()
-            browse.thread_messages(archive, thread.id)
+            reading.thread_messages(archive, thread.id)
             reads.append(clock.lap())
         report.append(figures("  of which the SQLite read of its 50 emails", reads))
     return report

@@ -22,9 +22,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from foia_tui.archive import Archive
-from foia_tui.archive.releases import attach_documents, compare_releases, ensure_release
+from foia_tui.archive.releases import attach_documents, ensure_release
 from foia_tui.archive.store import store_document
 from foia_tui.archive.threads import rebuild_conversations
+from foia_tui.services.releases import compare_releases
 from importers.records import Address, DocumentRecord, MessageRecord, RedactionRecord
 
 FIRST = ["Jane", "Rick", "Maria", "Jonathan", "Tameka", "Steven", "Carol", "Ayana", "Brian", "Sonia", "Omar"]

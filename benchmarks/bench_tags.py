@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from foia_tui.archive.tags import reanchor_taggings, tag_excerpt, tag_messages
-from foia_tui.exports import build_export, render
+from foia_tui.services.export import build_export, render
 from tests.support.archive_factory import build_bulk_archive
 
 

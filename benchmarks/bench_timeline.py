@@ -31,7 +31,7 @@ from foia_tui.archive.search import matching_message_ids
 from foia_tui.archive.store import store_document
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.archive.timeline import load_timeline, person_lanes, thread_lanes
-from foia_tui.timeline import UNITS, draw_chart, roll_lanes, viewport
+from foia_tui.domain.timeline import UNITS, draw_chart, roll_lanes, viewport
 from importers.records import Address, DocumentRecord, MessageRecord
 
 OUT = Path(__file__).resolve().parent / "out"

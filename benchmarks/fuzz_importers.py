@@ -4,10 +4,10 @@
         [--pdf 300] [--seed 0] [--budget 30] [--memory-mb 3072] [--workers 2]
 
 Each case is a hostile file from tests/support/hostile_files.py (case `i` of a kind is reproducible from
-`random.Random(f"{kind}:{seed}:{i}")`), written by a worker of foia_tui.workers (the pool `foia import` uses:
+`random.Random(f"{kind}:{seed}:{i}")`), written by a worker of foia_tui.services.workers (the pool `foia import` uses:
 a time budget per file, an address-space cap per worker) and read there by
-foia_tui.pipeline.parse_with_attachments, i.e. `parse_file` plus the PDFs attached to emails. A maildir case is
-a maildir folder found by the pipeline's own expand_paths. Outcomes:
+foia_tui.services.importing.parse_with_attachments, i.e. `parse_file` plus the PDFs attached to emails. A maildir
+case is a maildir folder found by the pipeline's own expand_paths. Outcomes:
 
     imported  a DocumentRecord came back
     failed    UnreadableFile with a one-line reason: what `foia import` records as a failed document
@@ -33,8 +33,14 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from foia_tui.pipeline import FILE_MEMORY_LIMIT, MAX_REASON_CHARS, UNEXPECTED, expand_paths, parse_with_attachments
-from foia_tui.workers import TOO_LARGE, Stopped, run_bounded
+from foia_tui.services.importing import (
+    FILE_MEMORY_LIMIT,
+    MAX_REASON_CHARS,
+    UNEXPECTED,
+    expand_paths,
+    parse_with_attachments,
+)
+from foia_tui.services.workers import TOO_LARGE, Stopped, run_bounded
 from importers.records import UnreadableFile
 from tests.support import hostile_files
 

@@ -30,7 +30,7 @@ from foia_tui.archive.releases import add_release
 from foia_tui.archive.search import matching_message_ids, save_search
 from foia_tui.archive.tags import create_tag, tag_excerpt, tag_messages
 from foia_tui.archive.timeline import add_event
-from foia_tui.pipeline import run_import
+from foia_tui.services.importing import run_import
 from tests.support.pdfgen import Email, Person, Record, Redaction, make_scanned_copy, write_release
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,8 +20,9 @@ from markdown_it import MarkdownIt
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import list_messages
 from foia_tui.archive.tags import Tag, TaggedPassage, last_import_time, tag_excerpt, tag_messages, tag_thread
-from foia_tui.exports import FIELDS, Export, build_export, csv_cell, format_for, to_csv, to_json, to_markdown
-from foia_tui.pipeline import run_import
+from foia_tui.domain.escaping import csv_cell
+from foia_tui.services.export import FIELDS, Export, build_export, format_for, to_csv, to_json, to_markdown
+from foia_tui.services.importing import run_import
 from tests.support.mailgen import make_message
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -3,7 +3,7 @@
 Property: parsing any case of tests/support/hostile_files.py gives a DocumentRecord or raises UnreadableFile with one
 bounded line of reason; never another exception, never past a time budget, never text out of proportion to
 the input (the memory a hostile file can make us hold). Mail parsers run in this process under an alarm;
-PDFs, whose parser is C, run in the pipeline's own worker processes (foia_tui.workers), which also cap
+PDFs, whose parser is C, run in the pipeline's own worker processes (foia_tui.services.workers), which also cap
 memory. The benchmark benchmarks/fuzz_importers.py runs thousands of the same cases.
 """
 
@@ -30,10 +30,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foia_tui import pipeline
 from foia_tui.archive import Archive
-from foia_tui.pipeline import MAX_REASON_CHARS, UNEXPECTED, parse_file, run_import
-from foia_tui.workers import TOO_LARGE, Stopped, run_bounded
+from foia_tui.services import importing
+from foia_tui.services.importing import MAX_REASON_CHARS, UNEXPECTED, parse_file, run_import
+from foia_tui.services.workers import TOO_LARGE, Stopped, run_bounded
 from importers import eml, maildir, mbox, msg
 from importers.hashing import file_sha256
 from importers.records import DocumentRecord, UnreadableFile
@@ -226,13 +226,13 @@ def test_decompression_bombs_fail_only_their_file(tmp_path: Path) -> None:
     bomb_pdf.write_bytes(hostile_files.flate_bomb_pdf(1 << 30))
     good.write_bytes(b"From: a@b.gov\nSubject: fine\n\nA good message.\n")
     bomb_mbox.write_bytes(hostile_files.gzip_bomb_mbox(1 << 30))
-    candidates = [pipeline.Candidate(path, None) for path in (bomb_pdf, good, bomb_mbox)]
-    read = functools.partial(pipeline._read, known=set())
+    candidates = [importing.Candidate(path, None) for path in (bomb_pdf, good, bomb_mbox)]
+    read = functools.partial(importing._read, known=set())
     results = run_bounded(read, candidates, workers=2, time_budget=60, memory_limit=256 << 20)
     pdf_result, good_result, mbox_result = (result for _candidate, result in results)
     assert isinstance(pdf_result, Stopped) and pdf_result.signal == signal.SIGABRT  # pdfium aborts at the cap
-    assert isinstance(good_result, pipeline.Parsed) and "fine" in good_result.rows.messages[0]
-    assert mbox_result == pipeline.Unread(TOO_LARGE, file_sha256(bomb_mbox))
+    assert isinstance(good_result, importing.Parsed) and "fine" in good_result.rows.messages[0]
+    assert mbox_result == importing.Unread(TOO_LARGE, file_sha256(bomb_mbox))
 
 
 def test_nested_rfc822_fifty_deep_imports_the_top_message(tmp_path: Path) -> None:
@@ -319,7 +319,7 @@ def test_pool_stops_hangs_and_deaths_and_keeps_order(tmp_path: Path) -> None:
 
 WORKER_SCRIPT = """
 import os, sys, time
-from foia_tui.workers import run_bounded
+from foia_tui.services.workers import run_bounded
 
 def work(item):
     with open(sys.argv[1], "a") as out:
@@ -356,7 +356,7 @@ def test_pipeline_budget_kills_a_hung_parser_and_the_batch_goes_on(
     write_good_mail(folder, "ok", 6)
     for name in ("hang.eml", "die.eml"):
         (folder / name).write_bytes(b"From: a@b.gov\nSubject: trap\n\n" + name.encode() + b"\n")
-    real = pipeline.parse_file
+    real = importing.parse_file
 
     def trapped(path: Path, kind: str | None) -> DocumentRecord:
         if path.name == "hang.eml":
@@ -365,8 +365,8 @@ def test_pipeline_budget_kills_a_hung_parser_and_the_batch_goes_on(
             os.kill(os.getpid(), signal.SIGKILL)
         return real(path, kind)
 
-    monkeypatch.setattr(pipeline, "parse_file", trapped)  # workers are forked: they see the patch
-    monkeypatch.setattr(pipeline, "FILE_TIME_BUDGET_S", 2)
+    monkeypatch.setattr(importing, "parse_file", trapped)  # workers are forked: they see the patch
+    monkeypatch.setattr(importing, "FILE_TIME_BUDGET_S", 2)
     archive = Archive.open(tmp_path / "a.db", create=True)
     summary = run_import(archive, [str(folder)], workers=2)
     reasons = {Path(f.file).name: f.reason for f in summary.failures}
@@ -386,15 +386,15 @@ def test_a_hung_maildir_message_fails_alone(tmp_path: Path, monkeypatch: pytest.
         (box / sub).mkdir(parents=True)
     for n in range(40):
         (box / "cur" / f"{n:03d}:2,S").write_bytes(b"From: a@b.gov\nSubject: m%d\n\nbody %d\n" % (n, n))
-    real = pipeline.parse_file
+    real = importing.parse_file
 
     def trapped(path: Path, kind: str | None) -> DocumentRecord:
         if path.name.startswith("007"):
             time.sleep(3600)
         return real(path, kind)
 
-    monkeypatch.setattr(pipeline, "parse_file", trapped)
-    monkeypatch.setattr(pipeline, "FILE_TIME_BUDGET_S", 2)
+    monkeypatch.setattr(importing, "parse_file", trapped)
+    monkeypatch.setattr(importing, "FILE_TIME_BUDGET_S", 2)
     archive = Archive.open(tmp_path / "a.db", create=True)
     summary = run_import(archive, [str(box)], workers=2)
     assert [(Path(f.file).name, f.reason) for f in summary.failures] == [

@@ -24,19 +24,18 @@ from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.releases import (
     ReleaseUsageError,
     attach_documents,
-    compare_releases,
     ensure_release,
-    find_gaps,
     list_releases,
-    message_exposures,
     remove_release,
 )
 from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.tags import tag_excerpt, tag_messages
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
-from foia_tui.pipeline import run_import
-from foia_tui.releases import MARKER, find_exposures, normalise_date
+from foia_tui.domain.redactions import MARKER
+from foia_tui.domain.releases import find_exposures, normalise_date
+from foia_tui.services.importing import run_import
+from foia_tui.services.releases import compare_releases, find_gaps, message_exposures
 from importers.records import (
     Address,
     AttachmentRecord,

@@ -33,7 +33,7 @@ from foia_tui.archive.store import store_document
 from foia_tui.archive.tags import tag_messages
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
-from foia_tui.query import MAX_DEPTH, MAX_QUERY_CHARS, QueryError, exemption_keys, parse
+from foia_tui.domain.query import MAX_DEPTH, MAX_QUERY_CHARS, QueryError, exemption_keys, parse
 from importers.records import Address, AttachmentRecord, DocumentRecord, MessageRecord, RedactionRecord
 
 HOAN = Address("Ton-That, Hoan", "hoan@clearview.ai", "Ton-That, Hoan <hoan@clearview.ai>")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from foia_tui import pipeline
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.messages import list_messages
 from foia_tui.archive.store import message_id_for, store_document
@@ -30,7 +29,8 @@ from foia_tui.archive.tags import (
     thread_message_ids,
     untag_messages,
 )
-from foia_tui.pipeline import run_import
+from foia_tui.services import importing
+from foia_tui.services.importing import run_import
 from importers.records import DocumentRecord, MessageRecord
 from tests.support.mailgen import make_message
 
@@ -192,7 +192,7 @@ def test_reimport_of_the_same_files_keeps_every_tag(archive: Archive, mail_dir: 
 
 def reimport_with_body(archive: Archive, mail_dir: Path, monkeypatch: pytest.MonkeyPatch, change) -> None:
     """Force a re-import of the same files whose parser now reads the budget body differently (say, re-OCR)."""
-    real = pipeline.parse_file
+    real = importing.parse_file
 
     def reread(path: Path, kind: str | None):
         doc = real(path, kind)
@@ -200,7 +200,7 @@ def reimport_with_body(archive: Archive, mail_dir: Path, monkeypatch: pytest.Mon
             doc.messages = [dataclasses.replace(m, body=change(m.body)) for m in doc.messages]
         return doc
 
-    monkeypatch.setattr(pipeline, "parse_file", reread)
+    monkeypatch.setattr(importing, "parse_file", reread)
     run_import(archive, [str(mail_dir)], workers=1, force=True)
 
 

@@ -32,9 +32,8 @@ from foia_tui.archive.timeline import (
     thread_lanes,
 )
 from foia_tui.cli import main
-from foia_tui.people import display_name
-from foia_tui.pipeline import run_import
-from foia_tui.timeline import (
+from foia_tui.domain.people import display_name
+from foia_tui.domain.timeline import (
     UNITS,
     Event,
     Lane,
@@ -55,6 +54,7 @@ from foia_tui.timeline import (
     viewport,
     zoom,
 )
+from foia_tui.services.importing import run_import
 from importers.records import Address, DocumentRecord, MessageRecord, PageRecord
 from tests.support import mailgen
 

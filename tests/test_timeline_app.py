@@ -19,7 +19,7 @@ from foia_tui.archive import Archive
 from foia_tui.archive.store import store_document
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.archive.timeline import bucket_counts, list_events
-from foia_tui.timeline import bucket_end, bucket_label, bucket_start, shift
+from foia_tui.domain.timeline import bucket_end, bucket_label, bucket_start, shift
 from importers.records import Address, DocumentRecord, MessageRecord
 
 SIZE = (110, 34)

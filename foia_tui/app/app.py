@@ -16,7 +16,7 @@ from foia_tui.app.screens.main import MainScreen
 from foia_tui.app.screens.releases import ReleasesScreen
 from foia_tui.app.screens.timeline import TimelineScreen
 from foia_tui.archive import Archive
-from foia_tui.timeline import period_query
+from foia_tui.domain.timeline import period_query
 
 
 class FoiaApp(App[None]):

@@ -1,11 +1,11 @@
 """Short, safe one-line labels for dates, people and sizes, shared by the app's widgets.
 
-Everything that comes from a document passes through `foia_tui.display.one_line` here.
+Everything that comes from a document passes through `foia_tui.domain.display.one_line` here.
 """
 
 from __future__ import annotations
 
-from foia_tui.display import one_line
+from foia_tui.domain.display import one_line
 
 
 def day(iso: str | None) -> str:

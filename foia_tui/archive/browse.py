@@ -9,15 +9,14 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from foia_tui.archive import Archive
-from foia_tui.archive.releases import message_exposures
+from foia_tui.domain.redactions import MARKER_START
 
 THREAD_COLUMNS = """id, subject, first_sent, last_sent, message_count, participants, has_redaction, has_leak,
     has_attachment"""
 SIDEBAR_LIMIT = 200
-MARKER = "█["  # how a redaction box starts in a stored body
 # Participants the People section counts: named, and of distinct emails (a copy's people are its email's).
 SHOWN_PARTICIPANTS = """WHERE coalesce(pa.email, pa.name, '') != ''
     AND pa.message_id NOT IN (SELECT id FROM messages WHERE duplicate_of IS NOT NULL)"""
@@ -49,12 +48,12 @@ class Redaction:
 
 @dataclass(frozen=True)
 class Exposure:
-    """A box in this copy whose text another copy shows (see releases.message_exposures)."""
+    """A box in this copy whose text another copy shows (see services.releases.message_exposures)."""
 
     index: int  # which redaction marker of the body, 0-based
     offset: int  # the marker's offset in the stored body
     code: str | None
-    text: str  # what the other copy shows there (document text: show it through foia_tui.display)
+    text: str  # what the other copy shows there (document text: show it through foia_tui.domain.display)
     readable_in: tuple[str, ...]  # the releases (or files) whose copies show it
 
 
@@ -78,6 +77,7 @@ class Copy:
     redactions: tuple[Redaction, ...] = ()
     releases: tuple[str, ...] = ()
     exposures: tuple[Exposure, ...] = ()
+    boxed: bool = False  # its body holds a redaction marker
 
 
 @dataclass
@@ -236,17 +236,11 @@ RELEASES_OF_DOCUMENT = """(SELECT json_group_array(name) FROM (SELECT r.name FRO
     JOIN releases r ON r.id = rd.release_id WHERE rd.document_id = m.document_id ORDER BY r.name))"""
 
 
-def _exposures(archive: Archive, message_id: str) -> list[Exposure]:
-    return [
-        Exposure(e["index"], e["offset"], e["code"], e["text"], tuple(e["readable_in"]))
-        for e in message_exposures(archive, message_id)
-    ]
-
-
 def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
     """A thread's distinct emails in reading order, each with its redactions, attachments, copies, tags and
     releases; a copy's boxes that another copy shows as text come as `exposures` (looked for only in emails
-    stored more than once, so a thread of single copies costs no comparison)."""
+    stored more than once, so a thread of single copies costs no comparison). Without them: the services add them
+    (foia_tui.services.reading), since finding them is domain work."""
     rows = archive.query(
         f"""SELECT m.*, d.path AS file, d.kind AS document_kind, {RELEASES_OF_DOCUMENT} AS releases
             FROM messages m JOIN documents d ON d.id = m.document_id
@@ -288,6 +282,7 @@ def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
                     row["bates_start"],
                     tuple(redactions[row["id"]]),
                     tuple(json.loads(row["releases"])),
+                    boxed=MARKER_START in (row["body"] or ""),
                 )
             )
             continue
@@ -318,15 +313,8 @@ def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
                 releases=json.loads(row["releases"]),
             )
         )
-    boxed = {row["id"] for row in rows if MARKER in (row["body"] or "")}
     for message in messages:
         message.copies = copies[message.id]
-        if message.copies:
-            message.exposures = _exposures(archive, message.id) if message.id in boxed else []
-            message.copies = [
-                replace(copy, exposures=tuple(_exposures(archive, copy.id))) if copy.id in boxed else copy
-                for copy in message.copies
-            ]
     return messages
 
 

@@ -17,8 +17,16 @@ from dataclasses import dataclass, field
 
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.store import now_iso
-from foia_tui.conversations import Correspondent, MessagePeople
-from foia_tui.people import AliasInfo, alias_key, alias_text, copy_pairs, is_redacted, person_name, resolve_people
+from foia_tui.domain.conversations import Correspondent, MessagePeople
+from foia_tui.domain.people import (
+    AliasInfo,
+    alias_key,
+    alias_text,
+    copy_pairs,
+    is_redacted,
+    person_name,
+    resolve_people,
+)
 
 _PARTICIPANT_COLUMNS = "rowid, message_id, role, position, name, email, raw, person_id"
 

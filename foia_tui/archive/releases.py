@@ -9,26 +9,19 @@ email are its rows, each counted once per release its document belongs to.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.messages import get_messages
 from foia_tui.archive.store import now_iso
 from foia_tui.archive.tags import find_anchor
 from foia_tui.archive.threads import rebuild_conversations
-from foia_tui.releases import (
+from foia_tui.domain.releases import (
     STATUSES,
     Copy,
-    Gap,
     GapCopy,
     NamedFile,
-    attachment_references,
-    by_email,
-    exposures_in,
-    missing_attachments,
-    pair_releases,
     preference,
-    quoted_only,
-    silences,
 )
 
 FIELDS = ("agency", "request_id", "filed", "produced", "requester", "status", "notes")
@@ -297,50 +290,7 @@ def message_objects_for(archive: Archive, ids: list[str]) -> dict[str, dict]:
     return objects
 
 
-def _emails_of(archive: Archive, release: dict) -> dict[str, list[Copy]]:
-    copies = release_copies(archive, release["id"])
-    if not copies:
-        raise ArchiveError(f"release {release['name']!r} has no messages (status {release['status']})")
-    return by_email(copies)
-
-
-def compare_releases(archive: Archive, name_a: str, name_b: str) -> dict:
-    """What two releases share, what only one holds, and every box one drew over text the other shows.
-
-    Each email is shown by its best copy in that release; an exposure names the box in that copy and the
-    text any copy in the other release shows at its place.
-    """
-    if name_a == name_b:
-        raise ReleaseUsageError(f"cannot compare release {name_a!r} with itself")
-    releases = [get_release(archive, name_a), get_release(archive, name_b)]
-    a, b = (_emails_of(archive, release) for release in releases)
-    pairing = pair_releases(a, b)
-    exposures = []
-    for canon in pairing.both:
-        for shown, other, names in ((a[canon], b[canon], (name_a, name_b)), (b[canon], a[canon], (name_b, name_a))):
-            exposures += [(shown[0], exposure, names) for exposure, _ in exposures_in(shown[0], other)]
-    objects = message_objects_for(
-        archive,
-        [
-            group[canon][0].id
-            for group, canons in ((a, pairing.both + pairing.only_a), (b, pairing.both + pairing.only_b))
-            for canon in canons
-        ],
-    )
-    return {
-        "a": name_a,
-        "b": name_b,
-        "both": [{"a": objects[a[canon][0].id], "b": objects[b[canon][0].id]} for canon in pairing.both],
-        "only_a": [objects[a[canon][0].id] for canon in pairing.only_a],
-        "only_b": [objects[b[canon][0].id] for canon in pairing.only_b],
-        "exposures": [
-            {"message": objects[c.id], "code": e.code, "text": e.text, "redacted_in": red, "readable_in": read}
-            for c, e, (red, read) in exposures
-        ],
-    }
-
-
-def _release_names(archive: Archive, document_ids: list[str]) -> dict[str, list[str]]:
+def release_names(archive: Archive, document_ids: list[str]) -> dict[str, list[str]]:
     names: dict[str, list[str]] = defaultdict(list)
     for chunk in _chunks(list(dict.fromkeys(document_ids))):
         for row in archive.query(
@@ -352,13 +302,18 @@ def _release_names(archive: Archive, document_ids: list[str]) -> dict[str, list[
     return names
 
 
-def message_exposures(archive: Archive, message_id: str) -> list[dict]:
-    """For the app: each box in this copy's body that another copy of the same email shows as text.
+@dataclass(frozen=True)
+class SourcedCopy:
+    """A stored copy of an email with where it stands, for naming the copy that shows a box's text."""
 
-    One dict per box: `index` (nth marker in the body), `offset` (the marker's character offset), `code`,
-    `text` (what the other copy shows), `readable_in` (release names of the copies showing it; a copy in no
-    release is named by its file), `message_id` and `source` ({file, page_start, bates}) of the best such copy.
-    """
+    copy: Copy
+    path: str
+    page_start: int | None
+    bates_start: str | None
+
+
+def copies_of_email(archive: Archive, message_id: str) -> list[SourcedCopy]:
+    """Every stored copy of the email `message_id` is a copy of, itself included."""
     rows = archive.query(
         f"""SELECT {COPY_COLUMNS}, m.page_start, m.bates_start, d.path
             FROM messages m JOIN documents d ON d.id = m.document_id
@@ -366,52 +321,46 @@ def message_exposures(archive: Archive, message_id: str) -> list[dict]:
                OR m.duplicate_of = coalesce((SELECT duplicate_of FROM messages WHERE id = ?), ?)""",
         (message_id, message_id, message_id, message_id),
     )
-    copies = {r["id"]: _copy(r) for r in rows}
-    if message_id not in copies:
-        return []
-    by_id = {r["id"]: r for r in rows}
-    releases = _release_names(archive, [r["document_id"] for r in rows])
-    found = []
-    for exposure, showing in exposures_in(copies[message_id], list(copies.values())):
-        best = by_id[showing[0].id]
-        names = [n for c in showing for n in releases.get(c.document_id) or [by_id[c.id]["path"]]]
-        found.append(
-            {
-                "index": exposure.index,
-                "offset": exposure.offset,
-                "code": exposure.code,
-                "text": exposure.text,
-                "readable_in": list(dict.fromkeys(names)),
-                "message_id": best["id"],
-                "source": {"file": best["path"], "page_start": best["page_start"], "bates": best["bates_start"]},
-            }
-        )
-    return found
+    return [SourcedCopy(_copy(r), r["path"], r["page_start"], r["bates_start"]) for r in rows]
 
 
 # -- gaps ------------------------------------------------------------------------------------------------
 
 
-def find_gaps(archive: Archive) -> list[Gap]:
-    """Everything the archive's releases point at but do not contain: quoted-only emails, missing attachments
-    and silences, in that order."""
+@dataclass(frozen=True)
+class GapEvidence:
+    """What `foia gaps` reads: every copy (and which are canonical), the files emails name, the imported files
+    and the recipients of each email."""
+
+    copies: dict[str, GapCopy]
+    canonical: list[GapCopy]
+    named: list[NamedFile]
+    documents: list[str]
+    recipients: dict[str, list[tuple[str | None, str | None]]]
+
+
+def gap_evidence(archive: Archive) -> GapEvidence:
+    """The rows behind `foia gaps`, each table read once."""
     rows = archive.query(
         """SELECT id, coalesce(duplicate_of, id) AS canon, copy_kind, quoted_in, sent, sender_name, sender_email,
                   subject, thread_id, message_id, in_reply_to, body, duplicate_of IS NULL AS canonical
            FROM messages"""
     )
     copies = {r["id"]: GapCopy(**{name: r[name] for name in GapCopy.__dataclass_fields__}) for r in rows}
-    canonical = [copies[r["id"]] for r in rows if r["canonical"]]
     named = [
         NamedFile(copies[a["message_id"]], a["name"], bool(a["sha256"] or a["document_id"]))
         for a in archive.query("SELECT message_id, name, sha256, document_id FROM attachments")
     ]
-    named += [NamedFile(c, name) for c in copies.values() for name in attachment_references(c)]
-    documents = [r["path"] for r in archive.query("SELECT path FROM documents WHERE status = 'imported'")]
     recipients: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
     for p in archive.query("SELECT message_id, name, email FROM participants WHERE role IN ('to', 'cc')"):
         recipients[p["message_id"]].append((p["name"], p["email"]))
-    return quoted_only(list(copies.values())) + missing_attachments(named, documents) + silences(canonical, recipients)
+    return GapEvidence(
+        copies=copies,
+        canonical=[copies[r["id"]] for r in rows if r["canonical"]],
+        named=named,
+        documents=[r["path"] for r in archive.query("SELECT path FROM documents WHERE status = 'imported'")],
+        recipients=recipients,
+    )
 
 
 def cited_sources(archive: Archive, ids: list[str]) -> dict[str, list[dict]]:

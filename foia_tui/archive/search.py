@@ -1,4 +1,4 @@
-"""Search: a query tree (foia_tui.query) run as parameterised SQL, and the saved searches.
+"""Search: a query tree (foia_tui.domain.query) run as parameterised SQL, and the saved searches.
 
 How a query runs, and why (a 100,000-message archive answers a page in tens of milliseconds):
 - Words and phrases every match must contain become one FTS5 expression over messages_fts (porter stemming).
@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import MESSAGE_COLUMNS, message_objects
 from foia_tui.archive.store import now_iso
-from foia_tui.query import (
+from foia_tui.domain.query import (
     MIN_SUBSTRING,
     And,
     DateRange,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from foia_tui.archive import Archive
-from foia_tui.subjects import normalise_subject
+from foia_tui.domain.subjects import normalise_subject
 from importers.records import Address, DocumentRecord, MessageRecord
 
 

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import MESSAGE_COLUMNS, message_objects
 from foia_tui.archive.people import Participants, PeoplePlan, plan_people, read_participants, write_people
-from foia_tui.conversations import (
+from foia_tui.domain.conversations import (
     COPY_PREFERENCE,
     MessageKey,
     MessagePeople,

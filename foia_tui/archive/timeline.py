@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from foia_tui.archive import Archive
 from foia_tui.archive.store import now_iso
-from foia_tui.timeline import (
+from foia_tui.domain.timeline import (
     Event,
     Lane,
     Series,

@@ -9,8 +9,8 @@ import click
 
 from foia_tui.archive.store import now_iso
 from foia_tui.cli.common import fail, with_archive
-from foia_tui.exports import FORMATS, build_export, format_for, render
-from foia_tui.query import QueryError
+from foia_tui.domain.query import QueryError
+from foia_tui.services.export import FORMATS, build_export, format_for, render
 
 
 def _made_at(value: str | None) -> str | None:

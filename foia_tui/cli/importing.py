@@ -9,7 +9,7 @@ import click
 from foia_tui.archive.releases import ReleaseUsageError, check_release
 from foia_tui.cli.common import emit_json, fail, with_archive
 from foia_tui.cli.releases import request_options
-from foia_tui.pipeline import run_import
+from foia_tui.services.importing import run_import
 
 
 @click.command("import")

@@ -7,7 +7,7 @@ import click
 from foia_tui.archive.people import find_person, list_people, merge_people, split_person
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli.common import db_option, emit_json_lines, open_archive, with_archive
-from foia_tui.display import one_line
+from foia_tui.domain.display import one_line
 
 
 @click.group("people", invoke_without_command=True)

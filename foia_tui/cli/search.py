@@ -13,7 +13,7 @@ from foia_tui.archive.search import (
     search_threads,
 )
 from foia_tui.cli.common import emit_json_lines, fail, with_archive
-from foia_tui.display import one_line
+from foia_tui.domain.display import one_line
 
 LANGUAGE = f"""\b
 Query language (terms are ANDed; AND, OR, NOT in capitals; -term; parentheses):

@@ -19,8 +19,8 @@ from foia_tui.archive.tags import (
     untag_messages,
 )
 from foia_tui.cli.common import emit_json, fail, with_archive
-from foia_tui.display import one_line
-from foia_tui.query import QueryError
+from foia_tui.domain.display import one_line
+from foia_tui.domain.query import QueryError
 
 
 def _span(value: str | None) -> tuple[int, int] | None:

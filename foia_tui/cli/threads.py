@@ -6,7 +6,7 @@ import click
 
 from foia_tui.archive.threads import find_thread, get_thread, list_threads
 from foia_tui.cli.common import emit_json_lines, fail, with_archive
-from foia_tui.display import one_line, safe_text
+from foia_tui.domain.display import one_line, safe_text
 
 
 @click.command("threads")
@@ -59,7 +59,7 @@ def _source(source: dict, copies: int) -> str:
 
 
 def render_thread(thread: dict) -> str:
-    """A thread as plain text; every piece of document text passes through foia_tui.display."""
+    """A thread as plain text; every piece of document text passes through foia_tui.domain.display."""
     messages = thread["messages"]
     number = {m["id"]: index for index, m in enumerate(messages, 1)}
     dates = f"{(thread['first_sent'] or '-')[:10]} .. {(thread['last_sent'] or '-')[:10]}"

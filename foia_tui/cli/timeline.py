@@ -15,9 +15,9 @@ from foia_tui.archive.timeline import (
     remove_event,
 )
 from foia_tui.cli.common import emit_json, fail, with_archive
-from foia_tui.display import one_line
-from foia_tui.query import QueryError
-from foia_tui.timeline import UNITS, Series, chronology_markdown, span_json
+from foia_tui.domain.display import one_line
+from foia_tui.domain.query import QueryError
+from foia_tui.domain.timeline import UNITS, Series, chronology_markdown, span_json
 
 BAR_WIDTH = 50
 

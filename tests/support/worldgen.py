@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from foia_tui.archive import Archive
 from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.threads import rebuild_conversations
-from foia_tui.people import alias_key
+from foia_tui.domain.people import alias_key
 from importers.records import Address, DocumentRecord, MessageRecord
 
 FIRST = (

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from foia_tui.display import one_line
+from foia_tui.domain.display import one_line
 
 SAMPLE_NOTE = (
     "About the bundled sample (archive.db.sample): it is a reconstruction made for demonstration, not the "

@@ -1,7 +1,7 @@
 """The export dialog (`e`): choose tags, format and file, see a preview of the export, write it.
 
-The preview is the export itself (the same `foia_tui.exports` code as `foia export`), built in a worker whenever
-a choice changes, and shown as literal text through `foia_tui.display`.
+The preview is the export itself (the same `foia_tui.services.export` code as `foia export`), built in a worker whenever
+a choice changes, and shown as literal text through `foia_tui.domain.display`.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from textual.worker import Worker, WorkerState
 
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.tags import Tag, list_tags
-from foia_tui.display import one_line, safe_rich
-from foia_tui.exports import FORMATS, Export, build_export, render
-from foia_tui.query import QueryError
+from foia_tui.domain.display import one_line, safe_rich
+from foia_tui.domain.query import QueryError
+from foia_tui.services.export import FORMATS, Export, build_export, render
 
 PREVIEW_CHARS = 20_000
 EXPECTED_ERRORS = (ArchiveError, QueryError, sqlite3.Error, OSError)

@@ -30,7 +30,8 @@ from foia_tui.app.widgets.thread_view import ThreadView
 from foia_tui.archive import Archive, ArchiveError, browse
 from foia_tui.archive.browse import ThreadSummary, Totals
 from foia_tui.archive.search import count_matches, matching_thread_ids
-from foia_tui.query import QueryError
+from foia_tui.domain.query import QueryError
+from foia_tui.services import reading
 
 EMPTY_ARCHIVE = "This archive is empty. Import a release with:  foia import PATH --db {path}"
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, ArchiveError)
@@ -232,7 +233,7 @@ class MainScreen(Screen):
     def open_thread(self, thread: ThreadSummary, *, focus: bool = True) -> None:
         self.thread = thread
         self.reading_view.border_title = "Thread"
-        self._run("thread", partial(browse.thread_messages, self.archive, thread.id))
+        self._run("thread", partial(reading.thread_messages, self.archive, thread.id))
         if focus:
             self.reading_view.focus()
 
@@ -360,7 +361,7 @@ class MainScreen(Screen):
             self.thread_list.set_source(self.thread_list.source, keep_cursor=True)
         self._run("sidebar", partial(browse.sidebar, self.archive))
         if self.thread is not None:
-            self._run("thread", partial(browse.thread_messages, self.archive, self.thread.id))
+            self._run("thread", partial(reading.thread_messages, self.archive, self.thread.id))
 
     def action_select_text(self) -> None:
         view, message = self.reading_view, self.reading_view.focused_message
@@ -397,7 +398,7 @@ class MainScreen(Screen):
         if self.query_text:
             self.run_search(self.query_text)
         if self.thread is not None:
-            self._run("thread", partial(browse.thread_messages, self.archive, self.thread.id))
+            self._run("thread", partial(reading.thread_messages, self.archive, self.thread.id))
         added = totals.messages - before.messages if before else 0
         if added > 0:
             self.notify(f"{plural(added, 'new message')} since the last look.", title="Refreshed")

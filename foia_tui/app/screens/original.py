@@ -26,8 +26,8 @@ from textual.worker import Worker, WorkerState
 
 from foia_tui.archive import Archive, browse
 from foia_tui.archive.browse import PageSource
-from foia_tui.citations import page_range
-from foia_tui.display import one_line, safe_rich
+from foia_tui.domain.citations import page_range
+from foia_tui.domain.display import one_line, safe_rich
 
 RENDER_SCALE = 1.5  # 108 dpi: sharp enough for Kitty/Sixel, cheap for half-blocks
 

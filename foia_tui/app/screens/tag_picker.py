@@ -38,7 +38,7 @@ from foia_tui.archive.tags import (
     thread_message_ids,
     untag_messages,
 )
-from foia_tui.display import one_line
+from foia_tui.domain.display import one_line
 
 FUZZY_CUTOFF = 60
 EXPECTED_ERRORS = (ArchiveError, sqlite3.Error)  # said in the picker; anything else is a bug

@@ -32,9 +32,9 @@ from foia_tui.archive.timeline import (
     load_timeline,
     period_summary,
 )
-from foia_tui.display import one_line
-from foia_tui.query import QueryError
-from foia_tui.timeline import (
+from foia_tui.domain.display import one_line
+from foia_tui.domain.query import QueryError
+from foia_tui.domain.timeline import (
     HITS_STYLE,
     UNITS,
     Event,

@@ -17,10 +17,9 @@ from rich.style import Style
 from rich.text import Text
 
 from foia_tui.archive.browse import Exposure, Redaction
-from foia_tui.display import MAX_BODY_CHARS, TRUNCATED, one_line, safe_text
-from foia_tui.quoting import own_text
-
-REDACTION_MARKER = re.compile(r"█\[REDACTED(?: ([^\]\n]{1,80}))?\]█")
+from foia_tui.domain.display import MAX_BODY_CHARS, TRUNCATED, one_line, safe_text
+from foia_tui.domain.quoting import own_text
+from foia_tui.domain.redactions import CODED_MARKER
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def exposure_note(exposure: Exposure, *, show: bool, styles: BodyStyles) -> Text
 
 
 def quote_start(body: str) -> int | None:
-    """Offset where the quoted chain begins (see foia_tui.quoting), when the author wrote something first."""
+    """Offset where the quoted chain begins (see foia_tui.domain.quoting), when the author wrote something first."""
     own = own_text(body)
     if len(own) == len(body) or not own.strip():
         return None
@@ -90,7 +89,7 @@ def quote_start(body: str) -> int | None:
 
 def match_redactions(body: str, redactions: list[Redaction]) -> list[tuple[re.Match[str], Redaction | None]]:
     """Pair each marker in the body with its stored redaction: by offset when recorded, else in order."""
-    markers = list(REDACTION_MARKER.finditer(body))
+    markers = list(CODED_MARKER.finditer(body))
     starts = {match.start() for match in markers}
     by_offset = {r.body_offset: r for r in redactions if r.body_offset in starts}
     spare = iter([r for r in redactions if r.body_offset not in starts])

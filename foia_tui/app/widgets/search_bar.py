@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
-from foia_tui.display import one_line
+from foia_tui.domain.display import one_line
 
 DEBOUNCE_S = 0.25
 PLACEHOLDER = 'words, "a phrase", from: to: subject: tag: date:2019-01..2019-03 has:leak, AND OR NOT'

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
 
-from foia_tui.display import one_line
+from foia_tui.domain.display import one_line
 
 # What separates one unit from the next; a unit is the text between separators, trimmed of white space.
 SEPARATORS = {

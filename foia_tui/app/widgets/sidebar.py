@@ -16,9 +16,10 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from foia_tui.app.widgets.message_body import REDACTION_MARKER, box
+from foia_tui.app.widgets.message_body import box
 from foia_tui.archive.browse import SidebarData, SidebarEntry
-from foia_tui.display import one_line
+from foia_tui.domain.display import one_line
+from foia_tui.domain.redactions import CODED_MARKER
 
 LABEL_WIDTH = 40
 REDACTED_GROUP = "Redacted"
@@ -101,7 +102,7 @@ class Sidebar(Tree[str]):
     def _redacted_label(entry: SidebarEntry) -> Text:
         """A redacted correspondent as printed (a box as the thread view draws it), with its emails and how
         many people are printed that way."""
-        printed = REDACTION_MARKER.sub(lambda marker: box(marker.group(1)), entry.label)
+        printed = CODED_MARKER.sub(lambda marker: box(marker.group(1)), entry.label)
         label = Text(one_line(printed, LABEL_WIDTH), style="italic")
         label.append(f" {entry.count:,}", style="dim")
         if entry.people != 1:

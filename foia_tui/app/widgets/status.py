@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from foia_tui.display import one_line
+from foia_tui.domain.display import one_line
 
 PATH_WIDTH = 40
 

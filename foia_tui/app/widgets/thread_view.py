@@ -44,8 +44,8 @@ from foia_tui.app.widgets.message_body import (
     render_body,
 )
 from foia_tui.archive.browse import Copy, MessageDetail, Redaction
-from foia_tui.citations import page_range
-from foia_tui.display import one_line
+from foia_tui.domain.citations import page_range
+from foia_tui.domain.display import one_line
 
 INDENT = "  "
 

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from rapidfuzz.distance import Indel
 
-from foia_tui.conversations import COPY_PREFERENCE
-from foia_tui.display import one_line
-from foia_tui.exports import md_inline
-from foia_tui.people import is_redacted, name_tokens
+from foia_tui.domain.conversations import COPY_PREFERENCE
+from foia_tui.domain.display import one_line
+from foia_tui.domain.escaping import md_inline
+from foia_tui.domain.people import is_redacted, name_tokens
+from foia_tui.domain.redactions import MARKER, MARKER_START, is_marker, marker_code
 
 STATUSES = ("produced", "no_records", "no_response", "denied", "partial")
-MARKER = re.compile(r"█\[[^\]█\n]*\]█")
 _TOKEN = re.compile(MARKER.pattern + r"|\w+|[^\w\s]")
 _QUOTE_PREFIX = re.compile(r"(?m)^[ \t]*(?:>[ \t]?)+")
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
@@ -139,22 +139,9 @@ class Exposure:
     text: str  # what the other copy shows there
 
 
-def marker_code(marker: str) -> str | None:
-    """'█[REDACTED (b)(6)]█' -> '(b)(6)'; a box printed without a code -> None."""
-    inner = marker[2:-2].strip()
-    word, _, rest = inner.partition(" ")
-    if word.upper() in ("REDACTED", "WITHHELD"):
-        return rest.strip() or None
-    return inner or None
-
-
 def _blank_quotes(body: str) -> str:
     """The body with quote prefixes ('> ') blanked, so every offset stays true."""
     return _QUOTE_PREFIX.sub(lambda m: " " * len(m.group()), body) if ">" in body else body
-
-
-def _is_marker(token: str) -> bool:
-    return token.startswith("█[") and len(token) > 3
 
 
 def find_exposures(redacted: str, readable: str) -> list[Exposure]:
@@ -164,7 +151,7 @@ def find_exposures(redacted: str, readable: str) -> list[Exposure]:
     copies share. A run of unmatched markers whose neighbours are matched reads the other copy's tokens between
     those neighbours; when a neighbour is unmatched too, the place is unsure and nothing is reported.
     """
-    if "█[" not in redacted or not readable:
+    if MARKER_START not in redacted or not readable:
         return []
     blanked, shown = _blank_quotes(redacted), _blank_quotes(readable)
     red, other = _TOKEN.findall(blanked), _TOKEN.findall(shown)
@@ -172,7 +159,7 @@ def find_exposures(redacted: str, readable: str) -> list[Exposure]:
     for op in Indel.opcodes(red, other):
         if op.tag == "equal":
             matched[op.src_start : op.src_end] = range(op.dest_start, op.dest_end)
-    markers = [i for i, token in enumerate(red) if token[:2] == "█[" and len(token) > 3]
+    markers = [i for i, token in enumerate(red) if is_marker(token)]
     offsets = [m.start() for m in MARKER.finditer(blanked)]
     spans: list[tuple[int, int]] = []
     found: list[Exposure] = []
@@ -181,7 +168,7 @@ def find_exposures(redacted: str, readable: str) -> list[Exposure]:
         if i <= done or matched[i] >= 0:
             continue
         right = i
-        while right < len(red) and matched[right] < 0 and _is_marker(red[right]):
+        while right < len(red) and matched[right] < 0 and is_marker(red[right]):
             right += 1
         done, left = right - 1, i - 1
         if (
@@ -191,7 +178,7 @@ def find_exposures(redacted: str, readable: str) -> list[Exposure]:
         ):
             continue  # the words around the box differ too: no safe place to read from
         gap = range(matched[left] + 1 if left >= 0 else 0, matched[right] if right < len(red) else len(other))
-        if any(not _is_marker(other[k]) for k in gap):
+        if any(not is_marker(other[k]) for k in gap):
             spans = spans or [m.span() for m in _TOKEN.finditer(shown)]
             text = " ".join(shown[spans[gap[0]][0] : spans[gap[-1]][1]].split())
             found.append(Exposure(n, offsets[n], marker_code(red[i]), text))

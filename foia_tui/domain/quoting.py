@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from foia_tui.domain.redactions import PRINTED_BOX
 from importers.dates import search_date
 
 # Where the quoted part of a body starts: "On ... wrote:", an Outlook "-----Original Message-----" or
@@ -24,7 +25,6 @@ _QUOTE_START = re.compile(
     r")"
 )
 _HEADER_LINE = re.compile(r"^[ \t]*[A-Za-z][\w -]{0,24}:[ \t]")
-_REDACTION = re.compile(r"█[^█\n]{0,80}█|█+")
 _NON_WORD = re.compile(r"[\W_]+")
 FINGERPRINT_CHARS = 160
 MIN_FINGERPRINT = 24  # folded characters a quote needs to name its message by text alone
@@ -32,7 +32,7 @@ MIN_FINGERPRINT = 24  # folded characters a quote needs to name its message by t
 
 def fold(text: str) -> str:
     """Lower case, redaction boxes dropped, everything but letters and digits turned into single spaces."""
-    return _NON_WORD.sub(" ", _REDACTION.sub(" ", text).casefold()).strip()
+    return _NON_WORD.sub(" ", PRINTED_BOX.sub(" ", text).casefold()).strip()
 
 
 def own_text(body: str) -> str:

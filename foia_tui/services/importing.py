@@ -1,6 +1,6 @@
 """`foia import`: find files, read them on both cores, write them in batches of whole documents.
 
-Reading runs in worker processes (foia_tui.workers), each file under a time budget and each worker under a
+Reading runs in worker processes (foia_tui.services.workers), each file under a time budget and each worker under a
 memory cap. A worker hashes the file (skipping one already imported), parses it and turns the records into
 rows, so this process, the only writer, does little but run SQL: the writer is what bounds an import's speed.
 A file that fails (even by hanging or killing its worker) is recorded with its reason and the batch goes on.
@@ -33,9 +33,9 @@ from foia_tui.archive.store import (
 )
 from foia_tui.archive.tags import reanchor_taggings
 from foia_tui.archive.threads import rebuild_conversations
-from foia_tui.display import one_line
-from foia_tui.releases import default_release_name
-from foia_tui.workers import TOO_LARGE, UNEXPECTED, Stopped, run_bounded
+from foia_tui.domain.display import one_line
+from foia_tui.domain.releases import default_release_name
+from foia_tui.services.workers import TOO_LARGE, UNEXPECTED, Stopped, run_bounded
 from importers import maildir
 from importers.detect import parser_for, sniff_kind
 from importers.hashing import file_sha256

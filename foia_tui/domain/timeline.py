@@ -16,9 +16,9 @@ from typing import Literal
 
 from rich.text import Text
 
-from foia_tui.citations import page_range
-from foia_tui.display import one_line
-from foia_tui.exports import md_inline
+from foia_tui.domain.citations import page_range
+from foia_tui.domain.display import one_line
+from foia_tui.domain.escaping import md_inline
 
 Unit = Literal["day", "week", "month"]
 UNITS: tuple[Unit, ...] = ("day", "week", "month")

@@ -29,8 +29,8 @@ from foia_tui.archive.tags import (
     list_tags,
     tagged_passages,
 )
-from foia_tui.citations import page_range
-from foia_tui.display import controls_shown
+from foia_tui.domain.citations import page_range
+from foia_tui.domain.escaping import csv_cell, json_visible, md_block, md_inline
 
 FORMATS = ("md", "json", "csv")
 DEFAULT_TITLE = "Tagged excerpts"
@@ -77,7 +77,7 @@ def build_export(
 ) -> Export:
     """The passages tagged with `tags` (all tags when none), in messages matching `query` when given.
 
-    Raises ArchiveError for an unknown tag and foia_tui.query.QueryError for a malformed query.
+    Raises ArchiveError for an unknown tag and foia_tui.domain.query.QueryError for a malformed query.
     """
     chosen = tuple(get_tag(archive, name) for name in dict.fromkeys(tags)) if tags else tuple(list_tags(archive))
     passages = tagged_passages(archive, [t.name for t in chosen]) if chosen else []
@@ -137,14 +137,6 @@ def record(p: TaggedPassage) -> dict:
     }
 
 
-def _json_visible(match: re.Match) -> str:
-    return json.dumps(match.group())[1:-1]
-
-
-# Characters JSON leaves raw but a terminal or viewer may act on: C1 controls, bidi and other format characters.
-_JSON_HIDDEN = re.compile(r"[\u0080-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
-
-
 def to_json(export: Export) -> str:
     document = {
         "title": export.title,
@@ -162,19 +154,7 @@ def to_json(export: Export) -> str:
         ],
         "passages": [record(p) for p in export.passages],
     }
-    return _JSON_HIDDEN.sub(_json_visible, json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def csv_cell(value: object) -> object:
-    """A cell a spreadsheet shows as text: a leading apostrophe stops =, +, -, @, tab and CR starting a formula."""
-    if isinstance(value, list):
-        value = "; ".join(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return json_visible(json.dumps(document, ensure_ascii=False, indent=2)) + "\n"
 
 
 def to_csv(export: Export) -> str:
@@ -184,34 +164,6 @@ def to_csv(export: Export) -> str:
     for p in export.passages:
         writer.writerow([csv_cell(v) for v in record(p).values()])
     return out.getvalue()
-
-
-# --- Markdown ---
-
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
-_LINE_START = re.compile(r"^([>+\-=:])|^(\d+)([.)])")
-
-
-def md_escape_line(line: str) -> str:
-    """One line of document text as literal Markdown: no emphasis, links, code, tables, HTML or block markers."""
-    if not line.strip():
-        return ""
-    body = line.lstrip(" \t")
-    indent = line[: len(line) - len(body)].replace("\t", "    ").replace(" ", "\u00a0")  # no code blocks
-    body = body.replace("&", "&amp;").replace("<", "&lt;")
-    body = _INLINE_SPECIAL.sub(r"\\\1", body)
-    body = _LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", body)
-    return indent + body.rstrip()
-
-
-def md_inline(text: str | None) -> str:
-    """Document text on one Markdown line (a heading, a citation)."""
-    return md_escape_line(" ".join(controls_shown(text or "").split()))
-
-
-def md_block(text: str) -> list[str]:
-    """Document text as escaped Markdown lines, line structure kept."""
-    return [md_escape_line(line) for line in controls_shown(text).split("\n")]
 
 
 def _blockquote(text: str) -> list[str]:

@@ -21,9 +21,9 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from foia_tui.people import identity_keys, names_compatible, ocr_fold
-from foia_tui.quoting import MIN_FINGERPRINT, Quote, fingerprint, first_quote, fold, own_text
-from foia_tui.subjects import is_reply_or_forward
+from foia_tui.domain.people import identity_keys, names_compatible, ocr_fold
+from foia_tui.domain.quoting import MIN_FINGERPRINT, Quote, fingerprint, first_quote, fold, own_text
+from foia_tui.domain.subjects import is_reply_or_forward
 
 COPY_PREFERENCE = {"native": 0, "print": 1, "quoted": 2}
 FALLBACK_WINDOW = timedelta(days=45)

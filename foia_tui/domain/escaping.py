@@ -1,0 +1,62 @@
+"""Document text made literal for the formats it is exported in: Markdown, CSV cells and JSON strings.
+
+Released documents are hostile input: a body may hold Markdown, a spreadsheet formula or a bidi control, and each
+must show as the text it is, never act.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from foia_tui.domain.display import controls_shown
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+_LINE_START = re.compile(r"^([>+\-=:])|^(\d+)([.)])")
+
+
+def md_escape_line(line: str) -> str:
+    """One line of document text as literal Markdown: no emphasis, links, code, tables, HTML or block markers."""
+    if not line.strip():
+        return ""
+    body = line.lstrip(" \t")
+    indent = line[: len(line) - len(body)].replace("\t", "    ").replace(" ", "\u00a0")  # no code blocks
+    body = body.replace("&", "&amp;").replace("<", "&lt;")
+    body = _INLINE_SPECIAL.sub(r"\\\1", body)
+    body = _LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", body)
+    return indent + body.rstrip()
+
+
+def md_inline(text: str | None) -> str:
+    """Document text on one Markdown line (a heading, a citation)."""
+    return md_escape_line(" ".join(controls_shown(text or "").split()))
+
+
+def md_block(text: str) -> list[str]:
+    """Document text as escaped Markdown lines, line structure kept."""
+    return [md_escape_line(line) for line in controls_shown(text).split("\n")]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows as text: a leading apostrophe stops =, +, -, @, tab and CR starting a formula."""
+    if isinstance(value, list):
+        value = "; ".join(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _json_visible(match: re.Match) -> str:
+    return json.dumps(match.group())[1:-1]
+
+
+# Characters JSON leaves raw but a terminal or viewer may act on: C1 controls, bidi and other format characters.
+_JSON_HIDDEN = re.compile(r"[\u0080-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+
+
+def json_visible(text: str) -> str:
+    """JSON text with the characters a terminal or viewer may act on written as escapes."""
+    return _JSON_HIDDEN.sub(_json_visible, text)

@@ -1,0 +1,31 @@
+"""What the app reads to show a thread: its emails from the archive, with the boxes other copies show as text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from foia_tui.archive import Archive, browse
+from foia_tui.archive.browse import Exposure, MessageDetail
+from foia_tui.domain.redactions import MARKER_START
+from foia_tui.services.releases import message_exposures
+
+
+def _exposures(archive: Archive, message_id: str) -> list[Exposure]:
+    return [
+        Exposure(e["index"], e["offset"], e["code"], e["text"], tuple(e["readable_in"]))
+        for e in message_exposures(archive, message_id)
+    ]
+
+
+def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
+    """A thread's distinct emails in reading order (see archive.browse.thread_messages); a copy's boxes that
+    another copy shows as text come as `exposures`, looked for only in emails stored more than once."""
+    messages = browse.thread_messages(archive, thread_id)
+    for message in messages:
+        if message.copies:
+            message.exposures = _exposures(archive, message.id) if MARKER_START in message.body else []
+            message.copies = [
+                replace(copy, exposures=tuple(_exposures(archive, copy.id))) if copy.boxed else copy
+                for copy in message.copies
+            ]
+    return messages

@@ -1,0 +1,115 @@
+"""What releases say next to each other: `foia compare`, `foia gaps` and the app's "readable in …" notes.
+
+The archive reads the copies (foia_tui.archive.releases); the pairing, the exposures and the gaps are worked out
+by foia_tui.domain.releases; this module joins the two and shapes what the CLI prints and the app shows.
+"""
+
+from __future__ import annotations
+
+from foia_tui.archive import Archive, ArchiveError
+from foia_tui.archive.releases import (
+    ReleaseUsageError,
+    copies_of_email,
+    gap_evidence,
+    get_release,
+    message_objects_for,
+    release_copies,
+    release_names,
+)
+from foia_tui.domain.releases import (
+    Copy,
+    Gap,
+    NamedFile,
+    attachment_references,
+    by_email,
+    exposures_in,
+    missing_attachments,
+    pair_releases,
+    quoted_only,
+    silences,
+)
+
+
+def _emails_of(archive: Archive, release: dict) -> dict[str, list[Copy]]:
+    copies = release_copies(archive, release["id"])
+    if not copies:
+        raise ArchiveError(f"release {release['name']!r} has no messages (status {release['status']})")
+    return by_email(copies)
+
+
+def compare_releases(archive: Archive, name_a: str, name_b: str) -> dict:
+    """What two releases share, what only one holds, and every box one drew over text the other shows.
+
+    Each email is shown by its best copy in that release; an exposure names the box in that copy and the
+    text any copy in the other release shows at its place.
+    """
+    if name_a == name_b:
+        raise ReleaseUsageError(f"cannot compare release {name_a!r} with itself")
+    releases = [get_release(archive, name_a), get_release(archive, name_b)]
+    a, b = (_emails_of(archive, release) for release in releases)
+    pairing = pair_releases(a, b)
+    exposures = []
+    for canon in pairing.both:
+        for shown, other, names in ((a[canon], b[canon], (name_a, name_b)), (b[canon], a[canon], (name_b, name_a))):
+            exposures += [(shown[0], exposure, names) for exposure, _ in exposures_in(shown[0], other)]
+    objects = message_objects_for(
+        archive,
+        [
+            group[canon][0].id
+            for group, canons in ((a, pairing.both + pairing.only_a), (b, pairing.both + pairing.only_b))
+            for canon in canons
+        ],
+    )
+    return {
+        "a": name_a,
+        "b": name_b,
+        "both": [{"a": objects[a[canon][0].id], "b": objects[b[canon][0].id]} for canon in pairing.both],
+        "only_a": [objects[a[canon][0].id] for canon in pairing.only_a],
+        "only_b": [objects[b[canon][0].id] for canon in pairing.only_b],
+        "exposures": [
+            {"message": objects[c.id], "code": e.code, "text": e.text, "redacted_in": red, "readable_in": read}
+            for c, e, (red, read) in exposures
+        ],
+    }
+
+
+def message_exposures(archive: Archive, message_id: str) -> list[dict]:
+    """For the app: each box in this copy's body that another copy of the same email shows as text.
+
+    One dict per box: `index` (nth marker in the body), `offset` (the marker's character offset), `code`,
+    `text` (what the other copy shows), `readable_in` (release names of the copies showing it; a copy in no
+    release is named by its file), `message_id` and `source` ({file, page_start, bates}) of the best such copy.
+    """
+    sourced = {s.copy.id: s for s in copies_of_email(archive, message_id)}
+    if message_id not in sourced:
+        return []
+    releases = release_names(archive, [s.copy.document_id for s in sourced.values()])
+    found = []
+    for exposure, showing in exposures_in(sourced[message_id].copy, [s.copy for s in sourced.values()]):
+        best = sourced[showing[0].id]
+        names = [n for c in showing for n in releases.get(c.document_id) or [sourced[c.id].path]]
+        found.append(
+            {
+                "index": exposure.index,
+                "offset": exposure.offset,
+                "code": exposure.code,
+                "text": exposure.text,
+                "readable_in": list(dict.fromkeys(names)),
+                "message_id": best.copy.id,
+                "source": {"file": best.path, "page_start": best.page_start, "bates": best.bates_start},
+            }
+        )
+    return found
+
+
+def find_gaps(archive: Archive) -> list[Gap]:
+    """Everything the archive's releases point at but do not contain: quoted-only emails, missing attachments
+    and silences, in that order."""
+    evidence = gap_evidence(archive)
+    copies = list(evidence.copies.values())
+    named = evidence.named + [NamedFile(c, name) for c in copies for name in attachment_references(c)]
+    return (
+        quoted_only(copies)
+        + missing_attachments(named, evidence.documents)
+        + silences(evidence.canonical, evidence.recipients)
+    )
