@@ -350,8 +350,6 @@ def find_starts(
                 if reader is not _wrote and (not starts or starts[-1].header_lines[0].page != lines[first].page):
                     at_top = first == 0 or lines[first - 1].page != lines[first].page
                     start_kind = _print_or_quoted(start_kind, lines[first].page, at_top, counters)
-                if gmail and gmail_subject and not fields.get("subject"):
-                    fields["subject"] = gmail_subject  # Gmail prints the thread's subject once
                 unlabelled = ("subject", "from", "sent") if reader is _owa else ("from",)
                 starts.append(_Start(first, end, start_kind, fields, lines[first:end], unlabelled))
                 i = end

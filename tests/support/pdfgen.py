@@ -459,12 +459,10 @@ class _Layout:
                     for line in w.wrap([f"{label} ", *_value_runs(people, ", ")], PAGE_W - 2 * MARGIN):
                         w.draw_line(line, MARGIN)
             w.gap(0.6)
-            self._gmail_body(email, message, MARGIN, subject)
+            self._gmail_body(email, message, MARGIN)
         w.page_header = None
 
-    def _gmail_body(self, email: Email, message: TruthMessage, x: float, subject: str) -> None:
-        """A Gmail message's text and the chain it quotes; every message of the print takes the
-        thread's subject, printed once at the top."""
+    def _gmail_body(self, email: Email, message: TruthMessage, x: float) -> None:
         w = self.w
         w.paragraphs(email.body, x)
         self._end(message)
@@ -476,8 +474,8 @@ class _Layout:
         for wrapped in w.wrap(line, PAGE_W - MARGIN - x):
             w.draw_line(wrapped, x)
         w.gap(0.3)
-        inner = self._truth(quoted, "quoted", message.ordinal, subject, style="gmail")
-        self._gmail_body(quoted, inner, x + 14, subject)
+        inner = self._truth(quoted, "quoted", message.ordinal, None, style="gmail")
+        self._gmail_body(quoted, inner, x + 14)
 
     def cover(self, record: Record) -> None:
         w = self.w
