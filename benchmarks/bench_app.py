@@ -20,6 +20,7 @@ from foia_tui.archive import Archive, browse
 from foia_tui.archive.browse import ThreadSummary
 from foia_tui.services import reading
 from tests.support.archive_factory import build_bulk_archive
+from tests.support.sql import sql_rows
 
 SIZE = (140, 45)
 
@@ -33,7 +34,7 @@ async def wait_until(pilot, condition, timeout: float = 30.0) -> None:
 
 
 def big_thread(archive: Archive, size: int = 50) -> ThreadSummary:
-    [row] = archive.query("SELECT id FROM threads WHERE message_count = ? LIMIT 1", (size,))
+    [row] = sql_rows(archive, "SELECT id FROM threads WHERE message_count = ? LIMIT 1", (size,))
     return browse.threads_by_ids(archive, [row["id"]])[0]
 
 

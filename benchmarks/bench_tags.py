@@ -18,6 +18,7 @@ from pathlib import Path
 from foia_tui.archive.tags import reanchor_taggings, tag_excerpt, tag_messages
 from foia_tui.services.export import build_export, render
 from tests.support.archive_factory import build_bulk_archive
+from tests.support.sql import sql_rows
 
 
 def timed(label: str, work):
@@ -36,8 +37,8 @@ def main() -> None:
     archive = timed(
         f"build a {args.messages:,}-message archive", lambda: build_bulk_archive(folder / "a.db", args.messages)
     )
-    rows = archive.query("SELECT id, body FROM messages WHERE length(body) > 80 ORDER BY id")
-    ids = [r["id"] for r in archive.query("SELECT id FROM messages")]
+    rows = sql_rows(archive, "SELECT id, body FROM messages WHERE length(body) > 80 ORDER BY id")
+    ids = [r["id"] for r in sql_rows(archive, "SELECT id FROM messages")]
     timed(f"tag all {len(ids):,} messages with one tag", lambda: tag_messages(archive, "everything", ids))
     rng = random.Random(1)
     chosen = rng.sample(rows, min(args.excerpts, len(rows)))

@@ -29,6 +29,7 @@ from foia_tui.archive.threads import rebuild_conversations
 from importers.mailparts import message_record, parse_bytes
 from importers.records import DocumentRecord
 from tests.support import mailgen, worldgen
+from tests.support.sql import sql_rows, sql_value
 
 
 def timed(label: str, action) -> object:
@@ -60,7 +61,7 @@ def world(emails: int, folder: Path) -> None:
     archive = Archive.open(folder / "world.db")
     timed(f"store {sum(len(d.messages) for d in data.documents):,} copies", lambda: worldgen.store_world(archive, data))
     time_rebuilds(archive, extra)
-    print(f"messages stored: {archive.scalar('SELECT count(*) FROM messages'):,}")
+    print(f"messages stored: {sql_value(archive, 'SELECT count(*) FROM messages'):,}")
     print(f"threads    (pairwise): {worldgen.score_threads(archive, data.truth)}")
     print(f"duplicates (pairwise): {worldgen.score_duplicates(archive, data.truth)}")
     print(f"people     (aliases):  {worldgen.score_people(archive, data.truth)}")
@@ -89,7 +90,7 @@ def mail(count: int, folder: Path) -> None:
 
     timed(f"store {len(documents):,} parsed messages ({stripped:,} stripped)", store)
     time_rebuilds(archive, extra)
-    stored = {r["id"]: r["thread_id"] for r in archive.query("SELECT id, thread_id FROM messages")}
+    stored = {r["id"]: r["thread_id"] for r in sql_rows(archive, "SELECT id, thread_id FROM messages")}
     print(f"threads (pairwise): {worldgen.pairwise(truth, stored)}")
 
 

@@ -26,13 +26,15 @@ from textual.app import App
 
 from foia_tui.app.screens import timeline as timeline_screen
 from foia_tui.app.screens.timeline import TimelineChart, TimelineScreen
+from foia_tui.app.widgets.timeline_chart import draw_chart, viewport
 from foia_tui.archive import Archive
 from foia_tui.archive.search import matching_message_ids
 from foia_tui.archive.store import store_document
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.archive.timeline import load_timeline, person_lanes, thread_lanes
-from foia_tui.domain.timeline import UNITS, draw_chart, roll_lanes, viewport
+from foia_tui.domain.timeline import UNITS, roll_lanes
 from importers.records import Address, DocumentRecord, MessageRecord
+from tests.support.sql import sql_rows, sql_value
 
 OUT = Path(__file__).resolve().parent / "out"
 PER_DOCUMENT = 1_000
@@ -80,7 +82,7 @@ def build(path: Path, count: int, seed: int = 0) -> None:
                 messages = []
         if messages:
             _store(archive, documents, messages)
-    stored = archive.scalar("SELECT count(*) FROM messages")
+    stored = sql_value(archive, "SELECT count(*) FROM messages")
     print(f"stored {stored:,} messages in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     rebuild_conversations(archive)
@@ -190,8 +192,8 @@ def main() -> None:
         OUT.mkdir(exist_ok=True)
         build(path, args.count)
     archive = Archive.open(path)
-    total = archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NULL")
-    ids = [r["id"] for r in archive.query("SELECT id FROM messages WHERE duplicate_of IS NULL")]
+    total = sql_value(archive, "SELECT count(*) FROM messages WHERE duplicate_of IS NULL")
+    ids = [r["id"] for r in sql_rows(archive, "SELECT id FROM messages WHERE duplicate_of IS NULL")]
     hits = random.Random(1).sample(ids, len(ids) // 10)
     print(f"archive {path}: {total:,} distinct messages; search overlay of {len(hits):,} hits; {SIZE[0]}x{SIZE[1]}")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

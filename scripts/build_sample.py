@@ -32,6 +32,7 @@ from foia_tui.archive.tags import create_tag, tag_excerpt, tag_messages
 from foia_tui.archive.timeline import add_event
 from foia_tui.services.importing import run_import
 from tests.support.pdfgen import Email, Person, Record, Redaction, make_scanned_copy, write_release
+from tests.support.sql import sql_value
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "nypd-clearview"
@@ -749,7 +750,7 @@ def annotate(archive: Archive) -> None:
             tag_messages(archive, name, ids, note=note)
             continue
         for message_id in ids:
-            body = archive.scalar("SELECT body FROM messages WHERE id = ?", (message_id,))
+            body = sql_value(archive, "SELECT body FROM messages WHERE id = ?", (message_id,))
             start = body.find(phrase)
             if start >= 0:
                 tag_excerpt(archive, name, message_id, start, start + len(phrase), note=note)
@@ -814,8 +815,7 @@ def main() -> None:
         return
     sources = write_sources(args.sources.resolve())
     archive = build_archive(sources, args.out.resolve())
-    archive.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    archive.conn.execute("PRAGMA journal_mode = DELETE")
+    archive.make_single_file()
     archive.close()
     print(f"wrote {args.out}")
 

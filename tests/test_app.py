@@ -42,6 +42,7 @@ from tests.support.archive_factory import (
     screen_text,
     settle,
 )
+from tests.support.sql import sql_value
 
 SIZE = (120, 40)
 DEBOUNCE_WAIT = 0.4
@@ -399,7 +400,7 @@ async def test_locked_archive_is_a_clear_message_not_a_traceback(tmp_path):
     with closing(sqlite3.connect(small.path)) as conn:
         conn.execute("PRAGMA journal_mode = DELETE")  # a rollback-journal archive: a writer locks readers out
     archive = Archive.open(small.path, readonly=True)
-    archive.conn.execute("PRAGMA busy_timeout = 50")
+    archive.set_busy_timeout(50)
     app = FoiaApp(archive)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -457,7 +458,7 @@ async def test_a_large_archive_scrolls_a_page_at_a_time(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         threads = app.screen.thread_list
-        total = archive.scalar("SELECT count(*) FROM threads")
+        total = sql_value(archive, "SELECT count(*) FROM threads")
         assert threads.count == total and len(threads._pages) == 1
         await pilot.press("end")
         await settle(pilot)
@@ -594,7 +595,7 @@ async def test_sidebar_lists_named_people_first_and_the_redacted_in_one_closed_g
         labels = [node.label.plain for node in people.children]
         assert labels[:3] == ["Hoan Ton-That 5", "Officer Smith 2", "Clearview Team 2"]
         redacted = people.children[-1]
-        redacted_people = small.archive.scalar("SELECT count(*) FROM people WHERE redacted")
+        redacted_people = sql_value(small.archive, "SELECT count(*) FROM people WHERE redacted")
         assert labels[3:] == [f"Redacted ({redacted_people})"] and redacted_people > 1  # each box its own person
         assert people.label.plain == f"People ({3 + redacted_people})"
         assert not redacted.is_expanded

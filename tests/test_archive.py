@@ -13,6 +13,7 @@ from foia_tui.archive.schema import MIGRATIONS, SCHEMA_VERSION
 from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.threads import rebuild_conversations
 from importers.records import Address, DocumentRecord, MessageRecord, RedactionRecord
+from tests.support.sql import sql_rows, sql_value
 
 
 def make_doc(sha: str = "a" * 64, body: str = "We continue to receive positive results.") -> DocumentRecord:
@@ -41,12 +42,18 @@ def make_doc(sha: str = "a" * 64, body: str = "We continue to receive positive r
     )
 
 
+def table_names(archive: Archive) -> set[str]:
+    return {r["name"] for r in sql_rows(archive, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
 def test_new_archive_uses_wal_foreign_keys_and_current_schema(tmp_path):
     archive = Archive.open(tmp_path / "a.db")
     assert archive.schema_version == SCHEMA_VERSION
-    assert archive.scalar("PRAGMA journal_mode") == "wal"
-    assert archive.scalar("PRAGMA foreign_keys") == 1
-    assert {"messages_fts", "messages_trigram", "taggings", "redactions"} <= set(archive.db.table_names())
+    assert sql_value(archive, "PRAGMA journal_mode") == "wal"
+    assert sql_value(archive, "PRAGMA foreign_keys") == 1
+    assert {"messages_fts", "messages_trigram", "taggings", "redactions"} <= set(
+        r["name"] for r in sql_rows(archive, "SELECT name FROM sqlite_master WHERE type = 'table'")
+    )
 
 
 def test_store_is_idempotent_and_fts_follows_the_table(tmp_path):
@@ -55,9 +62,9 @@ def test_store_is_idempotent_and_fts_follows_the_table(tmp_path):
     again = store_document(archive, make_doc())
     assert (first.added, again.added, again.skipped) == (1, 0, True)
     rebuild_conversations(archive)
-    hits = archive.query("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'result'")
+    hits = sql_rows(archive, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'result'")
     assert len(hits) == 1  # porter stemming: "results" found by "result"
-    trigram = archive.query("SELECT rowid FROM messages_trigram WHERE body LIKE '%ositiv%'")
+    trigram = sql_rows(archive, "SELECT rowid FROM messages_trigram WHERE body LIKE '%ositiv%'")
     assert len(trigram) == 1
     [message] = list_messages(archive)
     assert message["id"] == message_id_for("a" * 64, 0)
@@ -76,20 +83,20 @@ def test_forced_restore_updates_body_and_keeps_the_index_in_sync(tmp_path):
     archive = Archive.open(tmp_path / "a.db")
     store_document(archive, make_doc())
     store_document(archive, make_doc(body="App is working great."), force=True)
-    assert archive.query("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'positive'") == []
-    assert len(archive.query("SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'great'")) == 1
-    assert archive.scalar("SELECT count(*) FROM redactions") == 1
-    assert archive.scalar("PRAGMA integrity_check") == "ok"
+    assert sql_rows(archive, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'positive'") == []
+    assert len(sql_rows(archive, "SELECT rowid FROM messages_fts WHERE messages_fts MATCH 'great'")) == 1
+    assert sql_value(archive, "SELECT count(*) FROM redactions") == 1
+    assert sql_value(archive, "PRAGMA integrity_check") == "ok"
 
 
 def test_failed_transaction_leaves_nothing_half_written(tmp_path):
     archive = Archive.open(tmp_path / "a.db")
     broken = make_doc()
     broken.messages[0].redactions[0].bbox = ("not", "a", "box")  # type: ignore[assignment]  # 3 values: insert fails
-    with pytest.raises(sqlite3.Error):
+    with pytest.raises(ArchiveError):
         store_document(archive, broken)
-    assert archive.scalar("SELECT count(*) FROM documents") == 0
-    assert archive.scalar("SELECT count(*) FROM messages") == 0
+    assert sql_value(archive, "SELECT count(*) FROM documents") == 0
+    assert sql_value(archive, "SELECT count(*) FROM messages") == 0
 
 
 def test_older_archive_is_migrated_after_a_backup(tmp_path):
@@ -106,8 +113,8 @@ def test_older_archive_is_migrated_after_a_backup(tmp_path):
     conn.close()
     archive = Archive.open(path)
     assert archive.schema_version == SCHEMA_VERSION
-    assert archive.scalar("SELECT path FROM documents") == "old.pdf"
-    assert "releases" in archive.db.table_names()
+    assert sql_value(archive, "SELECT path FROM documents") == "old.pdf"
+    assert "releases" in table_names(archive)
     assert (tmp_path / "old.db.v1.bak").exists()
 
 

@@ -12,6 +12,7 @@ from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.threads import copies_of, rebuild_conversations
 from importers.records import Address, DocumentRecord, MessageRecord
 from tests.support import worldgen
+from tests.support.sql import sql_value
 
 HOAN = Address("Hoan Ton-That", "hoan@clearview.ai", "Hoan Ton-That <hoan@clearview.ai>")
 JANE = Address("Jane Roe", "jroe@nypd.gov", "Jane Roe <jroe@nypd.gov>")
@@ -93,8 +94,8 @@ def test_without_a_native_file_the_top_of_record_print_is_shown(archive):
     store_document(archive, doc)
     rebuild_conversations(archive)
     quoted, printed = (message_id_for(doc.sha256, n) for n in (1, 2))
-    assert archive.scalar("SELECT duplicate_of FROM messages WHERE id = ?", (quoted,)) == printed
-    assert archive.scalar("SELECT duplicate_of FROM messages WHERE id = ?", (printed,)) is None
+    assert sql_value(archive, "SELECT duplicate_of FROM messages WHERE id = ?", (quoted,)) == printed
+    assert sql_value(archive, "SELECT duplicate_of FROM messages WHERE id = ?", (printed,)) is None
 
 
 def test_lookalike_emails_stay_distinct(archive):
@@ -120,7 +121,7 @@ def test_lookalike_emails_stay_distinct(archive):
     for d in (doc, *native_pair):
         store_document(archive, d)
     rebuild_conversations(archive)
-    assert archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") == 0
+    assert sql_value(archive, "SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") == 0
 
 
 def test_a_forced_re_read_recompares_copies(archive):
@@ -133,10 +134,10 @@ def test_a_forced_re_read_recompares_copies(archive):
     ])  # fmt: skip
     store_document(archive, doc)
     rebuild_conversations(archive)
-    assert archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") == 0
+    assert sql_value(archive, "SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") == 0
     doc.messages[1].body = TEXT  # re-OCR'd: now the same email
     store_document(archive, doc, force=True)
     rebuild_conversations(archive)
-    assert archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") == 0  # decision kept
+    assert sql_value(archive, "SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") == 0  # decision kept
     rebuild_conversations(archive, full=True)
-    assert archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") == 1
+    assert sql_value(archive, "SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") == 1

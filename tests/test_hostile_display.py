@@ -35,6 +35,7 @@ from tests.support.archive_factory import (
     settle,
     write_pdf,
 )
+from tests.support.sql import sql_rows
 
 MARKUP = "[bold red]LOUD[/] [@click=app.quit]quit[/] [link=https://e.x]link[/link]"
 ANSI = "\x1b[31mred\x1b[0m \x1b]8;;https://evil.example\x1b\\osc8\x1b]8;;\x1b\\ \x1b[2J"
@@ -83,7 +84,7 @@ def hostile(tmp_path) -> Archive:
     doc = document(pdf, "pdf", [first, huge], [PageRecord(1, HOSTILE, f"[link=x]{BIDI}")], data)
     store_document(archive, doc)
     rebuild_conversations(archive)
-    ids = [row["id"] for row in archive.query("SELECT id FROM messages ORDER BY ordinal")]
+    ids = [row["id"] for row in sql_rows(archive, "SELECT id FROM messages ORDER BY ordinal")]
     tag_messages(archive, MARKUP, ids[:1])
     save_search(archive, MARKUP.replace('"', ""), "boom")
     return archive

@@ -16,6 +16,7 @@ from foia_tui.cli import main
 from foia_tui.domain.people import AliasInfo, alias_key, is_redacted, resolve_people
 from importers.records import Address, DocumentRecord, MessageRecord
 from tests.support import worldgen
+from tests.support.sql import sql_rows
 
 
 def alias(name: str | None, email: str | None = None, count: int = 1) -> AliasInfo:
@@ -86,9 +87,10 @@ def test_generated_aliases_are_merged_and_real_people_never(world):
 
 def test_each_redacted_place_is_a_person_of_its_own(world):
     archive, data = world
-    rows = archive.query(
+    rows = sql_rows(
+        archive,
         """SELECT pa.message_id, pa.role, pa.position, pa.person_id, p.redacted FROM participants pa
-           JOIN people p ON p.id = pa.person_id"""
+           JOIN people p ON p.id = pa.person_id""",
     )
     redacted = [r for r in rows if (r["message_id"], r["role"], r["position"]) in data.truth.redacted]
     assert redacted and all(r["redacted"] for r in redacted)

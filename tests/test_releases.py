@@ -45,6 +45,7 @@ from importers.records import (
     RedactionRecord,
 )
 from tests.support.pdfgen import Email, Person, Record, Redaction, ReleaseTruth, write_release
+from tests.support.sql import sql_rows, sql_value
 
 NYPD, HSI = "NYPD round 1", "HSI referral"
 NYPD_CODE, HSI_CODE = "POL 87(2)(b)", "(b)(6)"
@@ -350,7 +351,7 @@ def test_message_exposures_name_the_release_that_shows_the_text(archive, product
                    if t.sent.startswith(spec.sent.isoformat()[:16]) and t.copy_kind == "print")  # fmt: skip
     found = message_exposures(archive, message_id_for(sha, ordinal))
     assert [(f["code"], f["text"], f["readable_in"]) for f in found] == [(NYPD_CODE, SECRETS[12 % 5], [HSI])]
-    body = archive.scalar("SELECT body FROM messages WHERE id = ?", (message_id_for(sha, ordinal),))
+    body = sql_value(archive, "SELECT body FROM messages WHERE id = ?", (message_id_for(sha, ordinal),))
     assert body[found[0]["offset"] :].startswith("█[REDACTED POL 87(2)(b)]█")
     assert found[0]["source"]["bates"].startswith("ICE-2019-")
 
@@ -424,7 +425,7 @@ def test_gaps_report_quoted_only_missing_attachments_and_silence(archive, produc
     quoted = [g for g in gaps if g.kind == "quoted_only"]
     assert sorted(g.message["subject"] for g in quoted) == ["Case request", "Referral"]
     for gap in quoted:
-        evidence = archive.query(f"SELECT sent FROM messages WHERE id IN ({', '.join('?' * len(gap.evidence))})",
+        evidence = sql_rows(archive, f"SELECT sent FROM messages WHERE id IN ({', '.join('?' * len(gap.evidence))})",
                                  tuple(gap.evidence))  # fmt: skip
         quoting = productions.specs[5 if gap.message["subject"] == "Case request" else 35]
         assert [e["sent"][:16] for e in evidence] == [quoting.sent.isoformat()[:16]]
@@ -432,7 +433,7 @@ def test_gaps_report_quoted_only_missing_attachments_and_silence(archive, produc
     assert [g.detail for g in missing] == ["names 'Draft_policy.docx', which no release produced"]
     silence = [g for g in gaps if g.kind == "silence"]
     before, after = (productions.specs[n].sent.isoformat()[:16] for n in (45, 46))  # "Weekly numbers" 5 and 6
-    sent = {r["id"]: r["sent"][:16] for r in archive.query("SELECT id, sent FROM messages")}
+    sent = {r["id"]: r["sent"][:16] for r in sql_rows(archive, "SELECT id, sent FROM messages")}
     assert any([sent[e] for e in g.evidence] == [before, after] and "44 days" in g.detail for g in silence)
     archive.close()
     db = str(tmp_path / "archive.db")
@@ -452,7 +453,7 @@ def test_gaps_report_quoted_only_missing_attachments_and_silence(archive, produc
 def test_remove_release_keeps_what_another_holds_and_moves_tags(archive, productions):
     shared = productions.specs[16]
     hsi_only = productions.specs[33]
-    rows = {r["sent"][:16]: r for r in archive.query(
+    rows = {r["sent"][:16]: r for r in sql_rows(archive,
         """SELECT m.id, m.sent, m.body FROM messages m JOIN release_documents rd ON rd.document_id = m.document_id
            JOIN releases r ON r.id = rd.release_id WHERE r.name = ? AND m.copy_kind = 'print'""", (HSI,))}  # fmt: skip
     shared_hsi = rows[shared.sent.isoformat()[:16]]
@@ -462,20 +463,21 @@ def test_remove_release_keeps_what_another_holds_and_moves_tags(archive, product
     tag_messages(archive, "hsi-only", [rows[hsi_only.sent.isoformat()[:16]]["id"]])
     with pytest.raises(ArchiveError, match="1 tagging"):
         remove_release(archive, HSI)
-    assert archive.scalar("SELECT count(*) FROM releases") == 2  # refused: nothing changed
+    assert sql_value(archive, "SELECT count(*) FROM releases") == 2  # refused: nothing changed
     summary = remove_release(archive, HSI, force=True)
     assert summary["taggings_moved"] == 2 and summary["taggings_removed"] == 1
     assert [r["name"] for r in list_releases(archive)] == [NYPD]
-    tagged = archive.query(
+    tagged = sql_rows(
+        archive,
         """SELECT t.name, m.sent, g.start, g."end", g.quoted_text, substr(m.body, g.start + 1, g."end" - g.start) AS now
-           FROM taggings g JOIN tags t ON t.id = g.tag_id JOIN messages m ON m.id = g.message_id ORDER BY t.name"""
+           FROM taggings g JOIN tags t ON t.id = g.tag_id JOIN messages m ON m.id = g.message_id ORDER BY t.name""",
     )
     minute = shared.sent.isoformat()[:16]
     assert [(t["name"], t["sent"][:16]) for t in tagged] == [("follow-up", minute), ("quote", minute)]
     assert tagged[1]["now"] == tagged[1]["quoted_text"]
-    sents = {r["sent"][:16] for r in archive.query("SELECT sent FROM messages")}
+    sents = {r["sent"][:16] for r in sql_rows(archive, "SELECT sent FROM messages")}
     assert shared.sent.isoformat()[:16] in sents and hsi_only.sent.isoformat()[:16] not in sents
-    assert archive.scalar("SELECT count(*) FROM documents") == 2
+    assert sql_value(archive, "SELECT count(*) FROM documents") == 2
 
 
 # -- import into releases -----------------------------------------------------------------------------------
@@ -507,7 +509,7 @@ def test_import_names_releases_and_a_second_release_gets_a_copy(tmp_path):
     again = invoke("import", str(folder / "1.eml"), "--release", "HSI referral", "--agency", "ICE", "--db", db)
     assert again.exit_code == 0 and "1 already in the archive" in again.output
     archive = Archive.open(db)
-    assert archive.scalar("SELECT count(*) FROM messages") == 3
+    assert sql_value(archive, "SELECT count(*) FROM messages") == 3
     rows = {r["name"]: r for r in list_releases(archive)}
     assert (rows["nypd-2020"]["documents"], rows["nypd-2020"]["messages"]) == (3, 3)
     assert (rows["HSI referral"]["documents"], rows["HSI referral"]["messages"], rows["HSI referral"]["agency"]) == (
@@ -537,7 +539,7 @@ def test_import_with_conflicting_metadata_is_a_usage_error(tmp_path):
     bad_date = CliRunner().invoke(main, ["import", str(second), "--release", "R", "--filed", "5/3/20", "--db", db])
     assert bad_date.exit_code == 2 and "--filed: '5/3/20' is not a date" in bad_date.output
     archive = Archive.open(db)
-    assert archive.scalar("SELECT count(*) FROM messages") == 1  # nothing imported on either refusal
+    assert sql_value(archive, "SELECT count(*) FROM messages") == 1  # nothing imported on either refusal
     archive.close()
 
 

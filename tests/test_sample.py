@@ -14,6 +14,7 @@ from foia_tui.archive.messages import stats
 from foia_tui.archive.releases import list_releases
 from foia_tui.archive.schema import SCHEMA_VERSION
 from foia_tui.archive.tags import list_tags
+from tests.support.sql import sql_rows, sql_value
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "archive.db.sample"
@@ -27,8 +28,8 @@ def summary(path: Path) -> dict:
             "counts": stats(archive),
             "releases": sorted((r["name"], r["status"], r["messages"]) for r in list_releases(archive)),
             "tags": sorted(t.name for t in list_tags(archive)),
-            "events": archive.scalar("SELECT count(*) FROM events"),
-            "paths": sorted(r["path"] for r in archive.query("SELECT path FROM documents")),
+            "events": sql_value(archive, "SELECT count(*) FROM events"),
+            "paths": sorted(r["path"] for r in sql_rows(archive, "SELECT path FROM documents")),
         }
     finally:
         archive.close()

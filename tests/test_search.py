@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from foia_tui.archive import Archive, search
+from foia_tui.archive import Archive, ArchiveError, search
 from foia_tui.archive.people import find_person, merge_people
 from foia_tui.archive.releases import add_release, attach_documents
 from foia_tui.archive.search import (
@@ -35,6 +35,7 @@ from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
 from foia_tui.domain.query import MAX_DEPTH, MAX_QUERY_CHARS, QueryError, exemption_keys, parse
 from importers.records import Address, AttachmentRecord, DocumentRecord, MessageRecord, RedactionRecord
+from tests.support.sql import sql_value
 
 HOAN = Address("Ton-That, Hoan", "hoan@clearview.ai", "Ton-That, Hoan <hoan@clearview.ai>")
 BOB = Address("Bob Jones", "bob@nypd.example.gov", "Bob Jones <bob@nypd.example.gov>")
@@ -117,7 +118,7 @@ def built(tmp_path_factory) -> tuple[Archive, Path, dict[str, str]]:
     ids, documents = {}, []
     for subject, (doc_path, fields) in MESSAGES.items():
         documents.append(store_document(archive, make_document(doc_path, subject, fields)).document_id)
-        ids[subject] = archive.scalar("SELECT id FROM messages WHERE subject = ?", (subject,))
+        ids[subject] = sql_value(archive, "SELECT id FROM messages WHERE subject = ?", (subject,))
     _, original = MESSAGES["Budget meeting"]
     copy = dict(original, copy_kind="print", message_id=None)
     store_document(archive, make_document(DUPLICATE_PATH, "Budget meeting", copy))
@@ -313,8 +314,8 @@ def test_paging(built):
 def test_threads_group_hits(built):
     archive, _, ids = built
     (thread,) = search_threads(archive, "budget").rows
-    assert thread["thread_id"] == archive.scalar(
-        "SELECT thread_id FROM messages WHERE id = ?", (ids["Budget meeting"],)
+    assert thread["thread_id"] == sql_value(
+        archive, "SELECT thread_id FROM messages WHERE id = ?", (ids["Budget meeting"],)
     )
     assert (thread["hits"], thread["message_count"], thread["subject"]) == (2, 2, "Budget meeting")
     assert (thread["first_sent"], thread["last_sent"]) == ("2019-01-05T10:00:00", "2019-01-06T09:30:00")
@@ -445,7 +446,7 @@ def test_hostile_text_never_reaches_fts_as_syntax(built):
     assert found(archive, '"subject: budget"') == set()  # a phrase of the two words, not a column filter
     assert found(archive, "NEAR") == {"Undated note"}
     assert found(archive, "budget*") == {"Budget meeting", "Re: Budget meeting"}
-    assert archive.scalar("SELECT count(*) FROM messages") == len(MESSAGES) + 1
+    assert sql_value(archive, "SELECT count(*) FROM messages") == len(MESSAGES) + 1
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -456,7 +457,7 @@ def test_any_text_either_runs_or_is_a_query_error(built, query):
         search_messages(archive, query, limit=5)
     except QueryError as error:
         assert 0 <= error.position <= len(query)
-    except sqlite3.Error as error:  # pragma: no cover - the point of the test
+    except ArchiveError as error:  # pragma: no cover - the point of the test
         pytest.fail(f"{query!r} reached SQLite as syntax: {error}")
 
 

@@ -33,6 +33,7 @@ from foia_tui.services import importing
 from foia_tui.services.importing import run_import
 from importers.records import DocumentRecord, MessageRecord
 from tests.support.mailgen import make_message
+from tests.support.sql import sql_value
 
 ALICE = ("Alice Moreno", "alice@agency.example.gov")
 BRIAN = ("Brian Okafor", "brian@agency.example.gov")
@@ -155,7 +156,7 @@ def test_tag_crud(archive: Archive) -> None:
     assert untag_messages(archive, "budget", [ids["Lunch"]]) == 1
     assert delete_tag(archive, "budget") == 1
     assert [t.name for t in list_tags(archive)] == ["empty"]
-    assert archive.scalar("SELECT count(*) FROM taggings") == 0
+    assert sql_value(archive, "SELECT count(*) FROM taggings") == 0
     for bad in ("", "   ", "a\x1b[31mb", "x" * 81):
         with pytest.raises(ArchiveError):
             create_tag(archive, bad)

@@ -18,6 +18,7 @@ from foia_tui.domain.conversations import reading_order
 from importers.mailparts import message_record, parse_bytes
 from importers.records import Address, DocumentRecord, MessageRecord
 from tests.support import mailgen, worldgen
+from tests.support.sql import sql_rows
 
 ALICE = Address("Alice Moreno", "alice@agency.example.gov", "Alice Moreno <alice@agency.example.gov>")
 BOB = Address("Bob Okafor", "bob@agency.example.gov", "Bob Okafor <bob@agency.example.gov>")
@@ -37,7 +38,7 @@ def stored_id(doc: DocumentRecord, ordinal: int = 0) -> str:
 
 
 def rows(archive: Archive) -> dict[str, dict]:
-    return {r["id"]: r for r in archive.query("SELECT id, thread_id, parent_id, duplicate_of FROM messages")}
+    return {r["id"]: r for r in sql_rows(archive, "SELECT id, thread_id, parent_id, duplicate_of FROM messages")}
 
 
 @pytest.fixture
@@ -63,11 +64,11 @@ def test_mixed_pdf_and_email_threads_meet_the_target(world):
 
 def test_rebuilding_again_changes_nothing(world):
     archive, _ = world
-    before = archive.query("SELECT id, thread_id, duplicate_of, parent_id FROM messages ORDER BY id")
-    threads = archive.query("SELECT * FROM threads ORDER BY id")
+    before = sql_rows(archive, "SELECT id, thread_id, duplicate_of, parent_id FROM messages ORDER BY id")
+    threads = sql_rows(archive, "SELECT * FROM threads ORDER BY id")
     rebuild_conversations(archive)
-    assert archive.query("SELECT id, thread_id, duplicate_of, parent_id FROM messages ORDER BY id") == before
-    assert archive.query("SELECT * FROM threads ORDER BY id") == threads
+    assert sql_rows(archive, "SELECT id, thread_id, duplicate_of, parent_id FROM messages ORDER BY id") == before
+    assert sql_rows(archive, "SELECT * FROM threads ORDER BY id") == threads
 
 
 def _dense_shared_subject_mail(count: int, seed: int) -> list:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from foia_tui.app.widgets.timeline_chart import draw_chart, viewport
 from foia_tui.archive import Archive
 from foia_tui.archive import timeline as archive_timeline
 from foia_tui.archive.store import store_document
@@ -44,19 +45,18 @@ from foia_tui.domain.timeline import (
     bucket_label,
     bucket_start,
     chronology_markdown,
-    draw_chart,
     excerpt,
     parse_day,
     period_query,
     roll_lanes,
     rollup,
     shift,
-    viewport,
     zoom,
 )
 from foia_tui.services.importing import run_import
 from importers.records import Address, DocumentRecord, MessageRecord, PageRecord
 from tests.support import mailgen
+from tests.support.sql import sql_rows, sql_value
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -82,7 +82,8 @@ def generated(tmp_path_factory) -> tuple[Archive, list]:
 
 def sql_count(archive: Archive, start: date, end: date, where: str = "1", params: tuple = ()) -> int:
     """Distinct emails in [start, end], counted the plain way."""
-    return archive.scalar(
+    return sql_value(
+        archive,
         f"""SELECT count(*) FROM messages m WHERE m.duplicate_of IS NULL AND m.sent_sort >= ? AND m.sent_sort < ?
             AND {where}""",
         (start.isoformat(), (end + timedelta(days=1)).isoformat(), *params),
@@ -97,9 +98,9 @@ def test_bucket_counts_agree_with_sql_counts(generated, unit):
     assert span, "the generated archive spans three years"
     for start, count in span:
         assert count == sql_count(archive, start, bucket_end(start, unit)), (unit, start)
-    distinct = archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NULL")
+    distinct = sql_value(archive, "SELECT count(*) FROM messages WHERE duplicate_of IS NULL")
     assert series.total == distinct_count(archive) == distinct == 400  # every generated email is dated
-    assert archive.scalar("SELECT count(*) FROM messages") == 460  # the 60 copies are left out above
+    assert sql_value(archive, "SELECT count(*) FROM messages") == 460  # the 60 copies are left out above
 
 
 @pytest.mark.parametrize("unit", UNITS)
@@ -113,10 +114,10 @@ def test_bucket_counts_match_the_generated_truth(generated, unit):
 def test_search_overlay_counts_only_the_hits(generated, monkeypatch):
     archive, _ = generated
     email = "june.park@agency.example.gov"
-    ids = [r["id"] for r in archive.query("SELECT id FROM messages WHERE sender_email = ?", (email,))]
+    ids = [r["id"] for r in sql_rows(archive, "SELECT id FROM messages WHERE sender_email = ?", (email,))]
     hits = bucket_counts(archive, "month", ids)
-    assert hits.total == archive.scalar(
-        "SELECT count(*) FROM messages WHERE sender_email = ? AND duplicate_of IS NULL", (email,)
+    assert hits.total == sql_value(
+        archive, "SELECT count(*) FROM messages WHERE sender_email = ? AND duplicate_of IS NULL", (email,)
     )
     for start, count in hits.span():
         assert count == sql_count(archive, start, bucket_end(start, "month"), "m.sender_email = ?", (email,))
@@ -132,7 +133,8 @@ def test_person_lanes_count_every_message_a_person_wrote_or_received(generated):
     names = {display_name(name): email for name, email, _ in mailgen.PEOPLE}  # "Doe, John" is John Doe
     assert set(lanes) == set(names)
     for name, email in names.items():
-        involved = archive.scalar(
+        involved = sql_value(
+            archive,
             """SELECT count(DISTINCT m.id) FROM messages m JOIN participants p ON p.message_id = m.id
                WHERE m.duplicate_of IS NULL AND p.email = ? AND p.role IN ('from', 'to', 'cc')""",
             (email,),
@@ -154,7 +156,7 @@ def test_thread_lanes_follow_the_thread_table(generated):
     archive, _ = generated
     lanes = thread_lanes(archive, limit=20)
     assert len(lanes) == 20
-    counts = {r["id"]: r["message_count"] for r in archive.query("SELECT id, message_count FROM threads")}
+    counts = {r["id"]: r["message_count"] for r in sql_rows(archive, "SELECT id, message_count FROM threads")}
     busiest = sorted(counts.values(), reverse=True)[:20]
     assert sorted((lane.total for lane in lanes), reverse=True) == busiest
     for lane in lanes:
@@ -471,7 +473,8 @@ def test_timeline_command_prints_buckets(generated):
     assert {b["start"]: b["count"] for b in out["buckets"]} == {s.isoformat(): n for s, n in series.span()}
     june = run("timeline", "--by", "month", "--query", "from:june.park@agency.example.gov", "--json", "--db", db)
     ids = [
-        r["id"] for r in archive.query("SELECT id FROM messages WHERE sender_email = 'june.park@agency.example.gov'")
+        r["id"]
+        for r in sql_rows(archive, "SELECT id FROM messages WHERE sender_email = 'june.park@agency.example.gov'")
     ]
     expected = bucket_counts(archive, "month", ids)
     assert {b["start"]: b["count"] for b in json.loads(june.output)["buckets"]} == {

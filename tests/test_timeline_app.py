@@ -21,6 +21,7 @@ from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.archive.timeline import bucket_counts, list_events
 from foia_tui.domain.timeline import bucket_end, bucket_label, bucket_start, shift
 from importers.records import Address, DocumentRecord, MessageRecord
+from tests.support.sql import sql_rows
 
 SIZE = (110, 34)
 PEOPLE = [
@@ -69,7 +70,7 @@ def build_archive(path: Path, count: int = 160, seed: int = 4) -> Archive:
 
 def budget_hits(archive: Archive) -> list[str]:
     """The messages a search for "budget" should find, computed the plain way."""
-    return [r["id"] for r in archive.query("SELECT id FROM messages WHERE subject LIKE '%Budget%'")]
+    return [r["id"] for r in sql_rows(archive, "SELECT id FROM messages WHERE subject LIKE '%Budget%'")]
 
 
 class TimelineApp(App):
@@ -180,7 +181,7 @@ async def test_lanes_toggle_between_people_and_threads(archive):
         await pilot.press("s")
         await settle(pilot)
         assert "lanes: threads" in text_of(app.screen, "#timeline-title")
-        subjects = {r["subject"] for r in archive.query("SELECT subject FROM threads")}
+        subjects = {r["subject"] for r in sql_rows(archive, "SELECT subject FROM threads")}
         assert {lane.label for lane in app.screen.data.lanes} <= subjects
         assert app.screen.lane_cursor == 0
 
@@ -257,7 +258,8 @@ async def test_an_empty_archive_says_how_to_fill_it(tmp_path):
 def threads_between(archive: Archive, start, end, where: str = "1") -> set[str]:
     return {
         r["thread_id"]
-        for r in archive.query(
+        for r in sql_rows(
+            archive,
             f"""SELECT DISTINCT thread_id FROM messages WHERE duplicate_of IS NULL AND sent_sort >= ?
                 AND sent_sort < ? AND {where}""",
             (start.isoformat(), (end + timedelta(days=1)).isoformat()),

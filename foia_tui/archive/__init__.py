@@ -28,7 +28,18 @@ def folded_contains(text: str | None, part: str | None) -> bool:
 
 
 class ArchiveError(Exception):
-    """A problem with the archive file itself, worded for the person who named it."""
+    """A problem with the archive file itself, worded for the person who named it.
+
+    SQLite's own errors (a locked or damaged file) leave this package only as this class, with SQLite's words.
+    """
+
+
+@contextmanager
+def _as_archive_error() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise ArchiveError(str(error)) from error
 
 
 class Archive:
@@ -36,8 +47,8 @@ class Archive:
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
-        self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._conn = conn
+        self._db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
         # Where relative document paths start: the archive's folder, or the original's for a private copy.
         self.source_root = path.resolve().parent
@@ -93,37 +104,43 @@ class Archive:
             version = self.schema_version  # another process may have migrated while we waited for the lock
             if version >= SCHEMA_VERSION:
                 return
-            if version == 0 and self.db.table_names():
+            if version == 0 and self._db.table_names():
                 raise ArchiveError(f"{self.path}: an SQLite file, but not a foia-tui archive")
             for migration in MIGRATIONS[version:]:
-                migration(self.db)
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                migration(self._db)
+            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: everything inside lands, or nothing does."""
-        with self.lock:
-            if self.conn.in_transaction:
-                yield self.conn
+        with self.lock, _as_archive_error():
+            if self._conn.in_transaction:
+                yield self._conn
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
+                yield self._conn
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._conn.execute("ROLLBACK")
                 raise
-            self.conn.execute("COMMIT")
+            self._conn.execute("COMMIT")
 
-    def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
-        """Rows of a read, as mappings."""
-        with self.lock:
-            cursor = self.conn.execute(sql, params)
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection under the lock, for the archive's modules that stream rows as tuples."""
+        with self.lock, _as_archive_error():
+            yield self._conn
+
+    def _query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        """Rows of a read, as mappings (for the archive's modules, which turn them into typed rows)."""
+        with self._reading() as conn:
+            cursor = conn.execute(sql, params)
             names = [d[0] for d in cursor.description or ()]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def scalar(self, sql: str, params: tuple | dict = ()):
-        with self.lock:
-            row = self.conn.execute(sql, params).fetchone()
+    def _scalar(self, sql: str, params: tuple | dict = ()):
+        with self._reading() as conn:
+            row = conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
     def resolve_source(self, stored: str) -> Path:
@@ -138,11 +155,22 @@ class Archive:
 
     @property
     def schema_version(self) -> int:
-        return self.scalar("PRAGMA user_version")
+        return self._scalar("PRAGMA user_version")
+
+    def set_busy_timeout(self, milliseconds: int) -> None:
+        """How long a read waits for another process's write lock before it fails as locked."""
+        with self._reading() as conn:
+            conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
+
+    def make_single_file(self) -> None:
+        """Fold the write-ahead log into the file and stop using one, so the file alone is the whole archive."""
+        with self._reading() as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("PRAGMA journal_mode = DELETE")
 
     def close(self) -> None:
         with self.lock:  # a worker thread may be mid-query
-            self.conn.close()
+            self._conn.close()
 
 
 def _check_header(path: Path) -> None:

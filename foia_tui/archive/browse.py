@@ -168,8 +168,8 @@ def _placeholders(values: list | tuple) -> str:
 def totals(archive: Archive) -> Totals:
     """Distinct messages and threads (refresh compares these to spot an import made by another process)."""
     return Totals(
-        archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NULL") or 0,
-        archive.scalar("SELECT count(*) FROM threads") or 0,
+        archive._scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NULL") or 0,
+        archive._scalar("SELECT count(*) FROM threads") or 0,
     )
 
 
@@ -177,7 +177,7 @@ def _summaries(archive: Archive, rows: list[dict]) -> list[ThreadSummary]:
     ids = [row["id"] for row in rows]
     tags: dict[str, list[str]] = defaultdict(list)
     if ids:
-        for row in archive.query(
+        for row in archive._query(
             f"""SELECT DISTINCT m.thread_id, t.name FROM taggings tg
                 JOIN messages m ON m.id = tg.message_id JOIN tags t ON t.id = tg.tag_id
                 WHERE m.thread_id IN ({_placeholders(ids)}) ORDER BY t.name""",
@@ -203,7 +203,7 @@ def _summaries(archive: Archive, rows: list[dict]) -> list[ThreadSummary]:
 
 def thread_page(archive: Archive, offset: int, limit: int) -> list[ThreadSummary]:
     """Threads newest first (undated last), one page of the whole archive."""
-    rows = archive.query(
+    rows = archive._query(
         f"SELECT {THREAD_COLUMNS} FROM threads ORDER BY last_sent DESC, rowid DESC LIMIT ? OFFSET ?",
         (limit, offset),
     )
@@ -212,7 +212,7 @@ def thread_page(archive: Archive, offset: int, limit: int) -> list[ThreadSummary
 
 def newest_first(archive: Archive, ids: Collection[str]) -> list[str]:
     """Thread ids in the thread list's order (newest first), e.g. the threads a search matched."""
-    rows = archive.query(
+    rows = archive._query(
         "SELECT id FROM threads WHERE id IN (SELECT value FROM json_each(?)) ORDER BY last_sent DESC, rowid DESC",
         (json.dumps(list(ids)),),
     )
@@ -223,7 +223,7 @@ def threads_by_ids(archive: Archive, ids: list[str]) -> list[ThreadSummary]:
     """Thread rows for the given ids, in the order given (a page of search results)."""
     if not ids:
         return []
-    rows = archive.query(f"SELECT {THREAD_COLUMNS} FROM threads WHERE id IN ({_placeholders(ids)})", tuple(ids))
+    rows = archive._query(f"SELECT {THREAD_COLUMNS} FROM threads WHERE id IN ({_placeholders(ids)})", tuple(ids))
     by_id = {row["id"]: row for row in rows}
     return _summaries(archive, [by_id[i] for i in ids if i in by_id])
 
@@ -241,28 +241,28 @@ def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
     releases; a copy's boxes that another copy shows as text come as `exposures` (looked for only in emails
     stored more than once, so a thread of single copies costs no comparison). Without them: the services add them
     (foia_tui.services.reading), since finding them is domain work."""
-    rows = archive.query(
+    rows = archive._query(
         f"""SELECT m.*, d.path AS file, d.kind AS document_kind, {RELEASES_OF_DOCUMENT} AS releases
             FROM messages m JOIN documents d ON d.id = m.document_id
             WHERE m.thread_id = ? ORDER BY m.sent_sort IS NULL, m.sent_sort, m.document_id, m.ordinal""",
         (thread_id,),
     )
     redactions: dict[str, list[Redaction]] = defaultdict(list)
-    for row in archive.query(
+    for row in archive._query(
         """SELECT r.message_id, r.code, r.page, r.body_offset, r.leaked_text FROM redactions r
            JOIN messages m ON m.id = r.message_id WHERE m.thread_id = ? ORDER BY r.message_id, r.body_offset, r.id""",
         (thread_id,),
     ):
         redactions[row["message_id"]].append(_redaction(row))
     attachments: dict[str, list[Attachment]] = defaultdict(list)
-    for row in archive.query(
+    for row in archive._query(
         """SELECT a.message_id, a.name, a.content_type, a.size FROM attachments a
            JOIN messages m ON m.id = a.message_id WHERE m.thread_id = ? ORDER BY a.message_id, a.id""",
         (thread_id,),
     ):
         attachments[row["message_id"]].append(Attachment(row["name"], row["content_type"], row["size"]))
     tags: dict[str, list[str]] = defaultdict(list)
-    for row in archive.query(
+    for row in archive._query(
         """SELECT DISTINCT tg.message_id, t.name FROM taggings tg JOIN tags t ON t.id = tg.tag_id
            JOIN messages m ON m.id = tg.message_id WHERE m.thread_id = ? ORDER BY t.name""",
         (thread_id,),
@@ -323,18 +323,18 @@ def sidebar(archive: Archive) -> SidebarData:
     tally = totals(archive)
     saved = [
         SidebarEntry(row["name"], 0, row["query"])
-        for row in archive.query("SELECT name, query FROM saved_searches ORDER BY name")
+        for row in archive._query("SELECT name, query FROM saved_searches ORDER BY name")
     ]
     tags = [
         SidebarEntry(row["name"], row["n"], row["name"])
-        for row in archive.query(
+        for row in archive._query(
             """SELECT t.name, count(DISTINCT tg.message_id) AS n FROM tags t
                LEFT JOIN taggings tg ON tg.tag_id = t.id GROUP BY t.id ORDER BY t.name"""
         )
     ]
     people = [
         SidebarEntry(row["person"] or row["name"] or row["key"], row["n"], row["person"] or row["key"])
-        for row in archive.query(
+        for row in archive._query(
             f"""SELECT max(p.name) AS person, coalesce(pa.email, pa.name) AS key, max(pa.name) AS name,
                        count(DISTINCT pa.message_id) AS n
                 FROM participants pa LEFT JOIN people p ON p.id = pa.person_id
@@ -348,7 +348,7 @@ def sidebar(archive: Archive) -> SidebarData:
     # names: they are counted apart and listed once per printed form.
     redacted = [
         SidebarEntry(row["label"], row["n"], row["key"], row["people"])
-        for row in archive.query(
+        for row in archive._query(
             f"""SELECT p.name AS label, coalesce(max(pa.email), max(pa.name)) AS key,
                        count(DISTINCT pa.message_id) AS n, count(DISTINCT p.id) AS people
                 FROM people p CROSS JOIN participants pa ON pa.person_id = p.id  -- few redacted people: start there
@@ -358,7 +358,7 @@ def sidebar(archive: Archive) -> SidebarData:
         )
     ]
     redacted_people = (
-        archive.scalar(
+        archive._scalar(
             f"""SELECT count(DISTINCT p.id) FROM participants pa JOIN people p ON p.id = pa.person_id
                 {SHOWN_PARTICIPANTS} AND p.redacted"""
         )
@@ -366,7 +366,7 @@ def sidebar(archive: Archive) -> SidebarData:
     )
     documents = [
         SidebarEntry(row["path"], row["n"], row["path"])
-        for row in archive.query(
+        for row in archive._query(
             """SELECT d.path, (SELECT count(*) FROM messages m WHERE m.document_id = d.id) AS n
                FROM documents d WHERE d.status = 'imported' AND d.parent_message_id IS NULL
                ORDER BY d.path LIMIT ?""",
@@ -374,7 +374,7 @@ def sidebar(archive: Archive) -> SidebarData:
         )
     ]
     documents_total = (
-        archive.scalar("SELECT count(*) FROM documents WHERE status = 'imported' AND parent_message_id IS NULL") or 0
+        archive._scalar("SELECT count(*) FROM documents WHERE status = 'imported' AND parent_message_id IS NULL") or 0
     )
     return SidebarData(
         tally.messages, tally.threads, saved, tags, people, documents, documents_total, redacted, redacted_people
@@ -383,7 +383,7 @@ def sidebar(archive: Archive) -> SidebarData:
 
 def page_source(archive: Archive, message_id: str) -> PageSource | None:
     """The file a message came from and the text of its pages (all pages when the message has no page range)."""
-    rows = archive.query(
+    rows = archive._query(
         f"""SELECT m.id, m.document_id, m.page_start, m.page_end, d.path, d.kind,
                    {RELEASES_OF_DOCUMENT} AS releases
             FROM messages m JOIN documents d ON d.id = m.document_id WHERE m.id = ?""",
@@ -396,7 +396,7 @@ def page_source(archive: Archive, message_id: str) -> PageSource | None:
     last = row["page_end"] or row["page_start"] or 1_000_000
     pages = [
         PageText(p["number"], p["text"], p["bates"], bool(p["ocr"]))
-        for p in archive.query(
+        for p in archive._query(
             """SELECT number, text, bates, ocr FROM pages WHERE document_id = ? AND number BETWEEN ? AND ?
                ORDER BY number""",
             (row["document_id"], first, last),

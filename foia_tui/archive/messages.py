@@ -27,13 +27,13 @@ def message_objects(archive: Archive, rows: list[dict]) -> list[dict]:
     tags: dict[str, list[str]] = defaultdict(list)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        for r in archive.query(
+        for r in archive._query(
             f"""SELECT message_id, code, page, leaked_text FROM redactions
                 WHERE message_id IN ({_placeholders(chunk)}) ORDER BY message_id, body_offset, id""",
             tuple(chunk),
         ):
             redactions[r["message_id"]].append({"code": r["code"], "page": r["page"], "leaked_text": r["leaked_text"]})
-        for t in archive.query(
+        for t in archive._query(
             f"""SELECT DISTINCT tg.message_id, t.name FROM taggings tg JOIN tags t ON t.id = tg.tag_id
                 WHERE tg.message_id IN ({_placeholders(chunk)}) ORDER BY t.name""",
             tuple(chunk),
@@ -71,7 +71,7 @@ def _copies(archive: Archive, canonical_ids: list[str]) -> dict[str, list[dict]]
     unique = list(dict.fromkeys(canonical_ids))
     for start in range(0, len(unique), 500):
         chunk = unique[start : start + 500]
-        for c in archive.query(
+        for c in archive._query(
             f"""SELECT coalesce(m.duplicate_of, m.id) AS canon, r.name AS release, d.path AS file, m.page_start,
                        m.bates_start AS bates
                 FROM messages m JOIN documents d ON d.id = m.document_id
@@ -89,7 +89,7 @@ def list_messages(
 ) -> list[dict]:
     """Messages in time order (undated last), each distinct email once unless duplicates are asked for."""
     where = "" if include_duplicates else "WHERE m.duplicate_of IS NULL"
-    rows = archive.query(
+    rows = archive._query(
         f"""SELECT {MESSAGE_COLUMNS} FROM messages m JOIN documents d ON d.id = m.document_id {where}
             ORDER BY m.sent_sort IS NULL, m.sent_sort, m.document_id, m.ordinal LIMIT ? OFFSET ?""",
         (-1 if limit is None else limit, offset),
@@ -99,7 +99,7 @@ def list_messages(
 
 def get_messages(archive: Archive, ids: list[str]) -> list[dict]:
     """`foia list --json` objects for the given ids, in the order given (unknown ids are left out)."""
-    rows = archive.query(
+    rows = archive._query(
         f"""SELECT {MESSAGE_COLUMNS} FROM messages m JOIN documents d ON d.id = m.document_id
             WHERE m.id IN ({_placeholders(ids)})""",
         tuple(ids),
@@ -125,4 +125,9 @@ def stats(archive: Archive) -> dict[str, int]:
         "taggings": "SELECT count(*) FROM taggings",
         "failures": "SELECT count(*) FROM documents WHERE status = 'failed'",
     }
-    return {name: archive.scalar(sql) or 0 for name, sql in counts.items()}
+    return {name: archive._scalar(sql) or 0 for name, sql in counts.items()}
+
+
+def duplicate_count(archive: Archive) -> int:
+    """How many stored copies are copies of another (what an import reports as duplicates)."""
+    return archive._scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") or 0

@@ -75,8 +75,8 @@ def _printed_name(name: str | None, email: str | None, raw: str) -> str | None:
 
 def read_participants(archive: Archive) -> Participants:
     """Every participant row, with its alias key and each message's correspondents (sender, To and Cc)."""
-    with archive.lock:
-        found = Participants(archive.conn.execute(f"SELECT {_PARTICIPANT_COLUMNS} FROM participants").fetchall())
+    with archive._reading():
+        found = Participants(archive._conn.execute(f"SELECT {_PARTICIPANT_COLUMNS} FROM participants").fetchall())
     forms: dict[tuple, tuple[str | None, Correspondent | None, bool]] = {}
     counts: Counter[str] = Counter()
     correspondents = found.correspondents
@@ -172,12 +172,12 @@ def _copies(participants: Participants, canon: dict[str, str]) -> list[list[tupl
 
 
 def load_pins(archive: Archive) -> dict[str, str]:
-    return {r["alias_key"]: r["group_key"] for r in archive.query("SELECT alias_key, group_key FROM person_overrides")}
+    return {r["alias_key"]: r["group_key"] for r in archive._query("SELECT alias_key, group_key FROM person_overrides")}
 
 
 def _stable_ids(archive: Archive, clusters: list[list[str]]) -> list[int]:
     """Each cluster keeps the person id most of its aliases had, when no larger cluster claimed it first."""
-    previous = {r["key"]: r["person_id"] for r in archive.query("SELECT key, person_id FROM aliases")}
+    previous = {r["key"]: r["person_id"] for r in archive._query("SELECT key, person_id FROM aliases")}
     next_id = max([0, *previous.values()]) + 1
     order = sorted(range(len(clusters)), key=lambda i: -len(clusters[i]))
     taken: set[int] = set()
@@ -222,25 +222,25 @@ def write_people(conn: sqlite3.Connection, plan: PeoplePlan, rows: list[tuple]) 
 def list_people(archive: Archive, *, include_redacted: bool = False) -> list[dict]:
     """`foia people --json` objects: {id, name, aliases, messages}, most messages first."""
     where = "" if include_redacted else "WHERE p.redacted = 0"
-    people = archive.query(
+    people = archive._query(
         f"""SELECT p.id, p.name, p.redacted,
                    (SELECT count(DISTINCT coalesce(m.duplicate_of, m.id)) FROM participants pa
                     JOIN messages m ON m.id = pa.message_id WHERE pa.person_id = p.id) AS messages
             FROM people p {where} ORDER BY messages DESC, p.name, p.id"""
     )
     aliases: dict[int, list[str]] = defaultdict(list)
-    for a in archive.query("SELECT person_id, name, email FROM aliases ORDER BY person_id, key"):
+    for a in archive._query("SELECT person_id, name, email FROM aliases ORDER BY person_id, key"):
         aliases[a["person_id"]].append(alias_text(a["name"], a["email"]))
     return [{"id": p["id"], "name": p["name"], "aliases": aliases[p["id"]], "messages": p["messages"]} for p in people]
 
 
 def find_person(archive: Archive, text: str) -> int:
     """A person named on the command line: an id, an exact alias, or a unique listed name."""
-    if text.isdigit() and archive.scalar("SELECT 1 FROM people WHERE id = ?", (int(text),)):
+    if text.isdigit() and archive._scalar("SELECT 1 FROM people WHERE id = ?", (int(text),)):
         return int(text)
     found = {
         r["person_id"]
-        for r in archive.query(
+        for r in archive._query(
             "SELECT person_id FROM aliases WHERE key = ? OR lower(email) = lower(?) "
             "UNION SELECT id FROM people WHERE name = ? COLLATE NOCASE",
             (alias_key(text, None) or text.casefold(), text.strip(), text.strip()),
@@ -254,7 +254,7 @@ def find_person(archive: Archive, text: str) -> int:
 
 
 def _alias_keys(archive: Archive, person_id: int) -> list[str]:
-    return [r["key"] for r in archive.query("SELECT key FROM aliases WHERE person_id = ? ORDER BY key", (person_id,))]
+    return [r["key"] for r in archive._query("SELECT key FROM aliases WHERE person_id = ? ORDER BY key", (person_id,))]
 
 
 def _pin(conn: sqlite3.Connection, keys: list[str], group: str) -> None:
@@ -272,7 +272,7 @@ def merge_people(archive: Archive, keep: int, other: int) -> None:
     keys = _alias_keys(archive, keep) + _alias_keys(archive, other)
     if any(k.startswith("redacted:") for k in keys):
         raise ArchiveError("a redacted name cannot be merged: nothing says who is behind the box")
-    groups = {r["group_key"] for r in archive.query("SELECT DISTINCT group_key FROM person_overrides")}
+    groups = {r["group_key"] for r in archive._query("SELECT DISTINCT group_key FROM person_overrides")}
     with archive.transaction() as conn:
         old = [
             row[0]
@@ -299,7 +299,7 @@ def split_person(archive: Archive, person_id: int, alias_names: list[str]) -> li
     rest = [k for k in keys if k not in chosen]
     if not rest:
         raise ArchiveError("name fewer aliases than the person has: the rest must stay with them")
-    groups = {r["group_key"] for r in archive.query("SELECT DISTINCT group_key FROM person_overrides")}
+    groups = {r["group_key"] for r in archive._query("SELECT DISTINCT group_key FROM person_overrides")}
     moved, stay = _new_group(groups), _new_group(groups)
     with archive.transaction() as conn:
         _pin(conn, chosen, moved)

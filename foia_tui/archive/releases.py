@@ -45,7 +45,7 @@ def _marks(values: list) -> str:
 
 
 def get_release(archive: Archive, name: str) -> dict:
-    rows = archive.query("SELECT * FROM releases WHERE name = ?", (name,))
+    rows = archive._query("SELECT * FROM releases WHERE name = ?", (name,))
     if not rows:
         raise ReleaseUsageError(f"no release named {name!r} (see `foia releases`)")
     return rows[0]
@@ -96,7 +96,7 @@ def edit_release(archive: Archive, name: str, *, rename: str | None = None, **fi
 def check_release(archive: Archive, name: str, **fields: str | None) -> dict | None:
     """The release `name` (None if new), after checking that the metadata given agrees with what it records."""
     given = _check_fields(fields)
-    rows = archive.query("SELECT * FROM releases WHERE name = ?", (name,))
+    rows = archive._query("SELECT * FROM releases WHERE name = ?", (name,))
     if not rows:
         return None
     release = rows[0]
@@ -161,7 +161,7 @@ def list_releases(archive: Archive) -> list[dict]:
     `messages` counts distinct emails (copies of one email in the release count once); `redactions` counts
     every box on the release's pages, so a box printed twice (an email and its quote in a reply) counts twice.
     """
-    return archive.query(
+    return archive._query(
         RELEASE_COUNTS + " ORDER BY coalesce(r.produced, r.filed, substr(r.created_at, 1, 10)) DESC, r.name"
     )
 
@@ -180,7 +180,7 @@ def remove_release(archive: Archive, name: str, *, force: bool = False) -> dict:
         release = get_release(archive, name)
         gone = [
             row["document_id"]
-            for row in archive.query(
+            for row in archive._query(
                 """SELECT rd.document_id FROM release_documents rd WHERE rd.release_id = ? AND NOT EXISTS (
                        SELECT 1 FROM release_documents o WHERE o.document_id = rd.document_id
                        AND o.release_id != rd.release_id)""",
@@ -217,21 +217,21 @@ def _rows_of_documents(archive: Archive, document_ids: list[str]) -> set[str]:
     for chunk in _chunks(document_ids):
         ids |= {
             r["id"]
-            for r in archive.query(f"SELECT id FROM messages WHERE document_id IN ({_marks(chunk)})", tuple(chunk))
+            for r in archive._query(f"SELECT id FROM messages WHERE document_id IN ({_marks(chunk)})", tuple(chunk))
         }
     return ids
 
 
 def _tagging_survivors(archive: Archive, doomed: set[str], gone: set[str]) -> tuple[dict[int, str], list[int]]:
     """{tagging id: a surviving copy of its email} for taggings on doomed rows; the rest are orphans."""
-    taggings = archive.query(
+    taggings = archive._query(
         """SELECT tg.id, tg.message_id, coalesce(m.duplicate_of, m.id) AS canon FROM taggings tg
            JOIN messages m ON m.id = tg.message_id"""
     )
     survivors: dict[int, str] = {}
     orphans: list[int] = []
     for t in (t for t in taggings if t["message_id"] in doomed):
-        rows = archive.query(
+        rows = archive._query(
             f"SELECT {COPY_COLUMNS} FROM messages m WHERE m.id = ? OR m.duplicate_of = ?", (t["canon"], t["canon"])
         )
         kept = [_copy(r) for r in rows if r["document_id"] not in gone]
@@ -274,7 +274,7 @@ def _copy(row: dict) -> Copy:
 
 def release_copies(archive: Archive, release_id: int) -> list[Copy]:
     """Every stored copy in a release's documents."""
-    rows = archive.query(
+    rows = archive._query(
         f"""SELECT {COPY_COLUMNS} FROM release_documents rd JOIN messages m ON m.document_id = rd.document_id
             WHERE rd.release_id = ?""",
         (release_id,),
@@ -293,7 +293,7 @@ def message_objects_for(archive: Archive, ids: list[str]) -> dict[str, dict]:
 def release_names(archive: Archive, document_ids: list[str]) -> dict[str, list[str]]:
     names: dict[str, list[str]] = defaultdict(list)
     for chunk in _chunks(list(dict.fromkeys(document_ids))):
-        for row in archive.query(
+        for row in archive._query(
             f"""SELECT rd.document_id, r.name FROM release_documents rd JOIN releases r ON r.id = rd.release_id
                 WHERE rd.document_id IN ({_marks(chunk)}) ORDER BY r.name""",
             tuple(chunk),
@@ -314,7 +314,7 @@ class SourcedCopy:
 
 def copies_of_email(archive: Archive, message_id: str) -> list[SourcedCopy]:
     """Every stored copy of the email `message_id` is a copy of, itself included."""
-    rows = archive.query(
+    rows = archive._query(
         f"""SELECT {COPY_COLUMNS}, m.page_start, m.bates_start, d.path
             FROM messages m JOIN documents d ON d.id = m.document_id
             WHERE m.id = ? OR m.id = (SELECT duplicate_of FROM messages WHERE id = ?)
@@ -341,7 +341,7 @@ class GapEvidence:
 
 def gap_evidence(archive: Archive) -> GapEvidence:
     """The rows behind `foia gaps`, each table read once."""
-    rows = archive.query(
+    rows = archive._query(
         """SELECT id, coalesce(duplicate_of, id) AS canon, copy_kind, quoted_in, sent, sender_name, sender_email,
                   subject, thread_id, message_id, in_reply_to, body, duplicate_of IS NULL AS canonical
            FROM messages"""
@@ -349,16 +349,16 @@ def gap_evidence(archive: Archive) -> GapEvidence:
     copies = {r["id"]: GapCopy(**{name: r[name] for name in GapCopy.__dataclass_fields__}) for r in rows}
     named = [
         NamedFile(copies[a["message_id"]], a["name"], bool(a["sha256"] or a["document_id"]))
-        for a in archive.query("SELECT message_id, name, sha256, document_id FROM attachments")
+        for a in archive._query("SELECT message_id, name, sha256, document_id FROM attachments")
     ]
     recipients: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
-    for p in archive.query("SELECT message_id, name, email FROM participants WHERE role IN ('to', 'cc')"):
+    for p in archive._query("SELECT message_id, name, email FROM participants WHERE role IN ('to', 'cc')"):
         recipients[p["message_id"]].append((p["name"], p["email"]))
     return GapEvidence(
         copies=copies,
         canonical=[copies[r["id"]] for r in rows if r["canonical"]],
         named=named,
-        documents=[r["path"] for r in archive.query("SELECT path FROM documents WHERE status = 'imported'")],
+        documents=[r["path"] for r in archive._query("SELECT path FROM documents WHERE status = 'imported'")],
         recipients=recipients,
     )
 
@@ -367,7 +367,7 @@ def cited_sources(archive: Archive, ids: list[str]) -> dict[str, list[dict]]:
     """Where each email's copies stand, for citing: {file, page_start, bates, release} per copy and release."""
     sources: dict[str, list[dict]] = defaultdict(list)
     for chunk in _chunks(list(dict.fromkeys(ids))):
-        for row in archive.query(
+        for row in archive._query(
             f"""SELECT coalesce(m.duplicate_of, m.id) AS canon, d.path AS file, m.page_start, m.bates_start AS bates,
                        r.name AS release
                 FROM messages m JOIN documents d ON d.id = m.document_id

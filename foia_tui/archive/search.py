@@ -81,13 +81,13 @@ def search_messages(archive: Archive, query_text: str, *, limit: int = 50, offse
     _check_page(limit, offset)
     plan = _plan(archive, query_text)
     source, where, order, params, ranked = plan.listing(archive)
-    page = archive.query(
+    page = archive._query(
         f"""SELECT hit.rowid AS rowid, {"hit.rank" if ranked else "NULL"} AS score FROM {source}
             WHERE {where} ORDER BY {order} LIMIT :limit OFFSET :offset""",
         {**params, "limit": limit + 1, "offset": offset},
     )
     scores = {hit["rowid"]: hit["score"] for hit in page[:limit]}
-    found = archive.query(
+    found = archive._query(
         f"""SELECT {MESSAGE_COLUMNS}, m.rowid AS rowid, m.participants AS indexed_participants
             FROM messages m JOIN documents d ON d.id = m.document_id
             WHERE m.rowid IN (SELECT value FROM json_each(?))""",
@@ -115,7 +115,7 @@ def search_threads(archive: Archive, query_text: str, *, limit: int = 50, offset
     plan = _plan(archive, query_text)
     source, where, _, params, ranked = plan.listing(archive)
     if ranked:
-        groups = archive.query(
+        groups = archive._query(
             f"""SELECT x.thread_id, min(hit.rank) AS score FROM {source} JOIN messages x ON x.rowid = hit.rowid
                 WHERE {where} AND x.thread_id IS NOT NULL GROUP BY x.thread_id ORDER BY score, x.thread_id
                 LIMIT :limit OFFSET :offset""",
@@ -128,7 +128,7 @@ def search_threads(archive: Archive, query_text: str, *, limit: int = 50, offset
     _, where, params = plan.sql(archive, by_words=False, per_row=True)
     hits = {
         r["thread_id"]: r["hits"]
-        for r in archive.query(
+        for r in archive._query(
             f"""SELECT hit.thread_id, count(*) AS hits FROM messages AS hit
                 WHERE hit.thread_id IN (SELECT value FROM json_each(:threads)) AND {where} GROUP BY hit.thread_id""",
             {**params, "threads": json.dumps(page)},
@@ -136,7 +136,7 @@ def search_threads(archive: Archive, query_text: str, *, limit: int = 50, offset
     }
     threads = {
         t["thread_id"]: t
-        for t in archive.query(
+        for t in archive._query(
             f"SELECT {THREAD_COLUMNS} FROM threads WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(page),)
         )
     }
@@ -151,7 +151,7 @@ def matching_message_ids(archive: Archive, query_text: str) -> list[str]:
     """Every message a search matches, in search_messages' order: ids only (no rows read for pages or
     snippets), for tagging or overlaying everything a query finds. Raises QueryError for a malformed query."""
     source, where, order, params, _ = _plan(archive, query_text).listing(archive)
-    rows = archive.query(
+    rows = archive._query(
         f"SELECT x.id FROM {source} CROSS JOIN messages x ON x.rowid = hit.rowid WHERE {where} ORDER BY {order}",
         params,
     )
@@ -161,8 +161,8 @@ def matching_message_ids(archive: Archive, query_text: str) -> list[str]:
 def _newest_threads(archive: Archive, where: str, params: dict, count: int) -> list[str]:
     """The threads of the newest matches (hit = messages), newest first, until `count` threads are found."""
     threads: dict[str, None] = {}
-    with archive.lock:
-        cursor = archive.conn.execute(
+    with archive._reading():
+        cursor = archive._conn.execute(
             f"SELECT hit.thread_id FROM messages AS hit WHERE {where} ORDER BY hit.sent_sort DESC, hit.id DESC",
             params,
         )
@@ -178,13 +178,13 @@ def _newest_threads(archive: Archive, where: str, params: dict, count: int) -> l
 def count_matches(archive: Archive, query_text: str) -> int:
     """How many messages match (duplicate copies counted only when the query asks for them)."""
     source, where, params = _plan(archive, query_text).sql(archive, by_words=True)
-    return archive.scalar(f"SELECT count(*) FROM {source} WHERE {where}", params) or 0
+    return archive._scalar(f"SELECT count(*) FROM {source} WHERE {where}", params) or 0
 
 
 def matching_thread_ids(archive: Archive, query_text: str) -> set[str]:
     """Every thread holding a match, so a thread list can be filtered by a query."""
     source, where, params = _plan(archive, query_text).sql(archive, by_words=True)
-    rows = archive.query(  # the thread index holds every rowid's thread: no message row is read
+    rows = archive._query(  # the thread index holds every rowid's thread: no message row is read
         f"""SELECT DISTINCT t.thread_id FROM messages AS t
             WHERE +t.rowid IN (SELECT hit.rowid FROM {source} WHERE {where}) AND t.thread_id IS NOT NULL""",
         params,
@@ -221,7 +221,7 @@ def save_search(archive: Archive, name: str, query: str) -> None:
 
 def saved_searches(archive: Archive) -> list[dict]:
     """Every saved search as {name, query, created_at}, by name."""
-    return archive.query("SELECT name, query, created_at FROM saved_searches ORDER BY name")
+    return archive._query("SELECT name, query, created_at FROM saved_searches ORDER BY name")
 
 
 def delete_saved_search(archive: Archive, name: str) -> bool:
@@ -246,7 +246,7 @@ class _Plan:
         """Whether there are words every match has, and few enough messages have them to score them all."""
         return (
             self.driver is not None
-            and archive.scalar(f"{WORD_ROWIDS.format('?')} LIMIT 1 OFFSET {RANK_LIMIT}", (self.driver,)) is None
+            and archive._scalar(f"{WORD_ROWIDS.format('?')} LIMIT 1 OFFSET {RANK_LIMIT}", (self.driver,)) is None
         )
 
     def listing_order(self, archive: Archive) -> bool:
@@ -317,7 +317,7 @@ def _substring_fallback(archive: Archive, node: Node, notes: list[str]) -> Node:
     if isinstance(node, Words):
         if node.prefix or len(node.text.strip()) < MIN_SUBSTRING:
             return node
-        if archive.scalar(f"{WORD_ROWIDS.format('?')} LIMIT 1", (_fts_term(node),)) is not None:
+        if archive._scalar(f"{WORD_ROWIDS.format('?')} LIMIT 1", (_fts_term(node),)) is not None:
             return node
         notes.append(f"no whole word matches {node.source}: searched inside words")
         return Substring(text=node.text.strip(), column=node.column, source=f"{node.source} (inside words)",
@@ -626,7 +626,7 @@ def _matched(archive: Archive, page: _Page, tree: Node, rowids: list[int]) -> di
             continue
         sql = _Sql(archive, by_words=False)
         condition = sql.condition(leaf)
-        hits = archive.query(
+        hits = archive._query(
             f"""SELECT hit.rowid AS rowid FROM json_each(:page) AS page
                 CROSS JOIN messages AS hit ON hit.rowid = page.value WHERE {condition}""",
             {**sql.params, "page": json.dumps(rowids)},
@@ -676,7 +676,7 @@ class _Lookup:
     def correspondents(self) -> list[_Correspondent]:
         """Every printed form of every person (aliases), the people's names, and unresolved participants."""
         if self._correspondents is None:
-            rows = self.archive.query(
+            rows = self.archive._query(
                 """SELECT name, email, person_id FROM aliases UNION ALL SELECT name, NULL, id FROM people
                    UNION ALL SELECT DISTINCT name, email, NULL FROM participants WHERE person_id IS NULL"""
             )
@@ -690,7 +690,7 @@ class _Lookup:
 
     def codes(self) -> list[str]:
         if self._codes is None:
-            self._codes = [r["code"] for r in self.archive.query("SELECT DISTINCT code FROM redactions")
+            self._codes = [r["code"] for r in self.archive._query("SELECT DISTINCT code FROM redactions")
                            if r["code"]]  # fmt: skip
         return self._codes
 
@@ -721,7 +721,7 @@ _lookups: weakref.WeakKeyDictionary[Archive, tuple[tuple[int, int], _Lookup]] = 
 
 def _lookup(archive: Archive) -> _Lookup:
     """The archive's lookup, rebuilt after any write (by this connection or another)."""
-    version = (archive.scalar("PRAGMA data_version"), archive.conn.total_changes)
+    version = (archive._scalar("PRAGMA data_version"), archive._conn.total_changes)
     cached = _lookups.get(archive)
     if cached is None or cached[0] != version:
         cached = _lookups[archive] = (version, _Lookup(archive))

@@ -56,7 +56,7 @@ def _participants_text(message: MessageRecord) -> str:
 
 
 def is_imported(archive: Archive, sha256: str) -> bool:
-    return bool(archive.scalar("SELECT 1 FROM documents WHERE sha256 = ? AND status = 'imported'", (sha256,)))
+    return bool(archive._scalar("SELECT 1 FROM documents WHERE sha256 = ? AND status = 'imported'", (sha256,)))
 
 
 MESSAGE_COLUMNS = (
@@ -149,8 +149,8 @@ def document_rows(doc: DocumentRecord) -> DocumentRows:
 
 def imported_sha256s(archive: Archive) -> set[str]:
     """Content hashes of every imported document, so workers can skip a file already here before parsing it."""
-    with archive.lock:
-        return {row[0] for row in archive.conn.execute("SELECT sha256 FROM documents WHERE status = 'imported'")}
+    with archive._reading():
+        return {row[0] for row in archive._conn.execute("SELECT sha256 FROM documents WHERE status = 'imported'")}
 
 
 def store_document(
@@ -228,4 +228,16 @@ def record_failure(archive: Archive, path: str, sha256: str | None, kind: str | 
                    imported_at = excluded.imported_at
                WHERE documents.status = 'failed'""",
             (document_id_for(key), path, sha256, kind, error, now_iso()),
+        )
+
+
+def log_import(
+    archive: Archive, started: str, paths: list[str], files: int, messages_added: int, duplicates: int, failures: list
+) -> None:
+    """One row of import_log: what an import was given, what it added and what failed."""
+    with archive.transaction() as conn:
+        conn.execute(
+            """INSERT INTO import_log (started_at, finished_at, paths, files, messages_added, duplicates, failures)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (started, now_iso(), json.dumps(paths), files, messages_added, duplicates, json.dumps(failures)),
         )

@@ -129,12 +129,14 @@ TAG_COLUMNS = """t.id, t.name, t.color, t.description, t.created_at,
 
 def list_tags(archive: Archive) -> list[Tag]:
     """Every tag with its counts, by name."""
-    return [Tag(**row) for row in archive.query(f"SELECT {TAG_COLUMNS} FROM tags t ORDER BY t.name COLLATE NOCASE")]
+    return [Tag(**row) for row in archive._query(f"SELECT {TAG_COLUMNS} FROM tags t ORDER BY t.name COLLATE NOCASE")]
 
 
 def find_tag(archive: Archive, name: str) -> Tag | None:
     """The tag of that name, ignoring case, so 'Budget' and 'budget' are one tag."""
-    rows = archive.query(f"SELECT {TAG_COLUMNS} FROM tags t WHERE t.name = ? COLLATE NOCASE", (" ".join(name.split()),))
+    rows = archive._query(
+        f"SELECT {TAG_COLUMNS} FROM tags t WHERE t.name = ? COLLATE NOCASE", (" ".join(name.split()),)
+    )
     return Tag(**rows[0]) if rows else None
 
 
@@ -218,7 +220,7 @@ def _check_messages(archive: Archive, message_ids: list[str]) -> None:
     for i in range(0, len(message_ids), CHUNK):
         chunk = message_ids[i : i + CHUNK]
         marks = ", ".join("?" for _ in chunk)
-        known.update(r["id"] for r in archive.query(f"SELECT id FROM messages WHERE id IN ({marks})", tuple(chunk)))
+        known.update(r["id"] for r in archive._query(f"SELECT id FROM messages WHERE id IN ({marks})", tuple(chunk)))
     missing = [m for m in message_ids if m not in known]
     if missing:
         raise ArchiveError(f"no message with id {missing[0]!r}")
@@ -235,7 +237,7 @@ def tag_messages(
     with archive.transaction() as conn:
         _check_messages(archive, message_ids)
         tag_id = create_tag(archive, tag).id
-        before = archive.scalar("SELECT count(*) FROM taggings WHERE tag_id = ?", (tag_id,))
+        before = archive._scalar("SELECT count(*) FROM taggings WHERE tag_id = ?", (tag_id,))
         conn.executemany(
             """INSERT INTO taggings (tag_id, message_id, note, created_by, created_at, via_thread)
                VALUES (?, ?, ?, ?, ?, ?)
@@ -243,14 +245,14 @@ def tag_messages(
                DO UPDATE SET note = coalesce(excluded.note, note)""",
             [(tag_id, m, note or None, current_user(), now_iso(), via_thread) for m in message_ids],
         )
-        return archive.scalar("SELECT count(*) FROM taggings WHERE tag_id = ?", (tag_id,)) - before
+        return archive._scalar("SELECT count(*) FROM taggings WHERE tag_id = ?", (tag_id,)) - before
 
 
 def thread_message_ids(archive: Archive, thread_id: str) -> list[str]:
     """The distinct messages of a thread (duplicate copies left out), oldest first."""
     return [
         r["id"]
-        for r in archive.query(
+        for r in archive._query(
             """SELECT id FROM messages WHERE thread_id = ? AND duplicate_of IS NULL
                ORDER BY sent_sort IS NULL, sent_sort, document_id, ordinal""",
             (thread_id,),
@@ -271,7 +273,7 @@ def tag_excerpt(
 ) -> Tagging:
     """Tag the characters body[start:end] of a message, keeping the quoted text to re-anchor it later."""
     with archive.transaction() as conn:
-        body = archive.scalar("SELECT body FROM messages WHERE id = ?", (message_id,))
+        body = archive._scalar("SELECT body FROM messages WHERE id = ?", (message_id,))
         if body is None:
             raise ArchiveError(f"no message with id {message_id!r}")
         if not 0 <= start < end <= len(body):
@@ -295,7 +297,7 @@ TAGGING_COLUMNS = """g.id, t.name AS tag, g.message_id, g.start, g."end", g.quot
 
 
 def _taggings(archive: Archive, where: str, params: tuple) -> list[Tagging]:
-    rows = archive.query(
+    rows = archive._query(
         f"""SELECT {TAGGING_COLUMNS} FROM taggings g JOIN tags t ON t.id = g.tag_id WHERE {where}
             ORDER BY t.name COLLATE NOCASE, g.start IS NOT NULL, g.start, g.id""",
         params,
@@ -351,7 +353,7 @@ def reanchor_taggings(archive: Archive) -> ReanchorResult:
     """
     result = ReanchorResult()
     with archive.transaction() as conn:
-        rows = archive.query(
+        rows = archive._query(
             """SELECT g.id, g.start, g."end", g.quoted_text, g.anchor_status, m.body
                FROM taggings g JOIN messages m ON m.id = g.message_id WHERE g.start IS NOT NULL"""
         )
@@ -392,7 +394,7 @@ def tagged_passages(archive: Archive, tags: list[str] | None = None) -> list[Tag
     if tags:
         ids = [get_tag(archive, name).id for name in tags]
         where, params = f"g.tag_id IN ({', '.join('?' for _ in ids)})", tuple(ids)
-    rows = archive.query(
+    rows = archive._query(
         f"""SELECT {TAGGING_COLUMNS} FROM taggings g JOIN tags t ON t.id = g.tag_id
             JOIN messages m ON m.id = g.message_id WHERE {where}
             ORDER BY t.name COLLATE NOCASE, m.sent_sort IS NULL, m.sent_sort, m.document_id, m.ordinal,
@@ -442,6 +444,6 @@ def tagged_passages(archive: Archive, tags: list[str] | None = None) -> list[Tag
 
 def last_import_time(archive: Archive) -> str | None:
     """When the archive last changed by import: a stable 'made at' for exports of the same archive."""
-    return archive.scalar("SELECT max(finished_at) FROM import_log") or archive.scalar(
+    return archive._scalar("SELECT max(finished_at) FROM import_log") or archive._scalar(
         "SELECT max(imported_at) FROM documents"
     )

@@ -33,8 +33,8 @@ THREAD_NAMES = 8  # people named in the threads table's participants text
 def message_keys(archive: Archive, participants: Participants) -> tuple[list[MessageKey], dict[str, tuple]]:
     """Every stored copy as a MessageKey, and the (thread_id, duplicate_of, parent_id) it has now."""
     people = participants.correspondents
-    with archive.lock:
-        rows = archive.conn.execute(
+    with archive._reading():
+        rows = archive._conn.execute(
             """SELECT id, document_id, ordinal, subject, subject_norm, sent, sent_sort, copy_kind, message_id,
                       in_reply_to, "references", quoted_in, thread_id, duplicate_of, parent_id,
                       EXISTS (SELECT 1 FROM pages p WHERE p.document_id = messages.document_id
@@ -71,11 +71,11 @@ def _body_loader(archive: Archive):
     def load(ids: Collection[str]) -> dict[str, str]:
         ids = list(ids)
         found: dict[str, str] = {}
-        with archive.lock:
+        with archive._reading():
             for start in range(0, len(ids), CHUNK):
                 chunk = ids[start : start + CHUNK]
                 found.update(
-                    archive.conn.execute(
+                    archive._conn.execute(
                         f"SELECT id, substr(body, 1, {BODY_CHARS}) FROM messages WHERE id IN ({_marks(chunk)})",
                         chunk,
                     ).fetchall()
@@ -186,10 +186,10 @@ def _names_text(found: list[MessagePeople | None], people: dict[int, tuple[str, 
 
 def copies_of(archive: Archive, message_id: str) -> list[dict]:
     """Every stored copy of the email `message_id` is a copy of, the one shown first, then best to worst."""
-    head = archive.scalar("SELECT coalesce(duplicate_of, id) FROM messages WHERE id = ?", (message_id,))
+    head = archive._scalar("SELECT coalesce(duplicate_of, id) FROM messages WHERE id = ?", (message_id,))
     if head is None:
         return []
-    rows = archive.query(
+    rows = archive._query(
         """SELECT m.id, d.path AS file, m.page_start, m.page_end, m.bates_start, m.bates_end, m.copy_kind,
                   m.duplicate_of IS NULL AS shown, m.quoted_in
            FROM messages m JOIN documents d ON d.id = m.document_id
@@ -208,7 +208,7 @@ def thread_participants(archive: Archive, thread_ids: list[str] | None = None) -
     if thread_ids is not None:
         where, params = f"AND m.thread_id IN ({_marks(thread_ids)})", tuple(thread_ids)
     names: dict[str, list[str]] = defaultdict(list)
-    for r in archive.query(
+    for r in archive._query(
         f"""SELECT m.thread_id, p.name, max(pa.role = 'from') AS sent, min(coalesce(m.sent_sort, '~')) AS first
             FROM participants pa JOIN messages m ON m.id = pa.message_id JOIN people p ON p.id = pa.person_id
             WHERE m.duplicate_of IS NULL {where}
@@ -222,7 +222,7 @@ def thread_participants(archive: Archive, thread_ids: list[str] | None = None) -
 
 def list_threads(archive: Archive, *, limit: int | None = None) -> list[dict]:
     """`foia threads --json` objects, in time order of their first message (undated threads last)."""
-    rows = archive.query(
+    rows = archive._query(
         """SELECT id, subject, first_sent, last_sent, message_count, has_redaction, has_leak, has_attachment
            FROM threads ORDER BY first_sent IS NULL, first_sent, id LIMIT ?""",
         (-1 if limit is None else limit,),
@@ -248,13 +248,13 @@ def _thread_object(row: dict, participants: list[str]) -> dict:
 def find_thread(archive: Archive, text: str) -> str | None:
     """The thread named by an id, a unique id prefix, or the id of any of its messages."""
     text = text.strip()
-    if archive.scalar("SELECT 1 FROM threads WHERE id = ?", (text,)):
+    if archive._scalar("SELECT 1 FROM threads WHERE id = ?", (text,)):
         return text
-    via_message = archive.scalar("SELECT thread_id FROM messages WHERE id = ?", (text,))
+    via_message = archive._scalar("SELECT thread_id FROM messages WHERE id = ?", (text,))
     if via_message:
         return via_message
     if len(text) >= 4:
-        found = archive.query("SELECT id FROM threads WHERE id >= ? AND id < ? LIMIT 2", (text, text + "\uffff"))
+        found = archive._query("SELECT id FROM threads WHERE id >= ? AND id < ? LIMIT 2", (text, text + "\uffff"))
         if len(found) == 1:
             return found[0]["id"]
     return None
@@ -263,14 +263,14 @@ def find_thread(archive: Archive, text: str) -> str | None:
 def get_thread(archive: Archive, thread_id: str) -> dict | None:
     """One thread with its shown messages in reading order, each reply after the message it answers
     (`foia list --json` objects plus parent_id and copies, the number of other stored copies)."""
-    row = archive.query(
+    row = archive._query(
         """SELECT id, subject, first_sent, last_sent, message_count, has_redaction, has_leak, has_attachment
            FROM threads WHERE id = ?""",
         (thread_id,),
     )
     if not row:
         return None
-    messages = archive.query(
+    messages = archive._query(
         f"""SELECT {MESSAGE_COLUMNS}, m.parent_id,
                    (SELECT count(*) FROM messages c WHERE c.duplicate_of = m.id) AS copies
             FROM messages m JOIN documents d ON d.id = m.document_id

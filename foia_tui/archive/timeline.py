@@ -55,8 +55,8 @@ UNRESOLVED_MESSAGES = """SELECT 'address:' || coalesce(p.email, p.name) AS key, 
 
 def _rows(archive: Archive, sql: str, params: tuple = ()) -> list[tuple]:
     """Rows as tuples: the lanes read hundreds of thousands of them, where dicts would cost more than SQLite."""
-    with archive.lock:
-        return archive.conn.execute(sql, params).fetchall()
+    with archive._reading():
+        return archive._conn.execute(sql, params).fetchall()
 
 
 def _days(rows: Sequence[tuple], less: Sequence[tuple] = ()) -> dict[date, int]:
@@ -88,8 +88,8 @@ def bucket_counts(archive: Archive, unit: Unit, ids: Collection[str] | None = No
 def distinct_count(archive: Archive, ids: Collection[str] | None = None) -> int:
     """Distinct emails, dated or not (with `ids`: how many of them are distinct emails)."""
     if ids is None:
-        return archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NULL")
-    return archive.scalar(
+        return archive._scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NULL")
+    return archive._scalar(
         f"SELECT count(*) FROM messages WHERE id IN (SELECT value FROM json_each(?)) AND id NOT IN ({DUPLICATE_IDS})",
         (json.dumps(list(ids)),),
     )
@@ -102,7 +102,7 @@ _lane_cache: weakref.WeakKeyDictionary[Archive, tuple[tuple[int, int], dict[tupl
 
 def lanes_for(archive: Archive, kind: str, unit: Unit) -> list[Lane]:
     """Person ("person") or thread lanes by `unit`, remembered until the archive changes (counting takes a while)."""
-    version = (archive.scalar("PRAGMA data_version"), archive.conn.total_changes)
+    version = (archive._scalar("PRAGMA data_version"), archive._conn.total_changes)
     cached = _lane_cache.get(archive)
     if cached is None or cached[0] != version:
         cached = _lane_cache[archive] = (version, {})
@@ -211,7 +211,7 @@ def period_summary(
     )
     found = None
     if hits is not None:
-        found = archive.scalar(
+        found = archive._scalar(
             f"SELECT count(*) FROM messages m WHERE {where} AND m.id IN (SELECT value FROM json_each(?))",
             (*params, json.dumps(list(hits))),
         )
@@ -223,7 +223,7 @@ def chronology_messages(archive: Archive, ids: Collection[str] | None = None) ->
     where, params = "m.duplicate_of IS NULL", ()
     if ids is not None:
         where, params = f"{where} AND m.id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
-    rows = archive.query(
+    rows = archive._query(
         f"""SELECT m.id, m.subject, m.sender_name, m.sender_email, m.sender_raw, m.recipients, m.sent,
                    m.sent_sort, m.body, m.page_start, m.page_end, m.bates_start, m.bates_end, d.path AS file
             FROM messages m JOIN documents d ON d.id = m.document_id WHERE {where}
@@ -261,7 +261,7 @@ def add_event(archive: Archive, day: str | date, label: str, note: str | None = 
 
 def list_events(archive: Archive, start: date | None = None, end: date | None = None) -> list[Event]:
     """Events in date order, only those within [start, end] when given (what exports put beside excerpts)."""
-    rows = archive.query(
+    rows = archive._query(
         """SELECT id, date, label, note FROM events
            WHERE (? IS NULL OR date >= ?) AND (? IS NULL OR date <= ?) ORDER BY date, id""",
         (*(2 * [start.isoformat() if start else None]), *(2 * [end.isoformat() if end else None])),
@@ -272,7 +272,7 @@ def list_events(archive: Archive, start: date | None = None, end: date | None = 
 
 def event_rows(archive: Archive) -> list[dict]:
     """Every stored event as `foia event list --json` prints it."""
-    return archive.query("SELECT id, date, label, note, created_at FROM events ORDER BY date, id")
+    return archive._query("SELECT id, date, label, note, created_at FROM events ORDER BY date, id")
 
 
 def remove_event(archive: Archive, event_id: int) -> bool:

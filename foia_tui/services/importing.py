@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import glob
-import json
 import os
 import tempfile
 import time
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from foia_tui.archive import Archive
+from foia_tui.archive.messages import duplicate_count
 from foia_tui.archive.releases import attach_documents, ensure_release
 from foia_tui.archive.store import (
     DocumentRows,
@@ -26,6 +26,7 @@ from foia_tui.archive.store import (
     document_rows,
     imported_sha256s,
     link_attachment_document,
+    log_import,
     message_id_for,
     now_iso,
     record_failure,
@@ -204,8 +205,16 @@ def run_import(
         summary.threads = counts["threads"]
         if force:  # bodies may have changed (re-OCR): move or flag excerpt taggings whose text moved
             reanchor_taggings(archive)
-    summary.duplicates = archive.scalar("SELECT count(*) FROM messages WHERE duplicate_of IS NOT NULL") or 0
-    _log(archive, started, list(paths), summary)
+    summary.duplicates = duplicate_count(archive)
+    log_import(
+        archive,
+        started,
+        list(paths),
+        summary.files,
+        summary.messages_added,
+        summary.duplicates,
+        summary.as_json()["failures"],
+    )
     return summary
 
 
@@ -354,20 +363,3 @@ def parse_with_attachments(path: Path, kind: str | None, sha256: str) -> Parsed:
             parent_id = message_id_for(sha256, message.ordinal)
             attachments.append(ParsedAttachment(parent_id, attachment.sha256, name, child))
     return Parsed(document_rows(doc), attachments)
-
-
-def _log(archive: Archive, started: str, paths: list[str], summary: ImportSummary) -> None:
-    with archive.transaction() as conn:
-        conn.execute(
-            """INSERT INTO import_log (started_at, finished_at, paths, files, messages_added, duplicates, failures)
-               VALUES (?, ?, ?, ?, ?, ?, ?)""",
-            (
-                started,
-                now_iso(),
-                json.dumps(paths),
-                summary.files,
-                summary.messages_added,
-                summary.duplicates,
-                json.dumps(summary.as_json()["failures"]),
-            ),
-        )

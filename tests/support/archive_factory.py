@@ -31,6 +31,7 @@ from importers.records import (
     PageRecord,
     RedactionRecord,
 )
+from tests.support.sql import sql_rows, sql_value
 
 HOAN = Address("Ton-That, Hoan", "hoan@clearview.ai", "Ton-That, Hoan <hoan@clearview.ai>")
 REDACTED = Address("[REDACTED]", None, "[REDACTED]")
@@ -217,7 +218,7 @@ def build_small_archive(folder: Path) -> SmallArchive:
     ids["homeland"] = message_id_for(homeland_doc.sha256, 0)
     tag_messages(archive, "key-quote", [ids["trial1"], ids["onboarding0"]])
     tag_messages(archive, "follow-up", [ids["homeland"]])
-    thread_of = {row["id"]: row["thread_id"] for row in archive.query("SELECT id, thread_id FROM messages")}
+    thread_of = {row["id"]: row["thread_id"] for row in sql_rows(archive, "SELECT id, thread_id FROM messages")}
     threads = {
         "trial": thread_of[ids["trial0"]],
         "onboarding": thread_of[ids["onboarding0"]],
@@ -323,7 +324,7 @@ def add_releases(small: SmallArchive, exposed: str = EXPOSED, *, hsi_shown: bool
     data = write_pdf(pdf, [f"From: {HOAN.raw}\nSubject: {trial.subject}\n\n{body}\n\nICE-000001"], {})
     # Between two prints the archive shows the one whose document id sorts first: the HSI file is given an id
     # that sorts after the NYPD file's, or before it (its recorded hash is the PDF's with a salt).
-    nypd_id = archive.scalar("SELECT document_id FROM messages WHERE id = ?", (small.ids["trial2"],))
+    nypd_id = sql_value(archive, "SELECT document_id FROM messages WHERE id = ?", (small.ids["trial2"],))
     salt = 0
     while (document_id_for(hashlib.sha256(data + bytes(salt)).hexdigest()) < nypd_id) != hsi_shown:
         salt += 1
@@ -331,14 +332,15 @@ def add_releases(small: SmallArchive, exposed: str = EXPOSED, *, hsi_shown: bool
     hsi_doc = document(pdf.name, "pdf", [copy], pages, data + bytes(salt))  # stored relative to the archive
     store_document(archive, hsi_doc)
     rebuild_conversations(archive)
-    paths = {row["path"]: row["id"] for row in archive.query("SELECT id, path FROM documents")}
+    paths = {row["path"]: row["id"] for row in sql_rows(archive, "SELECT id, path FROM documents")}
     for name, path in ((NYPD[0], small.pdf), (NYPD[1], small.pdf.parent / "NYPD-release-part2.pdf")):
         attach_documents(archive, ensure_release(archive, name, agency="NYPD"), [paths[str(path)]])
     attach_documents(archive, ensure_release(archive, HSI, agency="ICE (HSI)"), [paths[pdf.name]])
     copy_id = message_id_for(hsi_doc.sha256, 0)
     copies = {copy_id, small.ids["trial2"]}
     canonical = {
-        row["id"]: row["canon"] for row in archive.query("SELECT id, coalesce(duplicate_of, id) AS canon FROM messages")
+        row["id"]: row["canon"]
+        for row in sql_rows(archive, "SELECT id, coalesce(duplicate_of, id) AS canon FROM messages")
     }
     assert {canonical[i] for i in copies} == {copy_id if hsi_shown else small.ids["trial2"]}
     return copy_id

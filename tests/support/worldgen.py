@@ -21,6 +21,7 @@ from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.domain.people import alias_key
 from importers.records import Address, DocumentRecord, MessageRecord
+from tests.support.sql import sql_rows
 
 FIRST = (
     "Hoan",
@@ -500,12 +501,14 @@ def pairwise(truth: dict, predicted: dict) -> Score:
 
 
 def score_threads(archive: Archive, truth: Truth) -> Score:
-    stored = {r["id"]: r["thread_id"] for r in archive.query("SELECT id, thread_id FROM messages")}
+    stored = {r["id"]: r["thread_id"] for r in sql_rows(archive, "SELECT id, thread_id FROM messages")}
     return pairwise({m: truth.thread_of[e] for m, e in truth.email_of.items()}, stored)
 
 
 def score_duplicates(archive: Archive, truth: Truth) -> Score:
-    stored = {r["id"]: r["head"] for r in archive.query("SELECT id, coalesce(duplicate_of, id) AS head FROM messages")}
+    stored = {
+        r["id"]: r["head"] for r in sql_rows(archive, "SELECT id, coalesce(duplicate_of, id) AS head FROM messages")
+    }
     return pairwise(truth.email_of, stored)
 
 
@@ -513,7 +516,7 @@ def score_people(archive: Archive, truth: Truth) -> Score:
     """Over distinct printed aliases (redacted ones aside): are one real person's aliases one person, and only?"""
     true_alias: dict[str, int] = {}
     predicted: dict[str, int] = {}
-    for r in archive.query("SELECT message_id, role, position, name, email, raw, person_id FROM participants"):
+    for r in sql_rows(archive, "SELECT message_id, role, position, name, email, raw, person_id FROM participants"):
         place = (r["message_id"], r["role"], r["position"])
         if place in truth.person_of:
             key = alias_key(r["name"] or r["raw"], r["email"])

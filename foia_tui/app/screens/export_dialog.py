@@ -6,7 +6,6 @@ a choice changes, and shown as literal text through `foia_tui.domain.display`.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import ClassVar
 
@@ -25,7 +24,7 @@ from foia_tui.domain.query import QueryError
 from foia_tui.services.export import FORMATS, Export, build_export, render
 
 PREVIEW_CHARS = 20_000
-EXPECTED_ERRORS = (ArchiveError, QueryError, sqlite3.Error, OSError)
+EXPECTED_ERRORS = (ArchiveError, QueryError, OSError)
 
 
 def write_export(path: Path, text: str) -> None:

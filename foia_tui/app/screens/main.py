@@ -7,7 +7,6 @@ Other screens plug in through app-level or screen-level bindings and `reading_vi
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from functools import partial
 from typing import ClassVar
@@ -34,7 +33,7 @@ from foia_tui.domain.query import QueryError
 from foia_tui.services import reading
 
 EMPTY_ARCHIVE = "This archive is empty. Import a release with:  foia import PATH --db {path}"
-EXPECTED_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, ArchiveError)
+EXPECTED_ERRORS: tuple[type[BaseException], ...] = (ArchiveError,)
 
 
 def plural(count: int, word: str) -> str:

@@ -9,7 +9,6 @@ worker thread, and dismisses with a one-line account of what it did (None when c
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -41,7 +40,7 @@ from foia_tui.archive.tags import (
 from foia_tui.domain.display import one_line
 
 FUZZY_CUTOFF = 60
-EXPECTED_ERRORS = (ArchiveError, sqlite3.Error)  # said in the picker; anything else is a bug
+EXPECTED_ERRORS = (ArchiveError,)  # said in the picker; anything else is a bug
 CREATE = "\x00create"  # option id of "create a new tag" (no tag name can hold a NUL)
 
 

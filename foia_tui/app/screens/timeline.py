@@ -6,7 +6,6 @@ filter the thread list to that period; Escape dismisses with None. All SQLite wo
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
@@ -18,10 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import get_current_worker
 
+from foia_tui.app.widgets.timeline_chart import HITS_STYLE, TimelineChart, summary_text
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.search import matching_message_ids
 from foia_tui.archive.timeline import (
@@ -35,59 +34,16 @@ from foia_tui.archive.timeline import (
 from foia_tui.domain.display import one_line
 from foia_tui.domain.query import QueryError
 from foia_tui.domain.timeline import (
-    HITS_STYLE,
     UNITS,
     Event,
     Lane,
     Series,
     TimelineData,
     Unit,
-    Viewport,
     bucket_end,
-    draw_chart,
     parse_day,
-    summary_text,
-    viewport,
     zoom,
 )
-
-BAR_ROWS = 8
-
-
-class TimelineChart(Widget):
-    """The histogram, its date axis, event markers and swimlanes, drawn as one block so they share columns."""
-
-    DEFAULT_CSS = "TimelineChart { height: 1fr; }"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.data: TimelineData | None = None
-        self.cursor = 0
-        self.lane_cursor = 0
-        self.first_shown = 0
-        self.note = ""
-
-    def show(self, data: TimelineData, cursor: int, lane_cursor: int, note: str = "") -> None:
-        """Draw `data` with the cursor on bucket `cursor` and lane `lane_cursor`; `note` goes under the axis."""
-        self.data, self.cursor, self.lane_cursor, self.note = data, cursor, lane_cursor, note
-        self.refresh()
-
-    def view(self) -> Viewport:
-        assert self.data is not None
-        view = viewport(self.data.size, self.size.width, self.cursor, self.first_shown)
-        self.first_shown = view.offset
-        return view
-
-    def render(self) -> Text:
-        if self.data is None:
-            return Text("Loading the timeline…", style="dim")
-        if not self.data.size:
-            return Text("No dated messages yet: import a release (foia import PATH) to see its timeline.")
-        lane_rows = max(self.size.height - BAR_ROWS - 2, 0)
-        lines = draw_chart(self.data, self.size.width, BAR_ROWS, self.cursor, self.view(), self.lane_cursor, lane_rows)
-        if self.note:
-            lines.append(Text(self.note, style="dim italic"))
-        return Text("\n", no_wrap=True).join(lines)
 
 
 class EventDialog(ModalScreen[tuple[date, str, str | None] | None]):
@@ -217,7 +173,7 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
                 except QueryError as error:
                     problem = f"search not shown: {error}"
             overlay = day_counts(self.archive, hits) if hits is not None else None
-        except (ArchiveError, sqlite3.Error) as error:
+        except ArchiveError as error:
             self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
             return
         self.app.call_from_thread(self._hits_loaded, hits, overlay, problem)
@@ -230,7 +186,7 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
             for unit in (first, *(u for u in UNITS if u != first)):
                 lanes = lanes_for(self.archive, kind, unit)
                 self.app.call_from_thread(self._lanes_loaded, kind, unit, lanes)
-        except (ArchiveError, sqlite3.Error) as error:
+        except ArchiveError as error:
             self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
         finally:
             self.app.call_from_thread(lambda: self.lanes_loading.discard(kind))
@@ -307,7 +263,7 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
             everyone = None
             if lane is not None and not summary["messages"]:
                 everyone = period_summary(self.archive, start, end, hits=self.hits)
-        except (ArchiveError, sqlite3.Error) as error:
+        except ArchiveError as error:
             self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
             return
         if not worker.is_cancelled:
@@ -373,7 +329,7 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         try:
             add_event(self.archive, day, label, note)
             events = list_events(self.archive)
-        except (ArchiveError, sqlite3.Error) as error:
+        except ArchiveError as error:
             self.app.call_from_thread(self._failed, f"event not saved: {error}")
             return
         self.app.call_from_thread(self._events_changed, events, f"Event added on {day.isoformat()}: {label}")

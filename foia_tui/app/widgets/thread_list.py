@@ -7,7 +7,6 @@ when the page is missing, asks a worker thread to fetch it through the `ThreadSo
 
 from __future__ import annotations
 
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -160,7 +159,7 @@ class ThreadList(ScrollView, can_focus=True, inherit_bindings=False):
     def _fetch(self, generation: int, source: ThreadSource, page: int) -> None:
         try:
             rows = source.fetch(page * PAGE_SIZE, PAGE_SIZE)
-        except (sqlite3.Error, ArchiveError) as error:
+        except ArchiveError as error:
             self.post_message(self.LoadFailed(f"could not read the thread list: {error}"))
             rows = []
         self.post_message(self.PageLoaded(generation, page, rows))
