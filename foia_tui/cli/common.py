@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 
 from foia_tui.archive import Archive, ArchiveError
+from foia_tui.domain.display import name_shown
+from foia_tui.domain.escaping import json_visible
 
 DEFAULT_DB = "archive.db"
 
@@ -33,9 +35,14 @@ def db_option(command: Callable) -> Callable:
     )(command)
 
 
+def warn(message: str) -> None:
+    """One line on stderr, names and paths in it shown as document text is (a control in a file name is data)."""
+    click.echo(f"foia: {name_shown(message)}", err=True)
+
+
 def fail(message: str, code: int = 1) -> None:
     """One clear line on stderr and an exit code; never a traceback."""
-    click.echo(f"foia: {message}", err=True)
+    warn(message)
     sys.exit(code)
 
 
@@ -69,8 +76,8 @@ def with_archive(create: bool = False) -> Callable:
 
 def emit_json_lines(objects: Iterable[dict]) -> None:
     for obj in objects:
-        click.echo(json.dumps(obj, ensure_ascii=False))
+        click.echo(json_visible(json.dumps(obj, ensure_ascii=False)))
 
 
 def emit_json(obj: object) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+    click.echo(json_visible(json.dumps(obj, ensure_ascii=False, indent=2)))

@@ -6,6 +6,7 @@ Text from emails and PDFs is untrusted. Widgets show the result of `safe_text` a
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 from rich.text import Text
@@ -22,6 +23,8 @@ def _visible(char: str) -> str:
     if char in "\n\t":
         return char
     code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape (a file name)
+        return f"\\x{code - 0xDC00:02x}"
     if code < 0x20:
         return chr(0x2400 + code)  # ␛ for ESC, ␀ for NUL …
     if code == 0x7F:
@@ -36,6 +39,15 @@ def controls_shown(text: str) -> str:
     (for writers such as the Markdown export that bound size their own way)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text if text.isprintable() else "".join(_visible(c) for c in text)
+
+
+def name_shown(name: str | os.PathLike[str] | None) -> str:
+    """A file name, path, tag or release name on one line as stored, every control visible: a name holding a
+    line break shows it as ␊ rather than printing a line of its own (a fake "foia: …" line)."""
+    text = os.fspath(name) if name is not None else ""
+    if text.isprintable():
+        return text
+    return "".join(chr(0x2400 + ord(c)) if c in "\n\r\t" else _visible(c) for c in text)
 
 
 def safe_text(text: str | None, limit: int = MAX_BODY_CHARS) -> str:

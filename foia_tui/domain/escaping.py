@@ -53,8 +53,11 @@ def _json_visible(match: re.Match) -> str:
     return json.dumps(match.group())[1:-1]
 
 
-# Characters JSON leaves raw but a terminal or viewer may act on: C1 controls, bidi and other format characters.
-_JSON_HIDDEN = re.compile(r"[\u0080-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
+# Characters JSON leaves raw but a terminal or viewer may act on: C1 controls, bidi and other format characters,
+# and lone surrogates (no UTF-8 writer takes them).
+_JSON_HIDDEN = re.compile(
+    "[\u0080-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb]"
+)
 
 
 def json_visible(text: str) -> str:
