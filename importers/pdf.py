@@ -16,19 +16,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from importers.hashing import file_sha256
+from importers.ocr_cache import OcrCache
 from importers.pdf_boxes import Box, image_boxes, scan_boxes, vector_boxes
 from importers.pdf_gmail import print_subject
-from importers.pdf_layout import Line, TextLayer, merge_same_baseline
-from importers.pdf_ocr import DPI, OcrError, ocr_lines, png_bytes, read_box_labels, render
+from importers.pdf_layout import Line, TextLayer, reflow_narrow_columns
+from importers.pdf_ocr import OcrError, Reader, mean_confidence, read_box_labels, read_page, render
 from importers.pdf_redactions import apply_boxes
 from importers.pdf_running import email_page_counters, find_bates, in_band, is_furniture, running_lines
 from importers.pdf_split import THREAD_COUNT_RE, Split, header_label, header_lines, split_messages
 from importers.records import DocumentRecord, MessageRecord, PageRecord, RedactionRecord, UnreadableFile
 
 _MIN_TEXT_CHARS = 20  # fewer visible characters on a scanned page: a stamp, not a text layer
+_LOW_CONFIDENCE = 60  # mean OCR word confidence (0 to 100) below which a page's text is likely misread
 
 
 @dataclass
@@ -66,28 +69,43 @@ def _garbled(text: str, visible: int) -> bool:
     return visible > 0 and len(_BAD_CHARS_RE.findall(text)) > 0.3 * visible
 
 
-def _ocr_page(image: Image.Image, number: int, boxes: list[Box]) -> list[Line]:
-    read_box_labels(image, boxes)
-    return ocr_lines(png_bytes(image), number)
+def _ocr_page(image: Image.Image, number: int, boxes: list[Box], reader: Reader) -> list[Line]:
+    read_box_labels(image, boxes, reader)
+    return read_page(image, number, boxes, reader)
+
+
+def _drawn_ink(pdf_page: pdfium.PdfPage) -> bool:
+    """Whether a page with no text layer and no image shows anything: text drawn as vector shapes
+    reads like a scan, so it must be OCR'd, not skipped as blank."""
+    if not pdfium_c.FPDFPage_CountObjects(pdf_page.raw):
+        return False
+    low, _high = render(pdf_page, 36).getextrema()
+    return low < 128
+
+
+def _cores() -> int:
+    """Cores this process may run on (its `taskset` or container share, not the machine's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class _Ocr:
     """Tesseract jobs for scanned pages, a few at a time, so rendering and OCR overlap."""
 
-    def __init__(self) -> None:
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
         self.pool: ThreadPoolExecutor | None = None
         self.jobs: deque[tuple[_Page, Future[list[Line]], list[Box]]] = deque()
-        self.workers = max(1, min(4, os.cpu_count() or 1))
+        self.workers = max(1, min(4, _cores()))
         self.warnings: list[str] = []
 
     def submit(self, pdf_page: pdfium.PdfPage, page: _Page, drawn: list[Box]) -> None:
         """Queue a page for OCR; `drawn` are the vector boxes drawn over its scan."""
-        image = render(pdf_page)
-        page.height = image.height * 72 / DPI
-        boxes = scan_boxes(drawn, image_boxes(image, DPI / 72))
+        image = render(pdf_page, self.reader.dpi)
+        page.height = image.height / self.reader.scale
+        boxes = scan_boxes(drawn, image_boxes(image, self.reader.scale))
         if self.pool is None:
             self.pool = ThreadPoolExecutor(self.workers)
-        self.jobs.append((page, self.pool.submit(_ocr_page, image, page.number, boxes), boxes))
+        self.jobs.append((page, self.pool.submit(_ocr_page, image, page.number, boxes, self.reader), boxes))
         while len(self.jobs) > 2 * self.workers:
             self._finish_one()
 
@@ -95,12 +113,17 @@ class _Ocr:
         page, job, boxes = self.jobs.popleft()
         lines: list[Line] = []
         try:
-            lines = merge_same_baseline(job.result())
+            lines = job.result()
         except OcrError as exc:
             self.warnings.append(f"page {page.number}: no text layer and OCR failed ({exc})")
         else:
+            confidence = mean_confidence(lines)
             if not lines and not boxes:
                 self.warnings.append(f"page {page.number}: no text layer and OCR found no text")
+            elif confidence is not None and confidence < _LOW_CONFIDENCE:
+                self.warnings.append(
+                    f"page {page.number}: OCR text of low confidence ({confidence:.0f} of 100), may be misread"
+                )
         # the boxes are geometry, not OCR: a wholly boxed page (or one OCR failed on) keeps them
         page.lines = apply_boxes(lines, boxes, page.number, page.height, lambda line, _boxes: line.units or [])
 
@@ -137,11 +160,12 @@ def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: 
             boxes, image_share = vector_boxes(pdf_page)
             scanned = (visible < _MIN_TEXT_CHARS and (image_share > 0.4 or visible == 0)) or _garbled(text, visible)
             if not scanned:
+                lines = reflow_narrow_columns(lines, lambda line: header_label(line) is not None)
                 page.lines = apply_boxes(lines, boxes, number, page.height, layer.units)
                 return page
         finally:
             layer.close()
-        if image_share == 0 and not boxes and visible == 0:
+        if image_share == 0 and not boxes and visible == 0 and not _drawn_ink(pdf_page):
             return page  # a blank page: nothing to read, nothing lost
         if ocr is None:
             warnings.append(f"page {number}: no text layer (OCR turned off)")
@@ -208,14 +232,14 @@ def _stray_leaks(pages: list[_Page], messages: list[MessageRecord]) -> list[str]
     ]
 
 
-def parse(path: Path, ocr: bool = True) -> DocumentRecord:
+def parse(path: Path, ocr: bool = True, ocr_cache: OcrCache | None = None) -> DocumentRecord:
     """Read a release PDF into pages and messages; `ocr=False` reports scanned pages instead of
-    reading them (for quick surveys)."""
+    reading them (for quick surveys); `ocr_cache` keeps Tesseract's readings between imports."""
     path = Path(path)
     doc = _open(path)
     warnings: list[str] = []
     pages: list[_Page] = []
-    jobs = _Ocr() if ocr else None
+    jobs = _Ocr(Reader(cache=ocr_cache)) if ocr else None
     try:
         count = len(doc)
         if count == 0:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -37,6 +37,7 @@ class Unit:
     x1: float
     bottom: float
     light: bool = False  # light ink: visible on a black box, so it is a label, not hidden text
+    confidence: float | None = None  # OCR'd words: Tesseract's confidence, 0 to 100
 
 
 @dataclass
@@ -74,6 +75,49 @@ def merge_same_baseline(lines: list[Line]) -> list[Line]:
             out[-1] = line
         else:
             out.append(line)
+    return out
+
+
+_COLUMN_WORDS = 2  # at most this many words on each line of a narrow column
+_COLUMN_WIDTH = 160.0  # points: wider than this is an ordinary text block
+_COLUMN_RUN = 5  # lines: fewer short lines are an address or a sign-off
+_COLUMN_EDGE = 3.0  # points the left edges of a column's lines may differ
+
+
+def _in_column(first: Line, prev: Line, line: Line) -> bool:
+    height = max(4.0, prev.bottom - prev.top)
+    return (
+        line.page == prev.page
+        and len(line.text.split()) <= _COLUMN_WORDS
+        and abs(line.x0 - first.x0) <= _COLUMN_EDGE
+        and line.x1 - first.x0 <= _COLUMN_WIDTH
+        and 0 <= line.top - prev.bottom <= height
+    )
+
+
+def reflow_narrow_columns(lines: list[Line], starts_field: Callable[[Line], bool]) -> list[Line]:
+    """Text wrapped into a very narrow column (a deep forward in a narrow print layout sets one or two
+    words a line) joined back into lines: each header label starts a new one, so the header block reads
+    as it was written, and the words between labels are one line of text."""
+    out: list[Line] = []
+    k = 0
+    while k < len(lines):
+        first = lines[k]
+        end = k + 1
+        short = len(first.text.split()) <= _COLUMN_WORDS and first.x1 - first.x0 <= _COLUMN_WIDTH
+        while short and end < len(lines) and _in_column(first, lines[end - 1], lines[end]):
+            end += 1
+        if end - k < _COLUMN_RUN:
+            out.append(first)
+            k += 1
+            continue
+        out.append(first)
+        for line in lines[k + 1 : end]:
+            if starts_field(line):
+                out.append(line)
+            else:
+                _join(out[-1], line)
+        k = end
     return out
 
 
