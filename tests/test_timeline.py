@@ -20,13 +20,10 @@ from foia_tui.archive.store import store_document
 from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.archive.timeline import (
     add_event,
-    bucket_counts,
-    chronology,
     day_counts,
     distinct_count,
     lanes_for,
     list_events,
-    load_timeline,
     period_summary,
     person_lanes,
     remove_event,
@@ -54,6 +51,7 @@ from foia_tui.domain.timeline import (
     zoom,
 )
 from foia_tui.services.importing import run_import
+from foia_tui.services.timeline import bucket_counts, chronology, load_timeline
 from importers.records import Address, DocumentRecord, MessageRecord, PageRecord
 from tests.support import mailgen
 from tests.support.sql import sql_rows, sql_value

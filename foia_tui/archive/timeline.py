@@ -1,4 +1,4 @@
-"""Reads and writes behind the timeline: counts per calendar bucket, swimlanes, chronologies and events.
+"""Reads and writes behind the timeline: counts per day, swimlanes, the chronology's messages and events.
 
 Each distinct email counts once (duplicates are left out), dated by `sent_sort`; a message whose date is not a
 real calendar day counts as undated. `ids`, where taken, narrows everything to a search's matching messages.
@@ -18,9 +18,7 @@ from foia_tui.domain.timeline import (
     Event,
     Lane,
     Series,
-    TimelineData,
     Unit,
-    chronology_rows,
     day_of,
     parse_day,
     roll_lanes,
@@ -78,11 +76,6 @@ def day_counts(archive: Archive, ids: Collection[str] | None = None) -> Series:
     ids = list(ids)
     sql = HIT_DAYS.format(id="+id" if len(ids) > SCAN_ABOVE else "id")
     return Series("day", _days(_rows(archive, sql, (json.dumps(ids),))))
-
-
-def bucket_counts(archive: Archive, unit: Unit, ids: Collection[str] | None = None) -> Series:
-    """Distinct emails per day, week (from Monday) or month, by `sent_sort`."""
-    return day_counts(archive, ids).rollup(unit)
 
 
 def distinct_count(archive: Archive, ids: Collection[str] | None = None) -> int:
@@ -154,18 +147,6 @@ def thread_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
     return lanes
 
 
-def load_timeline(archive: Archive, ids: Collection[str] | None = None) -> TimelineData:
-    """Counts per day (all, and of the search hits `ids` to overlay, when given) and the events.
-
-    Lanes are counted apart (lanes_for); the screen draws the histogram first and the rest as it arrives.
-    """
-    return TimelineData(
-        totals=day_counts(archive),
-        hits=day_counts(archive, ids) if ids is not None else None,
-        events=list_events(archive),
-    )
-
-
 def _lane_filter(lane: str | None, lanes: str) -> tuple[str, tuple]:
     """SQL narrowing messages `m` to one lane: a thread id, a person id, or an unresolved 'address:…' key."""
     if lane is None:
@@ -233,13 +214,6 @@ def chronology_messages(archive: Archive, ids: Collection[str] | None = None) ->
     for row in rows:
         row["file"] = (row["file"] or "").replace("\\", "/").rsplit("/", 1)[-1]
     return rows
-
-
-def chronology(archive: Archive, ids: Collection[str] | None = None) -> list[dict]:
-    """Chronology rows: the messages (all, or `ids`) and the events between the first and last of them."""
-    messages = chronology_messages(archive, ids)
-    days = sorted(d for d in (day_of(m["sent_sort"]) for m in messages) if d)
-    return chronology_rows(messages, list_events(archive, days[0], days[-1]) if days else [])
 
 
 # -- events ---------------------------------------------------------------------------------------------------

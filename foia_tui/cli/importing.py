@@ -6,11 +6,11 @@ import sys
 
 import click
 
-from foia_tui.archive.releases import ReleaseUsageError, check_release
-from foia_tui.cli.common import emit_json, fail, warn, with_archive
+from foia_tui.archive.types import ReleaseUsageError
+from foia_tui.cli.common import emit_json, fail, with_archive
 from foia_tui.cli.releases import request_options
-from foia_tui.domain.display import name_shown
 from foia_tui.services.importing import run_import
+from foia_tui.services.releases import check_release
 
 
 @click.command("import")
@@ -54,8 +54,8 @@ def import_command(
         click.echo(
             f"{summary.files} files: {summary.imported} imported, {summary.skipped} already in the archive, "
             f"{len(summary.failures)} failed; {summary.messages_added} messages added, "
-            f"{summary.duplicates} duplicate copies; release: {', '.join(map(name_shown, summary.releases)) or '-'}"
+            f"{summary.duplicates} duplicate copies; release: {', '.join(summary.releases) or '-'}"
         )
     for failure in summary.failures:
-        warn(f"{failure.file}: {failure.reason}")
+        click.echo(f"foia: {failure.file}: {failure.reason}", err=True)
     sys.exit(1 if summary.failures else 0)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from foia_tui.archive.messages import list_messages, stats
 from foia_tui.cli.common import emit_json, emit_json_lines, with_archive
 from foia_tui.domain.display import one_line
+from foia_tui.services.reading import list_messages, stats
 
 
 @click.command("list")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import click
 
-from foia_tui.archive.people import find_person, list_people, merge_people, split_person
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli.common import db_option, emit_json_lines, open_archive, with_archive
 from foia_tui.domain.display import one_line
+from foia_tui.services.people import find_person, list_people, merge_people, split_person
 
 
 @click.group("people", invoke_without_command=True)
@@ -41,7 +40,6 @@ def merge_command(archive, keep: str, other: str) -> None:
     """Make OTHER the same person as KEEP (ids, aliases or names); remembered across re-imports."""
     keep_id, other_id = find_person(archive, keep), find_person(archive, other)
     merge_people(archive, keep_id, other_id)
-    rebuild_conversations(archive)
     click.echo(f"merged person {other_id} into {keep_id}")
 
 
@@ -53,6 +51,5 @@ def split_command(archive, person: str, aliases: tuple[str, ...]) -> None:
     """Move ALIASES (as `foia people --json` lists them) of PERSON to a person of their own; remembered."""
     person_id = find_person(archive, person)
     moved = split_person(archive, person_id, list(aliases))
-    rebuild_conversations(archive)
     found = {find_person(archive, alias) for alias in moved}
     click.echo(f"split {len(moved)} alias(es) of person {person_id} into person {', '.join(map(str, sorted(found)))}")

@@ -6,18 +6,19 @@ from collections.abc import Callable
 
 import click
 
-from foia_tui.archive.releases import (
-    ReleaseUsageError,
-    add_release,
-    cited_sources,
-    edit_release,
-    list_releases,
-    remove_release,
-)
+from foia_tui.archive.types import ReleaseUsageError
 from foia_tui.cli.common import emit_json, emit_json_lines, fail, with_archive
 from foia_tui.domain.display import one_line
 from foia_tui.domain.releases import STATUSES, gaps_markdown, normalise_date
-from foia_tui.services.releases import compare_releases, find_gaps
+from foia_tui.services.releases import (
+    add_release,
+    cited_sources,
+    compare_releases,
+    edit_release,
+    find_gaps,
+    list_releases,
+    remove_release,
+)
 
 INDEX_KEYS = ("name", "agency", "request_id", "filed", "produced", "requester", "status", "notes")
 COUNT_KEYS = ("documents", "pages", "messages", "redactions")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from foia_tui.archive.search import (
+from foia_tui.cli.common import emit_json_lines, fail, with_archive
+from foia_tui.domain.display import one_line
+from foia_tui.services.searching import (
     RANK_LIMIT,
     delete_saved_search,
     save_search,
@@ -12,8 +14,6 @@ from foia_tui.archive.search import (
     search_messages,
     search_threads,
 )
-from foia_tui.cli.common import emit_json_lines, fail, with_archive
-from foia_tui.domain.display import one_line
 
 LANGUAGE = f"""\b
 Query language (terms are ANDed; AND, OR, NOT in capitals; -term; parentheses):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import click
 
-from foia_tui.archive.search import matching_message_ids
-from foia_tui.archive.tags import (
+from foia_tui.cli.common import emit_json, fail, with_archive
+from foia_tui.domain.display import one_line
+from foia_tui.domain.query import QueryError
+from foia_tui.services.searching import matching_message_ids
+from foia_tui.services.tagging import (
     delete_tag,
     get_tag,
     list_tags,
@@ -18,9 +21,6 @@ from foia_tui.archive.tags import (
     tag_thread,
     untag_messages,
 )
-from foia_tui.cli.common import emit_json, fail, with_archive
-from foia_tui.domain.display import one_line
-from foia_tui.domain.query import QueryError
 
 
 def _span(value: str | None) -> tuple[int, int] | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from foia_tui.archive.threads import find_thread, get_thread, list_threads
 from foia_tui.cli.common import emit_json_lines, fail, with_archive
 from foia_tui.domain.display import one_line, safe_text
+from foia_tui.services.reading import find_thread, get_thread, list_threads
 
 
 @click.command("threads")

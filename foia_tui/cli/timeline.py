@@ -5,8 +5,12 @@ from __future__ import annotations
 import click
 
 from foia_tui.archive import Archive
-from foia_tui.archive.search import matching_message_ids
-from foia_tui.archive.timeline import (
+from foia_tui.cli.common import emit_json, fail, with_archive
+from foia_tui.domain.display import one_line
+from foia_tui.domain.query import QueryError
+from foia_tui.domain.timeline import UNITS, Series, chronology_markdown, span_json
+from foia_tui.services.searching import matching_message_ids
+from foia_tui.services.timeline import (
     add_event,
     bucket_counts,
     chronology,
@@ -14,10 +18,6 @@ from foia_tui.archive.timeline import (
     event_rows,
     remove_event,
 )
-from foia_tui.cli.common import emit_json, fail, with_archive
-from foia_tui.domain.display import one_line
-from foia_tui.domain.query import QueryError
-from foia_tui.domain.timeline import UNITS, Series, chronology_markdown, span_json
 
 BAR_WIDTH = 50
 

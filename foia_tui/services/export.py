@@ -21,6 +21,7 @@ from pathlib import Path
 
 from foia_tui.archive import Archive
 from foia_tui.archive.search import matching_message_ids
+from foia_tui.archive.store import now_iso as now_iso  # the CLI's --date now
 from foia_tui.archive.tags import (
     Tag,
     TaggedPassage,

@@ -1,13 +1,43 @@
-"""What the app reads to show a thread: its emails from the archive, with the boxes other copies show as text."""
+"""What the app and the CLI read to browse the archive: pages of threads, the sidebar, a thread's emails with
+the boxes other copies show as text, the scanned page behind an email, and `foia list`, `foia threads` and `foia show`.
+
+All but a thread's emails are one archive read each, and pass straight through.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from foia_tui.archive import Archive, browse
-from foia_tui.archive.browse import Exposure, MessageDetail
+from foia_tui.archive.browse import (
+    Exposure,
+    MessageDetail,
+    newest_first,
+    page_source,
+    sidebar,
+    thread_page,
+    threads_by_ids,
+    totals,
+)
+from foia_tui.archive.messages import list_messages, stats
+from foia_tui.archive.threads import find_thread, get_thread, list_threads
 from foia_tui.domain.redactions import MARKER_START
 from foia_tui.services.releases import message_exposures
+
+__all__ = [
+    "find_thread",
+    "get_thread",
+    "list_messages",
+    "list_threads",
+    "newest_first",
+    "page_source",
+    "sidebar",
+    "stats",
+    "thread_messages",
+    "thread_page",
+    "threads_by_ids",
+    "totals",
+]
 
 
 def _exposures(archive: Archive, message_id: str) -> list[Exposure]:

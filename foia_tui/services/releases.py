@@ -9,12 +9,18 @@ from __future__ import annotations
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.releases import (
     ReleaseUsageError,
+    add_release,
+    check_release,
+    cited_sources,
     copies_of_email,
+    edit_release,
     gap_evidence,
     get_release,
+    list_releases,
     message_objects_for,
     release_copies,
     release_names,
+    remove_release,
 )
 from foia_tui.domain.releases import (
     Copy,
@@ -28,6 +34,18 @@ from foia_tui.domain.releases import (
     quoted_only,
     silences,
 )
+
+__all__ = [
+    "add_release",
+    "check_release",
+    "cited_sources",
+    "compare_releases",
+    "edit_release",
+    "find_gaps",
+    "list_releases",
+    "message_exposures",
+    "remove_release",
+]
 
 
 def _emails_of(archive: Archive, release: dict) -> dict[str, list[Copy]]:

@@ -18,10 +18,11 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from textual.worker import Worker, WorkerState
 
 from foia_tui.archive import Archive, ArchiveError
-from foia_tui.archive.tags import Tag, list_tags
+from foia_tui.archive.types import Tag
 from foia_tui.domain.display import one_line, safe_rich
 from foia_tui.domain.query import QueryError
 from foia_tui.services.export import FORMATS, Export, build_export, render
+from foia_tui.services.tagging import list_tags
 
 PREVIEW_CHARS = 20_000
 EXPECTED_ERRORS = (ArchiveError, QueryError, OSError)
@@ -81,7 +82,7 @@ class ExportDialog(ModalScreen[str | None]):
                         for fmt in FORMATS:
                             yield RadioButton(fmt, value=fmt == "md", name=fmt)
                     if self.search:
-                        yield Checkbox(f"Only the search: {one_line(self.search, 24)}", True, id="export-query")
+                        yield Checkbox(Text(f"Only the search: {one_line(self.search, 24)}"), True, id="export-query")
                     yield Label("File")
                     yield Input(self.default_path, id="export-path")
                     with Horizontal(id="export-buttons"):

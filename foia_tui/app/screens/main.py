@@ -26,11 +26,11 @@ from foia_tui.app.widgets.sidebar import Sidebar
 from foia_tui.app.widgets.status import StatusLine
 from foia_tui.app.widgets.thread_list import ThreadList, ThreadSource
 from foia_tui.app.widgets.thread_view import ThreadView
-from foia_tui.archive import Archive, ArchiveError, browse
-from foia_tui.archive.browse import ThreadSummary, Totals
-from foia_tui.archive.search import count_matches, matching_thread_ids
+from foia_tui.archive import Archive, ArchiveError
+from foia_tui.archive.types import MessageDetail, SidebarData, ThreadSummary, Totals
 from foia_tui.domain.query import QueryError
 from foia_tui.services import reading
+from foia_tui.services.searching import count_matches, matching_thread_ids
 
 EMPTY_ARCHIVE = "This archive is empty. Import a release with:  foia import PATH --db {path}"
 EXPECTED_ERRORS: tuple[type[BaseException], ...] = (ArchiveError,)
@@ -114,7 +114,7 @@ class MainScreen(Screen):
         if self.notice:
             self.status.notice = self.notice
             self.notify(self.notice, title="foia", timeout=10)
-        self._run("overview", partial(browse.totals, self.archive))
+        self._run("overview", partial(reading.totals, self.archive))
 
     # Workers: archive reads off the UI thread; results come back through on_worker_state_changed.
 
@@ -144,11 +144,11 @@ class MainScreen(Screen):
 
     def _all_threads(self, totals: Totals) -> ThreadSource:
         empty = EMPTY_ARCHIVE.format(path=self.archive.path) if totals.messages == 0 else "No threads."
-        return ThreadSource(totals.threads, partial(browse.thread_page, self.archive), empty)
+        return ThreadSource(totals.threads, partial(reading.thread_page, self.archive), empty)
 
     def _show_overview(self, totals: Totals, *, keep_cursor: bool = False) -> None:
         if self.totals is None:  # first screen: the sidebar's slower counts queue behind the first page
-            self._run("sidebar", partial(browse.sidebar, self.archive))
+            self._run("sidebar", partial(reading.sidebar, self.archive))
         self.totals = totals
         self.status.problem = ""
         if self.query_text:
@@ -158,7 +158,7 @@ class MainScreen(Screen):
         self.status.query = ""
         self.status.counts = f"{plural(totals.threads, 'thread')} · {plural(totals.messages, 'message')}"
 
-    def _show_sidebar(self, data: browse.SidebarData) -> None:
+    def _show_sidebar(self, data: SidebarData) -> None:
         self.query_one(Sidebar).show(data)
 
     # Search
@@ -170,14 +170,14 @@ class MainScreen(Screen):
         self.query_text = query.strip()
         if not self.query_text:
             self.query_one(SearchBar).show_feedback("")
-            self._run("overview", partial(browse.totals, self.archive))
+            self._run("overview", partial(reading.totals, self.archive))
             return
         self._run("search", partial(self._search, self.query_text))
 
     def _search(self, query: str) -> tuple[str, list[str] | None, int, str | None]:
         """(query, matching thread ids newest first, matching messages, error) — runs in a worker."""
         try:
-            ids = browse.newest_first(self.archive, matching_thread_ids(self.archive, query))
+            ids = reading.newest_first(self.archive, matching_thread_ids(self.archive, query))
             return query, ids, count_matches(self.archive, query), None
         except QueryError as error:
             return query, None, 0, str(error)
@@ -206,7 +206,7 @@ class MainScreen(Screen):
         self.status.counts = f"{plural(len(ids), 'thread')} · {plural(messages, 'message')} match"
 
     def _result_page(self, ids: list[str], offset: int, limit: int) -> list[ThreadSummary]:
-        return browse.threads_by_ids(self.archive, ids[offset : offset + limit])
+        return reading.threads_by_ids(self.archive, ids[offset : offset + limit])
 
     def on_search_bar_query_changed(self, message: SearchBar.QueryChanged) -> None:
         self.run_search(message.query)
@@ -236,7 +236,7 @@ class MainScreen(Screen):
         if focus:
             self.reading_view.focus()
 
-    def _show_thread(self, messages: list[browse.MessageDetail]) -> None:
+    def _show_thread(self, messages: list[MessageDetail]) -> None:
         subject = self.thread.subject if self.thread else None
         self.reading_view.show_messages(messages, subject)
         self.reading_view.border_title = f"Thread ({plural(len(messages), 'message')})"
@@ -358,7 +358,7 @@ class MainScreen(Screen):
             self.run_search(self.query_text)
         else:
             self.thread_list.set_source(self.thread_list.source, keep_cursor=True)
-        self._run("sidebar", partial(browse.sidebar, self.archive))
+        self._run("sidebar", partial(reading.sidebar, self.archive))
         if self.thread is not None:
             self._run("thread", partial(reading.thread_messages, self.archive, self.thread.id))
 
@@ -388,8 +388,8 @@ class MainScreen(Screen):
 
     def action_refresh(self) -> None:
         """Read the archive again (another process may have imported) and say what changed."""
-        self._run("refresh", partial(browse.totals, self.archive))
-        self._run("sidebar", partial(browse.sidebar, self.archive))
+        self._run("refresh", partial(reading.totals, self.archive))
+        self._run("sidebar", partial(reading.sidebar, self.archive))
 
     def _show_refresh(self, totals: Totals) -> None:
         before = self.totals

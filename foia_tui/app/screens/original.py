@@ -24,10 +24,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from foia_tui.archive import Archive, browse
-from foia_tui.archive.browse import PageSource
+from foia_tui.archive import Archive
+from foia_tui.archive.types import PageSource
 from foia_tui.domain.citations import page_range
 from foia_tui.domain.display import one_line, safe_rich
+from foia_tui.services import reading
 
 RENDER_SCALE = 1.5  # 108 dpi: sharp enough for Kitty/Sixel, cheap for half-blocks
 
@@ -118,7 +119,7 @@ class OriginalPageScreen(Screen):
             self._show_source(self.sources[message_id])
             return
         self.run_worker(
-            lambda: (message_id, browse.page_source(self.archive, message_id)),
+            lambda: (message_id, reading.page_source(self.archive, message_id)),
             name="source",
             group="source",
             thread=True,

@@ -16,9 +16,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from foia_tui.archive import Archive, ArchiveError
-from foia_tui.archive.releases import list_releases
 from foia_tui.domain.display import one_line
 from foia_tui.domain.releases import release_query
+from foia_tui.services.releases import list_releases
 
 TEXT_COLUMNS = ("Release", "Agency", "Status", "Filed", "Produced")
 COUNT_COLUMNS = {"Docs": "documents", "Pages": "pages", "Messages": "messages", "Redactions": "redactions"}

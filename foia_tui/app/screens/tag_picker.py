@@ -25,9 +25,9 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from foia_tui.archive import Archive, ArchiveError
-from foia_tui.archive.browse import MessageDetail
-from foia_tui.archive.tags import (
-    Tag,
+from foia_tui.archive.types import MessageDetail, Tag
+from foia_tui.domain.display import one_line
+from foia_tui.services.tagging import (
     clean_name,
     list_tags,
     message_taggings,
@@ -37,7 +37,6 @@ from foia_tui.archive.tags import (
     thread_message_ids,
     untag_messages,
 )
-from foia_tui.domain.display import one_line
 
 FUZZY_CUTOFF = 60
 EXPECTED_ERRORS = (ArchiveError,)  # said in the picker; anything else is a bug

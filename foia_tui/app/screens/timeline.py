@@ -22,15 +22,6 @@ from textual.worker import get_current_worker
 
 from foia_tui.app.widgets.timeline_chart import HITS_STYLE, TimelineChart, summary_text
 from foia_tui.archive import Archive, ArchiveError
-from foia_tui.archive.search import matching_message_ids
-from foia_tui.archive.timeline import (
-    add_event,
-    day_counts,
-    lanes_for,
-    list_events,
-    load_timeline,
-    period_summary,
-)
 from foia_tui.domain.display import one_line
 from foia_tui.domain.query import QueryError
 from foia_tui.domain.timeline import (
@@ -43,6 +34,15 @@ from foia_tui.domain.timeline import (
     bucket_end,
     parse_day,
     zoom,
+)
+from foia_tui.services.searching import matching_message_ids
+from foia_tui.services.timeline import (
+    add_event,
+    day_counts,
+    lanes_for,
+    list_events,
+    load_timeline,
+    period_summary,
 )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from rich.style import Style
 from rich.text import Text
 
-from foia_tui.archive.browse import Exposure, Redaction
+from foia_tui.archive.types import Exposure, Redaction
 from foia_tui.domain.display import MAX_BODY_CHARS, TRUNCATED, one_line, safe_text
 from foia_tui.domain.quoting import own_text
 from foia_tui.domain.redactions import CODED_MARKER

@@ -17,7 +17,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from foia_tui.app.widgets.message_body import box
-from foia_tui.archive.browse import SidebarData, SidebarEntry
+from foia_tui.archive.types import SidebarData, SidebarEntry
 from foia_tui.domain.display import one_line
 from foia_tui.domain.redactions import CODED_MARKER
 

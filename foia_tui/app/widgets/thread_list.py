@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from foia_tui.app.formatting import day, day_span
 from foia_tui.archive import ArchiveError
-from foia_tui.archive.browse import ThreadSummary
+from foia_tui.archive.types import ThreadSummary
 from foia_tui.domain.display import one_line
 
 PAGE_SIZE = 100

@@ -43,7 +43,7 @@ from foia_tui.app.widgets.message_body import (
     quote_start,
     render_body,
 )
-from foia_tui.archive.browse import Copy, MessageDetail, Redaction
+from foia_tui.archive.types import Copy, MessageDetail, Redaction
 from foia_tui.domain.citations import page_range
 from foia_tui.domain.display import one_line
 

@@ -1,0 +1,45 @@
+"""The archive's public types: the rows its reads return and the errors it raises.
+
+The CLI and the app import these and nothing else of foia_tui.archive beyond `Archive` and `ArchiveError`;
+they reach the reads and writes through foia_tui.services (tests/test_layers.py holds them to it).
+"""
+
+from __future__ import annotations
+
+from foia_tui.archive import ArchiveError
+from foia_tui.archive.browse import (
+    Attachment,
+    Copy,
+    Exposure,
+    MessageDetail,
+    PageSource,
+    PageText,
+    Redaction,
+    SidebarData,
+    SidebarEntry,
+    ThreadSummary,
+    Totals,
+)
+from foia_tui.archive.releases import ReleaseUsageError
+from foia_tui.archive.search import SearchResult
+from foia_tui.archive.tags import Tag, TaggedPassage, Tagging
+
+__all__ = [
+    "ArchiveError",
+    "Attachment",
+    "Copy",
+    "Exposure",
+    "MessageDetail",
+    "PageSource",
+    "PageText",
+    "Redaction",
+    "ReleaseUsageError",
+    "SearchResult",
+    "SidebarData",
+    "SidebarEntry",
+    "Tag",
+    "TaggedPassage",
+    "Tagging",
+    "ThreadSummary",
+    "Totals",
+]
