@@ -21,12 +21,15 @@ from PIL import Image
 
 from importers.hashing import file_sha256
 from importers.ocr_cache import OcrCache
+from importers.pdf_annotations import annotation_boxes
+from importers.pdf_audit import LeakAudit
 from importers.pdf_boxes import Box, image_boxes, scan_boxes, vector_boxes
 from importers.pdf_gmail import print_subject
 from importers.pdf_layout import Line, TextLayer, reflow_narrow_columns
 from importers.pdf_ocr import OcrError, Reader, mean_confidence, read_box_labels, read_page, render
 from importers.pdf_redactions import apply_boxes
 from importers.pdf_running import email_page_counters, find_bates, in_band, is_furniture, running_lines
+from importers.pdf_scan_readable import read_through
 from importers.pdf_split import THREAD_COUNT_RE, Split, header_label, header_lines, split_messages
 from importers.records import DocumentRecord, MessageRecord, PageRecord, RedactionRecord, UnreadableFile
 
@@ -71,6 +74,7 @@ def _garbled(text: str, visible: int) -> bool:
 
 def _ocr_page(image: Image.Image, number: int, boxes: list[Box], reader: Reader) -> list[Line]:
     read_box_labels(image, boxes, reader)
+    read_through(image, boxes, number, reader)
     return read_page(image, number, boxes, reader)
 
 
@@ -138,7 +142,7 @@ class _Ocr:
             self.pool.shutdown(cancel_futures=True)
 
 
-def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: list[str]) -> _Page:
+def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: list[str], audit: LeakAudit) -> _Page:
     number = index + 1
     try:
         pdf_page = doc[index]
@@ -157,10 +161,12 @@ def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: 
             lines = layer.lines()
             text = "".join(line.text for line in lines)
             visible = len(text) - text.count(" ")
-            boxes, image_share = vector_boxes(pdf_page)
+            boxes, image_share = vector_boxes(pdf_page, warnings, number)
+            boxes += annotation_boxes(pdf_page, number, warnings)
             scanned = (visible < _MIN_TEXT_CHARS and (image_share > 0.4 or visible == 0)) or _garbled(text, visible)
             if not scanned:
                 lines = reflow_narrow_columns(lines, lambda line: header_label(line) is not None)
+                audit.audit(index, boxes, layer)
                 page.lines = apply_boxes(lines, boxes, number, page.height, layer.units)
                 return page
         finally:
@@ -240,17 +246,19 @@ def parse(path: Path, ocr: bool = True, ocr_cache: OcrCache | None = None) -> Do
     warnings: list[str] = []
     pages: list[_Page] = []
     jobs = _Ocr(Reader(cache=ocr_cache)) if ocr else None
+    audit = LeakAudit(path)
     try:
         count = len(doc)
         if count == 0:
             raise UnreadableFile("PDF has no pages")
         for index in range(count):
-            pages.append(_read_page(doc, index, jobs, warnings))
+            pages.append(_read_page(doc, index, jobs, warnings, audit))
         if jobs is not None:
             warnings += jobs.finish()
     finally:
         if jobs is not None:
             jobs.close()
+        audit.close()
         doc.close()
     if warnings and all(w.endswith("(damaged page)") for w in warnings) and len(warnings) == count:
         raise UnreadableFile("damaged PDF: none of its pages can be loaded")

@@ -16,6 +16,9 @@ from PIL import Image, ImageStat
 
 # a box may black out most of a page (a withheld body); one that covers all of it is a page background
 _MIN_SIDE, _MIN_AREA, _MAX_PAGE_SHARE = 5.0, 40.0, 0.9
+# more dark shapes than this on one page are a drawing (table cells, text set as shapes), not redactions
+_MAX_BOXES = 150
+_OPAQUE, _FAINT = 200, 40  # fill alpha (0-255): opaque from 200, below 40 no box at all
 
 
 @dataclass
@@ -31,6 +34,10 @@ class Box:
     code: str | None = None
     scanned: bool = False  # on a page OCR reads: whatever OCR reads inside it is its label
     burned_in: bool = False  # found in the scan's pixels, not drawn: it may be letterhead art
+    kind: str = "box"  # box, image, translucent, highlight, redact_annotation or scan (RedactionRecord.kind)
+    audited: list[str] | None = None  # the text the leak audit found hidden under it, when it ran
+    readable: str | None = None  # what OCR reads in its contrast-stretched pixels (scanned pages)
+    crop: bytes | None = None  # those pixels as PNG
 
     @property
     def cx(self) -> float:
@@ -127,13 +134,16 @@ def _is_black_image(page: pdfium.PdfPage, obj: ctypes.c_void_p) -> bool:
     return stat.mean[0] < 50 and stat.stddev[0] < 40
 
 
-def vector_boxes(page: pdfium.PdfPage) -> tuple[list[Box], float]:
+def vector_boxes(page: pdfium.PdfPage, warnings: list[str] | None = None, number: int = 0) -> tuple[list[Box], float]:
     """Dark filled paths and solid black images on a page (what pdf tools draw as redactions), and
-    the largest share of the page one image covers (a scan behind the page)."""
+    the largest share of the page one image covers (a scan behind the page). Translucent dark boxes
+    are kept (kind "translucent": what they cover shows through). A page that cannot be judged (a dark
+    fill over all of it, thousands of small shapes) gets a warning in `warnings` and no boxes."""
     left, bottom, right, top = page.get_cropbox()
     page_area = max(1.0, (right - left) * (top - bottom))
     image_share = 0.0
     boxes: list[Box] = []
+    whole_page = False
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     for obj, kind, outer in _walk(page):
@@ -141,7 +151,7 @@ def vector_boxes(page: pdfium.PdfPage) -> tuple[list[Box], float]:
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke) or not fill.value:
                 continue
-            if not pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a) or a.value < 200:
+            if not pdfium_c.FPDFPageObj_GetFillColor(obj, r, g, b, a) or a.value < _FAINT:
                 continue
             if not _dark(r.value, g.value, b.value):
                 continue
@@ -149,18 +159,38 @@ def vector_boxes(page: pdfium.PdfPage) -> tuple[list[Box], float]:
             if segments > 40:  # glyph outlines and drawings, not boxes
                 continue
             rects = _subpath_boxes(obj) if segments > 5 else [_bounds(obj)]
+            box_kind = "translucent" if a.value < _OPAQUE else "box"
         else:
             x0, y0, x1, y1 = _apply(outer, _bounds(obj))
             image_share = max(image_share, (x1 - x0) * (y1 - y0) / page_area)
             if (x1 - x0) * (y1 - y0) > 0.4 * page_area or not _is_black_image(page, obj):
                 continue
-            rects = [_bounds(obj)]
+            rects, box_kind = [_bounds(obj)], "image"
         for rect in rects:
             x0, y0, x1, y1 = _apply(outer, rect)
-            box = Box(x0 - left, top - y1, x1 - left, top - y0)
+            box = _clip(Box(x0 - left, top - y1, x1 - left, top - y0, kind=box_kind), right - left, top - bottom)
+            whole_page = whole_page or (box.x1 - box.x0) * (box.bottom - box.top) > _MAX_PAGE_SHARE * page_area
             if _plausible(box, page_area):
                 boxes.append(box)
-    return _dedupe(boxes), image_share
+    boxes = _dedupe(boxes)
+    if len(boxes) > _MAX_BOXES:
+        _warn(warnings, f"page {number}: {len(boxes)} small dark shapes (a drawing or table), not judged as redactions")
+        return [], image_share
+    if whole_page:
+        _warn(warnings, f"page {number}: a dark fill covers the whole page; what it covers cannot be judged")
+    return boxes, image_share
+
+
+def _warn(warnings: list[str] | None, text: str) -> None:
+    if warnings is not None:
+        warnings.append(text)
+
+
+def _clip(box: Box, width: float, height: float) -> Box:
+    """The part of a box on the page (a box may be drawn partly off it)."""
+    box.x0, box.x1 = max(0.0, box.x0), min(width, box.x1)
+    box.top, box.bottom = max(0.0, box.top), min(height, box.bottom)
+    return box
 
 
 def _dedupe(boxes: list[Box]) -> list[Box]:
@@ -215,7 +245,7 @@ def image_boxes(image: Image.Image, scale: float) -> list[Box]:
         px = (x0 * cell, y0 * cell, x1 * cell, y1 * cell)
         if ImageStat.Stat(gray.crop(px)).mean[0] > 100:
             continue
-        box = Box(px[0] / scale, px[1] / scale, px[2] / scale, px[3] / scale, scanned=True, burned_in=True)
+        box = Box(px[0] / scale, px[1] / scale, px[2] / scale, px[3] / scale, scanned=True, burned_in=True, kind="scan")
         if _plausible(box, gray.width * gray.height / scale / scale):
             boxes.append(box)
     return boxes

@@ -29,6 +29,13 @@ CODE_RE = re.compile(
 MARKER_RE = re.compile(r"█\[[^\]]*\]█")
 _ART_BAND = 0.12
 _LABEL_WORDS_RE = re.compile(r"\b(?:redact|withheld|exempt|privilege|confidential|sensitive)\w*", re.IGNORECASE)
+# a date under a box: when every box of a page shows only a date, they are stamps the boxes were cut
+# around (x-ray's users found these), not failed redactions
+_DATE_STAMP_RE = re.compile(
+    r"\b(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})\b",
+    re.IGNORECASE,
+)
 
 
 def marker(code: str | None) -> str:
@@ -52,17 +59,25 @@ def _touches(box: Box, line: Line) -> bool:
     return min(box.bottom, line.bottom) - max(box.top, line.top) >= 0.45 * min(height, box.bottom - box.top)
 
 
-def _leak(hidden: list[str]) -> str | None:
-    """Readable text under a box, unless it is only filler ("XXXX", a dot) or the box's own label
-    printed in dark ink ("Privileged", "(b)(6)")."""
+def leak_text(hidden: list[str], label: str = "") -> str | None:
+    """Readable text under a box, unless it is only filler ("XXXX", a dot, one character) or the box's
+    own label ("Privileged", "(b)(6)", "REDACTED", the code printed in it)."""
     text = re.sub(r"\s+", " ", "".join(hidden)).strip()
     alnum = [c for c in text if c.isalnum()]
     if len(alnum) < 2 or len(set(c.lower() for c in alnum)) < 2:
         return None
     rest = _LABEL_WORDS_RE.sub("", CODE_RE.sub("", text))
+    for word in (w for w in label.split() if len(w) >= 3):
+        rest = rest.replace(word, "")
     if not any(c.isalnum() for c in rest):
         return None
     return text
+
+
+def _leak(box: Box) -> str | None:
+    """What a box fails to hide: the leak audit's finding when it ran, else the characters the line
+    reader put under it."""
+    return leak_text(box.audited if box.audited is not None else box.hidden, "".join(box.label))
 
 
 class _Builder:
@@ -129,13 +144,18 @@ def apply_boxes(
         if box.burned_in and in_margin and id(box) not in beside_text:
             continue  # scanned letterhead or footer art (seals, flag bars), not set in any text line
         label = "".join(box.label)
-        box.code = find_codes(label) or (find_codes("".join(box.hidden)) if _leak(box.hidden) is None else None)
+        box.code = find_codes(label) or (find_codes("".join(box.hidden)) if _leak(box) is None else None)
         heading = sum(c.isalnum() for c in label) >= 3 and not _LABEL_WORDS_RE.search(label)
         if box.code is None and heading and not box.scanned:
             continue  # light text on a dark band: a styled heading, not a redaction
         real.append(box)
     emitted: set[int] = set()
-    records = {id(b): RedactionRecord(page=page, bbox=(b.x0, b.top, b.x1, b.bottom)) for b in real}
+    records = {
+        id(b): RedactionRecord(
+            page=page, bbox=(b.x0, b.top, b.x1, b.bottom), kind=b.kind, readable_text=b.readable, crop=b.crop
+        )
+        for b in real
+    }
     out: list[Line] = []
     for i, line in enumerate(lines):
         line_boxes = [b for b in touched.get(i, []) if id(b) in records]
@@ -148,8 +168,12 @@ def apply_boxes(
         if id(box) in emitted:
             continue
         record = records[id(box)]  # a box over a blank stretch: its own line, in page order
-        record.code, record.leaked_text = box.code, _leak(box.hidden)
+        record.code, record.leaked_text = box.code, _leak(box)
         out.append(Line(page, box.top, box.bottom, box.x0, box.x1, marker(box.code), marks=[(0, record)]))
+    leaks = [records[id(b)] for b in real if records[id(b)].leaked_text]
+    if leaks and all(not _DATE_STAMP_RE.sub("", r.leaked_text or "").strip(" ()[],;.") for r in leaks):
+        for record in leaks:
+            record.leaked_text = None
     out.sort(key=lambda ln: (round(ln.top), ln.x0))
     return [ln for ln in out if ln.text.strip()]
 
@@ -192,7 +216,7 @@ def _rebuild(
 
     def emit(box: Box) -> None:
         record = records[id(box)]
-        record.code, record.leaked_text = box.code, _leak(box.hidden)
+        record.code, record.leaked_text = box.code, _leak(box)
         marks.append((builder.mark(marker(box.code)), record))
         emitted.add(id(box))
         pending.remove(box)

@@ -38,6 +38,12 @@ class RedactionRecord:
     code: str | None = None  # exemption code as printed, e.g. "(b)(6)" or "POL 87(2)(b)"
     offset: int | None = None  # character position of the marker in the message body
     leaked_text: str | None = None  # text still present in the text layer under the box
+    # what hides the text: "box" (a drawn rectangle), "image" (a black picture), "translucent" (a box that
+    # lets the page show through), "highlight" (a dark highlight annotation), "redact_annotation" (marked
+    # for redaction, never applied) or "scan" (dark pixels of a scanned page)
+    kind: str = "box"
+    readable_text: str | None = None  # OCR of the pixels under a box that is not uniform: possibly readable
+    crop: bytes | None = field(default=None, repr=False)  # PNG of those pixels, contrast stretched
     # the header field a box on a header line cuts into: from, to, cc, bcc, reply_to, sent, subject,
     # attachments or importance; None in the body (and off any message)
     field: str | None = None
