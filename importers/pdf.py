@@ -203,6 +203,21 @@ def _banners(page: _Page) -> set[int]:
     return protected
 
 
+def _take_empty_pages(
+    pages: list[_Page], messages: list[MessageRecord], running: set[int], bates: dict[int, str | None]
+) -> None:
+    """A page with nothing on it but furniture (a page counter, a Bates stamp; no box) right after an email's
+    last page is the end of that email's print, not a page outside any email."""
+    last_of = {m.page_end: m for m in messages if m.page_end is not None}  # the email printed last on each page
+    for page in pages:
+        empty = all(id(line) in running and not line.marks for line in page.lines)
+        owner = last_of.get(page.number - 1)
+        starts_here = any(m.page_start == page.number for m in messages)
+        if empty and owner is not None and not starts_here:
+            owner.page_end, owner.bates_end = page.number, bates.get(page.number)
+            last_of[page.number] = owner
+
+
 def _loose_boxes(pages: list[_Page], split: Split) -> list[RedactionRecord]:
     """Boxes no email or lead took (on running headers and footers, or on pages between emails): each
     goes to an email printed on its page (the first there for a box in the page's upper half, else the
@@ -272,6 +287,7 @@ def parse(path: Path, ocr: bool = True, ocr_cache: OcrCache | None = None) -> Do
     subject = print_subject([ln for p in pages[:1] for ln in p.lines])
     split = split_messages(content, bates, heights, subject, counters)
     messages = split.messages
+    _take_empty_pages(pages, messages, running, bates)
     stray = _loose_boxes(pages, split)
     warnings += split.warnings + _stray_leaks(pages, messages)
     return DocumentRecord(

@@ -11,7 +11,7 @@ from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.messages import list_messages, stats
 from foia_tui.archive.schema import MIGRATIONS, SCHEMA_VERSION
 from foia_tui.archive.store import message_id_for, store_document
-from foia_tui.archive.threads import rebuild_conversations
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import Address, DocumentRecord, MessageRecord, RedactionRecord
 from tests.support.sql import sql_rows, sql_value
 
@@ -74,6 +74,7 @@ def test_store_is_idempotent_and_fts_follows_the_table(tmp_path):
         "page_start": 1,
         "page_end": 2,
         "bates": "NYPD-FOIL-000123",
+        "continued_in": None,
     }
     counts = stats(archive)
     assert (counts["documents"], counts["messages"], counts["threads"], counts["redactions"]) == (1, 1, 1, 1)

@@ -72,7 +72,7 @@ def test_list_json_has_the_contract_keys(tmp_path, mail):
     assert all(set(row) >= LIST_KEYS for row in rows)  # later issues add keys (copies); none is renamed
     assert rows[0]["from"] == {"name": "Hoan Ton-That", "email": "hoan@clearview.ai"}
     assert rows[0]["sent"] == "2018-12-04T15:14:00-05:00"
-    assert set(rows[0]["source"]) == {"file", "page_start", "page_end", "bates"}
+    assert set(rows[0]["source"]) == {"file", "page_start", "page_end", "bates", "continued_in"}
     assert len({row["thread_id"] for row in rows}) == 1
 
 

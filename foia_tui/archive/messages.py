@@ -6,10 +6,12 @@ import json
 from collections import defaultdict
 
 from foia_tui.archive import Archive
+from foia_tui.archive.warnings import UNASSIGNED_PAGES, WARNINGS
 
 MESSAGE_COLUMNS = """m.id, m.thread_id, m.subject, m.sender_name, m.sender_email, m.sender_raw, m.recipients, m.cc,
     m.sent, m.body, m.duplicate_of, m.page_start, m.page_end, m.bates_start, m.bates_end, m.copy_kind,
-    m.date_text, d.path AS file"""
+    m.date_text, d.path AS file, m.continued_page_end,
+    (SELECT path FROM documents WHERE id = m.continued_in) AS continued_file"""
 
 
 def _people(text: str) -> list[dict]:
@@ -54,6 +56,10 @@ def message_objects(archive: Archive, rows: list[dict]) -> list[dict]:
                 "page_start": row["page_start"],
                 "page_end": row["page_end"],
                 "bates": row["bates_start"],
+                # an email that runs on into the next file of its production ends there
+                "continued_in": {"file": row["continued_file"], "page_end": row["continued_page_end"]}
+                if row["continued_file"]
+                else None,
             },
             "body": row["body"],
             "redactions": redactions[row["id"]],
@@ -124,6 +130,8 @@ def stats(archive: Archive) -> dict[str, int]:
         "tags": "SELECT count(*) FROM tags",
         "taggings": "SELECT count(*) FROM taggings",
         "failures": "SELECT count(*) FROM documents WHERE status = 'failed'",
+        "unassigned_pages": UNASSIGNED_PAGES,
+        "warnings": WARNINGS,
     }
     return {name: archive._scalar(sql) or 0 for name, sql in counts.items()}
 

@@ -326,5 +326,51 @@ def _v8(db: sqlite_utils.Database) -> None:
     db.executescript(V8_LEANER_INDEXES + TRIGRAM_TRIGGERS)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+# Nothing read from a release is lost silently: what could not be read is a warning row (file, page, reason);
+# what a file prints before its first email header is its lead, joined to the email it finishes when the file
+# before it in the production ends mid-email (that email then runs on into `continued_in`, up to its page
+# `continued_page_end`); a reply Gmail printed as "[Quoted text hidden]" says so.
+V9_WARNINGS_LEADS = """
+CREATE TABLE warnings (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    page INTEGER,
+    reason TEXT NOT NULL
+);
+CREATE INDEX warnings_document ON warnings(document_id, page);
+CREATE TABLE leads (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    page_start INTEGER NOT NULL,
+    page_end INTEGER NOT NULL,
+    text TEXT NOT NULL DEFAULT '',
+    recipients TEXT NOT NULL DEFAULT '[]',
+    cc TEXT NOT NULL DEFAULT '[]',
+    subject TEXT,
+    message_id TEXT REFERENCES messages(id) ON DELETE SET NULL
+);
+ALTER TABLE messages ADD COLUMN quote_hidden INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN continued_in TEXT REFERENCES documents(id) ON DELETE SET NULL;
+ALTER TABLE messages ADD COLUMN continued_page_end INTEGER;
+"""
+
+
+def split_warning(text: str) -> tuple[int | None, str]:
+    """("page 3: OCR found no text") -> (3, "OCR found no text"); a warning about no page keeps page None."""
+    head, sep, rest = text.partition(": ")
+    words = head.split()
+    if sep and len(words) == 2 and words[0] == "page" and words[1].isdigit():
+        return int(words[1]), rest
+    return None, text
+
+
+def _v9(db: sqlite_utils.Database) -> None:
+    db.executescript(V9_WARNINGS_LEADS)
+    rows = db.execute("SELECT id, error FROM documents WHERE status = 'imported' AND error IS NOT NULL").fetchall()
+    db.conn.executemany(
+        "INSERT INTO warnings (document_id, page, reason) VALUES (?, ?, ?)",
+        [(doc, *split_warning(w)) for doc, error in rows for w in error.split("; ") if w],
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from foia_tui.archive import Archive
+from foia_tui.archive.schema import split_warning
 from foia_tui.domain.subjects import normalise_subject
-from importers.records import Address, DocumentRecord, MessageRecord
+from importers.records import Address, DocumentRecord, LeadRecord, MessageRecord
 
 
 @dataclass
@@ -62,7 +63,7 @@ def is_imported(archive: Archive, sha256: str) -> bool:
 MESSAGE_COLUMNS = (
     "subject", "subject_norm", "sender_name", "sender_email", "sender_raw", "recipients", "cc", "bcc", "reply_to",
     "participants", "sent", "sent_sort", "date_text", "body", "message_id", "in_reply_to", '"references"',
-    "page_start", "page_end", "bates_start", "bates_end", "copy_kind", "quoted_in",
+    "page_start", "page_end", "bates_start", "bates_end", "copy_kind", "quoted_in", "quote_hidden",
 )  # fmt: skip
 INSERT_MESSAGE = (
     f"INSERT INTO messages (id, document_id, ordinal, {', '.join(MESSAGE_COLUMNS)}) "
@@ -97,6 +98,7 @@ def _message_values(m: MessageRecord, ids: dict[int, str]) -> tuple:
         m.bates_end,
         m.copy_kind,
         ids.get(m.quoted_in) if m.quoted_in is not None else None,
+        int(m.quote_hidden),
     )
 
 
@@ -115,6 +117,8 @@ class DocumentRows:
     participants: list[tuple]
     redactions: list[tuple]
     attachments: list[tuple]
+    warning_rows: list[tuple[int | None, str]] = field(default_factory=list)  # (page, reason)
+    lead: tuple | None = None  # (page_start, page_end, text, recipients, cc, subject)
 
 
 def document_rows(doc: DocumentRecord) -> DocumentRows:
@@ -130,6 +134,8 @@ def document_rows(doc: DocumentRecord) -> DocumentRows:
         participants=[],
         redactions=[],
         attachments=[],
+        warning_rows=[split_warning(w) for w in doc.warnings],
+        lead=_lead_values(doc.lead) if doc.lead else None,
     )
     for m in doc.messages:
         message_id = ids[m.ordinal]
@@ -145,6 +151,10 @@ def document_rows(doc: DocumentRecord) -> DocumentRows:
         ]
         rows.attachments += [(message_id, a.name, a.content_type, a.size, a.sha256) for a in m.attachments]
     return rows
+
+
+def _lead_values(lead: LeadRecord) -> tuple:
+    return (lead.page_start, lead.page_end, lead.text, _address_json(lead.to), _address_json(lead.cc), lead.subject)
 
 
 def imported_sha256s(archive: Archive) -> set[str]:
@@ -179,6 +189,18 @@ def store_rows(
              now_iso()),
         )  # fmt: skip
         conn.execute("DELETE FROM pages WHERE document_id = ?", (document_id,))
+        conn.execute("DELETE FROM warnings WHERE document_id = ?", (document_id,))
+        conn.executemany(
+            "INSERT INTO warnings (document_id, page, reason) VALUES (?, ?, ?)",
+            [(document_id, page, reason) for page, reason in rows.warning_rows],
+        )
+        conn.execute("DELETE FROM leads WHERE document_id = ?", (document_id,))
+        if rows.lead is not None:
+            conn.execute(
+                """INSERT INTO leads (document_id, page_start, page_end, text, recipients, cc, subject)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (document_id, *rows.lead),
+            )
         conn.executemany(
             "INSERT INTO pages (document_id, number, text, bates, ocr) VALUES (?, ?, ?, ?, ?)",
             [(document_id, *page) for page in rows.pages],

@@ -7,7 +7,7 @@ import click
 from foia_tui.cli.common import db_option
 from foia_tui.cli.export import export_command
 from foia_tui.cli.importing import import_command
-from foia_tui.cli.listing import list_command, stats_command
+from foia_tui.cli.listing import list_command, stats_command, warnings_command
 from foia_tui.cli.opening import open_app, open_command
 from foia_tui.cli.people import people_group
 from foia_tui.cli.releases import compare_command, gaps_command, release_group, releases_command
@@ -35,6 +35,7 @@ for command in (
     import_command,
     list_command,
     stats_command,
+    warnings_command,
     open_command,
     timeline_command,
     event_group,

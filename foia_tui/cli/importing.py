@@ -7,8 +7,9 @@ import sys
 import click
 
 from foia_tui.archive.types import ReleaseUsageError
-from foia_tui.cli.common import emit_json, fail, with_archive
+from foia_tui.cli.common import emit_json, fail, warn, with_archive
 from foia_tui.cli.releases import request_options
+from foia_tui.domain.display import name_shown
 from foia_tui.services.importing import run_import
 from foia_tui.services.releases import check_release
 
@@ -54,8 +55,12 @@ def import_command(
         click.echo(
             f"{summary.files} files: {summary.imported} imported, {summary.skipped} already in the archive, "
             f"{len(summary.failures)} failed; {summary.messages_added} messages added, "
-            f"{summary.duplicates} duplicate copies; release: {', '.join(summary.releases) or '-'}"
+            f"{summary.duplicates} duplicate copies; release: {', '.join(map(name_shown, summary.releases)) or '-'}"
+            + (f"; {len(summary.warnings)} warnings (foia warnings lists them)" if summary.warnings else "")
         )
     for failure in summary.failures:
-        click.echo(f"foia: {failure.file}: {failure.reason}", err=True)
+        warn(f"{failure.file}: {failure.reason}")
+    for warning in summary.warnings:
+        where = f" p. {warning.page}" if warning.page is not None else ""
+        warn(f"warning: {warning.file}{where}: {warning.reason}")
     sys.exit(1 if summary.failures else 0)

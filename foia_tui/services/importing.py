@@ -33,9 +33,12 @@ from foia_tui.archive.store import (
     store_rows,
 )
 from foia_tui.archive.tags import reanchor_taggings
-from foia_tui.archive.threads import rebuild_conversations
+from foia_tui.archive.warnings import PageWarning, page_warnings
 from foia_tui.domain.display import one_line
+from foia_tui.domain.production import production_names
 from foia_tui.domain.releases import default_release_name
+from foia_tui.services.production import join_production
+from foia_tui.services.rethreading import rebuild_conversations
 from foia_tui.services.workers import TOO_LARGE, UNEXPECTED, Stopped, run_bounded
 from importers import maildir
 from importers.detect import parser_for, sniff_kind
@@ -103,6 +106,8 @@ class ImportSummary:
     threads: int = 0
     failures: list[Failure] = field(default_factory=list)
     releases: list[str] = field(default_factory=list)
+    document_ids: list[str] = field(default_factory=list)  # documents this import read
+    warnings: list[PageWarning] = field(default_factory=list)  # what they could not read
 
     def as_json(self) -> dict:
         return {
@@ -114,6 +119,7 @@ class ImportSummary:
             "threads": self.threads,
             "failures": [{"file": f.file, "reason": f.reason} for f in self.failures],
             "releases": self.releases,
+            "warnings": [w.as_json() for w in self.warnings],
         }
 
 
@@ -200,6 +206,9 @@ def run_import(
         progress(0, len(candidates))
     known = imported_sha256s(archive) if not force else set()
     _store_all(archive, _read_all(candidates, known, workers), release_of, summary, force, progress, len(candidates))
+    for release_id in sorted({release_id for _name, release_id in release_of.values()}):
+        join_production(archive, release_id)
+    summary.warnings = page_warnings(archive, summary.document_ids)
     if summary.imported:
         counts = rebuild_conversations(archive, full=force)
         summary.threads = counts["threads"]
@@ -241,6 +250,7 @@ def _store_all(
                     stored.setdefault(release_id, []).append(document_id_for(outcome.sha256))
                 elif isinstance(outcome, Parsed):
                     _store_with_attachments(archive, outcome, summary, force)
+                    summary.document_ids.append(document_id_for(outcome.rows.sha256))
                     stored.setdefault(release_id, []).append(document_id_for(outcome.rows.sha256))
                     batch_messages += len(outcome.rows.messages)
                 else:
@@ -260,9 +270,13 @@ def _store_all(
 def _releases_for(
     archive: Archive, candidates: list[Candidate], release: str | None, fields: dict[str, str | None]
 ) -> dict[Path, tuple[str, int]]:
-    """(release name, id) for every file: the one named, else one per path given; checked before anything is written."""
+    """(release name, id) for every file: the one named, else one per path given (or per production, for its parts
+    given one by one); checked before anything is written."""
     name_of = functools.cache(default_release_name)  # thousands of files share the few paths given
     names = {c.path: release or name_of(c.top or c.path) for c in candidates}
+    if not release:  # parts of one production given one by one ("… PART 3.pdf", "… PART 4.pdf") are one release
+        production = production_names(sorted(set(names.values())))
+        names = {path: production.get(name, name) for path, name in names.items()}
     with archive.transaction():
         ids = {name: ensure_release(archive, name, **fields) for name in sorted(set(names.values()))}
     return {path: (name, ids[name]) for path, name in names.items()}
