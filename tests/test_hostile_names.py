@@ -4,6 +4,7 @@ the terminal only through the display door, and odd files, odd bytes and loops n
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pty
@@ -13,9 +14,21 @@ import sys
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from textual.app import App
+from textual.widgets._toast import Toast
 
+from foia_tui.app.app import FoiaApp
+from foia_tui.app.widgets.sidebar import Sidebar
+from foia_tui.archive import Archive
+from foia_tui.archive.store import store_document
+from foia_tui.archive.tags import tag_messages
+from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
+from importers.records import Address, MessageRecord
+from tests.support.archive_factory import document, screen_text, settle
+from tests.support.sql import sql_rows
 
 OSC_TITLE = "\x1b]0;PWNED\x07"
 FAKE_LINE = "\nfoia: all 3 files imported OK"
@@ -123,3 +136,117 @@ def test_json_output_escapes_c1_bidi_and_zero_width_characters(tmp_path):
         out = run(*command, "--db", db).output
         assert not any(c in out for c in "\u009b\u202e\u200b"), command
         assert "\\u009b" in out and "\\u202e" in out and "\\u200b" in out, command
+
+
+BAD_TAG = "[reverse]REV[/reverse] [/bogus"
+BAD_SENDER = "[/x] Mallory"
+BAD_EXCERPT = "App [/y] is working great"
+
+
+def toasts(app) -> str:
+    """The text of every toast on screen, as its widget renders it."""
+    return "\n".join(str(toast.render()) for toast in app.screen.query(Toast))
+
+
+@pytest.fixture
+def marked_up(tmp_path: Path) -> Archive:
+    """An archive whose sender, body and tag are Rich markup, balanced and not."""
+    archive = Archive.open(tmp_path / "archive.db")
+    message = MessageRecord(
+        0,
+        "Trial",
+        Address(BAD_SENDER, "mallory@evil.example", f"{BAD_SENDER} <mallory@evil.example>"),
+        [Address("Inspector", "di@nypd.example", "Inspector <di@nypd.example>")],
+        sent="2019-01-01T10:00:00",
+        body=f"{BAD_EXCERPT}.\nSecond line.\n",
+        message_id="m1@evil.example",
+        copy_kind="native",
+    )
+    store_document(archive, document(tmp_path / "one.eml", "eml", [message]))
+    rebuild_conversations(archive)
+    ids = [row["id"] for row in sql_rows(archive, "SELECT id FROM messages")]
+    tag_messages(archive, BAD_TAG, ids)
+    yield archive
+    archive.close()
+
+
+async def test_markup_in_names_tags_and_excerpts_is_shown_literally_in_toasts_and_labels(marked_up):
+    app = FoiaApp(marked_up)
+    async with app.run_test(size=(140, 44), notifications=True) as pilot:
+        await settle(pilot)
+        assert "#[reverse]REV[/reverse] " in screen_text(app)  # in the sidebar and the thread list, as written
+        await pilot.press("enter")  # open the thread
+        await settle(pilot)
+        await pilot.press("t", *f"{BAD_TAG}2", "enter")  # tag the message: a new tag, from the picker
+        await settle(pilot)
+        assert f"Tagged the message with {BAD_TAG}2." in toasts(app)
+        await pilot.press("v", "w")  # select the word "[/y]" and tag it
+        await pilot.press("t", *"quote", "enter")
+        await settle(pilot)
+        assert "Tagged the excerpt “[/y]” with quote." in toasts(app)
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.focus()
+        people = next(s for s in sidebar.root.children if str(s.label).startswith("People"))
+        sidebar.select_node(next(p for p in people.children if BAD_SENDER in str(p.label)))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert "Only the search: from:" in screen_text(app) and "[/x]" in screen_text(app)
+        app.screen.notify(f"{BAD_TAG} {BAD_SENDER} \x1b]0;t\x07", title=BAD_SENDER)
+        await settle(pilot)
+        assert f"{BAD_SENDER}\n{BAD_TAG} {BAD_SENDER} ␛]0;t␇" in toasts(app)
+
+
+MARKUP_WIDGETS = {"Label", "Static", "Checkbox", "RadioButton", "Button", "Option", "Switch", "Collapsible", "Link"}
+TEXT_BUILDERS = {"Text", "assemble", "safe_rich"}  # a rich Text is drawn as the characters it holds
+
+
+def _text_built(node: ast.expr, bound: dict[str, list[ast.expr | None]]) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.IfExp):
+        return _text_built(node.body, bound) and _text_built(node.orelse, bound)
+    if isinstance(node, ast.Call):
+        return (node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")) in TEXT_BUILDERS
+    if isinstance(node, ast.Name):
+        values = bound.get(node.id, [])
+        return bool(values) and all(value is not None and _text_built(value, bound) for value in values)
+    return False
+
+
+def _bindings(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[ast.expr | None]]:
+    """What each name in a function is bound to: its assignments, and a `Text` parameter as a Text."""
+    bound: dict[str, list[ast.expr | None]] = {}
+    for arg in function.args.args + function.args.kwonlyargs:
+        is_text = arg.annotation is not None and ast.unparse(arg.annotation) == "Text"
+        bound.setdefault(arg.arg, []).append(ast.Call(ast.Name("Text"), [], []) if is_text else None)
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, []).append(node.value)
+    return bound
+
+
+def test_every_label_and_notification_of_the_app_passes_the_display_door():
+    """Source walk: a widget label or Static update built from data is a rich Text (never markup), and every
+    toast goes through FoiaApp.notify, which shows its message and title literally."""
+    built_from_markup, notices = [], []
+    for path in sorted((Path(__file__).parents[1] / "foia_tui" / "app").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            bound = _bindings(function)
+            for call in ast.walk(function):
+                if not isinstance(call, ast.Call) or not call.args:
+                    continue
+                name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+                is_label = name in MARKUP_WIDGETS or (name == "update" and isinstance(call.func, ast.Attribute))
+                if is_label and not _text_built(call.args[0], bound):
+                    built_from_markup.append(f"{path.name}:{call.lineno}: {ast.unparse(call)}")
+                if name == "notify" and function.name != "notify":
+                    notices.append(ast.unparse(call.func))
+    assert built_from_markup == []
+    assert notices and all(n in ("self.notify", "self.app.notify", "self.screen.notify") for n in notices), notices
+    assert FoiaApp.notify is not App.notify  # Screen and Widget.notify call the app's

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.widget import Widget
 
 from foia_tui.app.commands import BindingCommands
@@ -16,7 +17,10 @@ from foia_tui.app.screens.main import MainScreen
 from foia_tui.app.screens.releases import ReleasesScreen
 from foia_tui.app.screens.timeline import TimelineScreen
 from foia_tui.archive import Archive
+from foia_tui.domain.display import one_line, safe_text
 from foia_tui.domain.timeline import period_query
+
+NOTICE_CHARS = 2_000
 
 
 class FoiaApp(App[None]):
@@ -43,6 +47,20 @@ class FoiaApp(App[None]):
 
             page_image = HalfcellImage
         self.page_image = page_image
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every toast of the app (screens' and widgets' `notify` lands here) passes the display door: a message
+        may quote a tag, a name or an excerpt, so it is shown literally and `markup` is never honoured."""
+        shown = safe_text(message, NOTICE_CHARS)
+        super().notify(shown, title=one_line(title, 80), severity=severity, timeout=timeout, markup=False)
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.archive, self.notice)

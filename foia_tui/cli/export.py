@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from foia_tui.cli.common import fail, with_archive
+from foia_tui.domain.display import controls_shown, name_shown
 from foia_tui.domain.query import QueryError
 from foia_tui.services.export import FORMATS, build_export, format_for, now_iso, render
 
@@ -55,12 +56,18 @@ def export_command(
         export = build_export(archive, tags=list(tags), query=query, title=title, made_at=_made_at(made_at))
     except QueryError as error:
         fail(f"--query: {error}", 2)
-    text = render(export, format_for(output, fmt))
+    fmt = format_for(output, fmt)
+    text = render(export, fmt)
     if output is None:
-        click.echo(text, nl=False)
+        stdout = click.get_text_stream("stdout")
+        # Markdown and JSON are made safe for a terminal by their escaping; CSV keeps the data, so a terminal
+        # is shown its controls (a file or a pipe gets the cells as they are).
+        click.echo(controls_shown(text) if fmt == "csv" and stdout.isatty() else text, nl=False)
         return
     try:
         Path(output).write_text(text, encoding="utf-8", newline="")
     except OSError as error:
         fail(f"{output}: cannot write ({error.strerror})")
-    click.echo(f"Exported {len(export.passages)} passages under {len(export.tags)} tags to {output}.", err=True)
+    click.echo(
+        f"Exported {len(export.passages)} passages under {len(export.tags)} tags to {name_shown(output)}.", err=True
+    )

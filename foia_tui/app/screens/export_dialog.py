@@ -80,7 +80,7 @@ class ExportDialog(ModalScreen[str | None]):
                     yield Label("Format")
                     with RadioSet(id="export-format"):
                         for fmt in FORMATS:
-                            yield RadioButton(fmt, value=fmt == "md", name=fmt)
+                            yield RadioButton(Text(fmt), value=fmt == "md", name=fmt)
                     if self.search:
                         yield Checkbox(Text(f"Only the search: {one_line(self.search, 24)}"), True, id="export-query")
                     yield Label("File")
