@@ -40,9 +40,10 @@ from foia_tui.domain.releases import default_release_name
 from foia_tui.services.production import join_production
 from foia_tui.services.rethreading import rebuild_conversations
 from foia_tui.services.workers import TOO_LARGE, UNEXPECTED, Stopped, run_bounded
-from importers import maildir
+from importers import maildir, pdf
 from importers.detect import parser_for, sniff_kind
 from importers.hashing import file_sha256
+from importers.ocr_cache import DirectoryCache
 from importers.records import DocumentRecord, UnreadableFile
 
 FILE_TIME_BUDGET_S = 300  # per file (with the PDFs attached to it); then its worker is killed
@@ -160,12 +161,24 @@ def _walk(path: Path, failures: list[Failure]) -> Iterator[Candidate]:
     yield Candidate(path, None)
 
 
+def _ocr_cache() -> DirectoryCache | None:
+    """Where OCR readings are kept between imports ($FOIA_OCR_CACHE, else the user's cache directory);
+    FOIA_OCR_CACHE=off reads every scanned page afresh."""
+    chosen = os.environ.get("FOIA_OCR_CACHE")
+    if chosen == "off":
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return DirectoryCache(Path(chosen) if chosen else base / "foia-tui" / "ocr")
+
+
 def parse_file(path: Path, kind: str | None) -> DocumentRecord:
     """Parse one file in a worker; content problems come back as UnreadableFile with a one-line reason."""
     try:
         kind = kind or sniff_kind(path)
         if kind is None:
             raise UnreadableFile("unknown file type (not a PDF, email, mbox, maildir or Outlook .msg)")
+        if kind == "pdf":
+            return pdf.parse(path, ocr_cache=_ocr_cache())
         return parser_for(kind)(path)
     except UnreadableFile as error:
         reason = str(error)
