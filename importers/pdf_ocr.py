@@ -24,6 +24,7 @@ from PIL import Image, ImageDraw, ImageOps
 
 from importers.ocr_cache import OcrCache
 from importers.pdf_boxes import Box
+from importers.pdf_columns import Glyph, lower_descenders, restack, stacked_glyphs
 from importers.pdf_layout import Line, Unit, merge_same_baseline, reflow_narrow_columns
 from importers.pdf_split import header_label
 
@@ -249,9 +250,35 @@ def _band_image(image: Image.Image, boxes: list[Box], top: float, bottom: float,
     return band
 
 
+def _column_lines(image: Image.Image, glyphs: list[Glyph], number: int, reader: Reader) -> list[Line]:
+    """A page whose text is stacked one character wide, read from its glyphs set side by side. Each word
+    takes the boxes of as many glyphs as it has characters, so it keeps its place down the column, and
+    a header label starts a new line."""
+    words = [word for _key, word in _words(reader.tsv(restack(image, glyphs), _BAND_PSM), 1.0)]
+    texts = lower_descenders(" ".join(w.text for w in words)).split(" ")
+    lines: list[Line] = []
+    first = 0
+    for word, text in zip(words, texts, strict=True):
+        taken = glyphs[min(first, len(glyphs) - 1) : max(first + 1, min(first + len(text), len(glyphs)))]
+        first += len(text)
+        x0, top = min(g.x0 for g in taken) / reader.scale, taken[0].top / reader.scale
+        x1, bottom = max(g.x1 for g in taken) / reader.scale, taken[-1].bottom / reader.scale
+        unit = Unit(text, x0, top, x1, bottom, True, word.confidence)
+        if lines and header_label(_line(number, [unit])) is None:
+            line = lines[-1]
+            line.units = [*(line.units or []), unit]
+            lines[-1] = _line(number, line.units)
+        else:
+            lines.append(_line(number, [unit]))
+    return lines
+
+
 def read_page(image: Image.Image, number: int, boxes: list[Box], reader: Reader) -> list[Line]:
     """Words of one rendered page as lines (units are words, joined by spaces), narrow columns reflowed,
     and the bands of incomplete header blocks read again."""
+    glyphs = stacked_glyphs(image)
+    if glyphs is not None:
+        return _column_lines(image, glyphs, number, reader)
     lines = merge_same_baseline(_lines(_words(reader.tsv(image, _PAGE_PSM), reader.scale), number))
     lines = reflow_narrow_columns(lines, _starts_field)
     for top, bottom in _incomplete_blocks(lines):

@@ -24,8 +24,8 @@ from foia_tui.app.widgets.sidebar import Sidebar
 from foia_tui.archive import Archive
 from foia_tui.archive.store import store_document
 from foia_tui.archive.tags import tag_messages
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import Address, MessageRecord
 from tests.support.archive_factory import document, screen_text, settle
 from tests.support.sql import sql_rows
@@ -250,3 +250,26 @@ def test_every_label_and_notification_of_the_app_passes_the_display_door():
     assert built_from_markup == []
     assert notices and all(n in ("self.notify", "self.app.notify", "self.screen.notify") for n in notices), notices
     assert FoiaApp.notify is not App.notify  # Screen and Widget.notify call the app's
+
+
+def test_names_that_are_not_utf8_are_stored_escaped_and_the_rest_imports(tmp_path):
+    root = os.fsencode(tmp_path)
+    for name in (b"rel/good.eml", b"rel/bad\xff.eml", b"dir\xff/x.eml"):
+        path = Path(os.fsdecode(root + b"/" + name))
+        path.parent.mkdir(exist_ok=True)
+        write_email(path, subject=f"from {name!r}")
+    db = str(tmp_path / "a.db")
+    first = foia("import", "--db", db, str(tmp_path / "rel"))
+    second = subprocess.run(
+        [sys.executable.encode(), b"-m", b"foia_tui", b"import", b"--db", db.encode(), b"--agency", b"NYPD\x9b",
+         root + b"/dir\xff"], capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert (first.returncode, second.returncode) == (0, 0), (first.stderr, second.stderr)
+    assert b"Traceback" not in first.stderr + second.stderr
+    files = sorted(json.loads(line)["source"]["file"] for line in run("list", "--db", db, "--json").output.splitlines())
+    assert files == sorted([f"{tmp_path}/dir\\xff/x.eml", f"{tmp_path}/rel/bad\\xff.eml", f"{tmp_path}/rel/good.eml"])
+    releases = {
+        r["name"]: r["agency"] for r in map(json.loads, run("releases", "--db", db, "--json").output.split("\n")[:-1])
+    }
+    assert releases == {"rel": None, "dir\\xff": "NYPD\\x9b"}
+    assert "release: dir\\xff" in second.stdout.decode()

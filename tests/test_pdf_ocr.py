@@ -19,6 +19,7 @@ from importers.pdf_layout import Line, reflow_narrow_columns
 from importers.pdf_ocr import Reader, read_page
 from importers.pdf_split import header_label
 from tests.support.pdfgen import Email, Person, Record, make_scanned_copy, write_release
+from tests.test_pdf_columns import TEXT, _stacked_page
 
 needs_tesseract = pytest.mark.skipif(not shutil.which("tesseract"), reason="scanned pages need tesseract-ocr")
 
@@ -198,3 +199,11 @@ def test_a_narrow_column_is_reflowed_before_headers_are_read(tmp_path: Path) -> 
 def test_short_lines_that_are_not_a_column_stay_apart() -> None:
     lines = [Line(1, 100 + 14 * k, 110 + 14 * k, 72, 120, text) for k, text in enumerate(["Thanks,", "Jane", "Doe"])]
     assert reflow_narrow_columns(lines, lambda line: header_label(line) is not None) == lines
+
+
+@needs_tesseract
+def test_text_stacked_one_character_wide_is_read_as_lines_down_the_column() -> None:
+    page = _stacked_page(TEXT)  # 150 dpi
+    lines = read_page(page, 1, [], Reader(dpi=150))
+    assert [line.text for line in lines] == ["Sent: Friday", "To: Lewin"]
+    assert lines[0].bottom < lines[1].top and all(290 < line.x0 < 310 for line in lines)

@@ -13,7 +13,7 @@ import click
 
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.domain.display import name_shown
-from foia_tui.domain.escaping import json_visible
+from foia_tui.domain.escaping import json_visible, storable
 
 DEFAULT_DB = "archive.db"
 
@@ -38,6 +38,11 @@ def db_option(command: Callable) -> Callable:
 def warn(message: str) -> None:
     """One line on stderr, names and paths in it shown as document text is (a control in a file name is data)."""
     click.echo(f"foia: {name_shown(message)}", err=True)
+
+
+def storable_text(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Option callback: text typed on the command line that was not UTF-8 is stored with its bytes escaped."""
+    return storable(value) if value else value
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -7,7 +7,7 @@ import sys
 import click
 
 from foia_tui.archive.types import ReleaseUsageError
-from foia_tui.cli.common import emit_json, fail, warn, with_archive
+from foia_tui.cli.common import emit_json, fail, storable_text, warn, with_archive
 from foia_tui.cli.releases import request_options
 from foia_tui.domain.display import name_shown
 from foia_tui.services.importing import run_import
@@ -19,7 +19,12 @@ from foia_tui.services.releases import check_release
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary on stdout.")
 @click.option("--force", is_flag=True, help="Read files again even if already imported (e.g. after an OCR fix).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Parser processes (default: 2).")
-@click.option("--release", default=None, help="Release the files belong to (default: named after each path given).")
+@click.option(
+    "--release",
+    default=None,
+    callback=storable_text,
+    help="Release the files belong to (default: named after each path given).",
+)
 @request_options
 @with_archive(create=True)
 def import_command(

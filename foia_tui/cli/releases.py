@@ -7,7 +7,7 @@ from collections.abc import Callable
 import click
 
 from foia_tui.archive.types import ReleaseUsageError
-from foia_tui.cli.common import emit_json, emit_json_lines, fail, with_archive
+from foia_tui.cli.common import emit_json, emit_json_lines, fail, storable_text, with_archive
 from foia_tui.domain.display import one_line
 from foia_tui.domain.releases import STATUSES, gaps_markdown, normalise_date
 from foia_tui.services.releases import (
@@ -38,8 +38,10 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 def request_options(command: Callable) -> Callable:
     """--agency, --request-id, --filed, --produced: what `foia import` can say about the release it fills."""
     options = [
-        click.option("--agency", default=None, help="Agency that produced the release."),
-        click.option("--request-id", "request_id", default=None, help="Request or tracking number."),
+        click.option("--agency", default=None, callback=storable_text, help="Agency that produced the release."),
+        click.option(
+            "--request-id", "request_id", default=None, callback=storable_text, help="Request or tracking number."
+        ),
         click.option("--filed", default=None, callback=_date, help="Date the request was filed (YYYY-MM-DD)."),
         click.option("--produced", default=None, callback=_date, help="Date the records came back (YYYY-MM-DD)."),
     ]
@@ -51,9 +53,9 @@ def request_options(command: Callable) -> Callable:
 def release_options(command: Callable) -> Callable:
     """The request options plus --requester, --status and --notes, for `release add` and `release edit`."""
     options = [
-        click.option("--requester", default=None, help="Who filed the request."),
+        click.option("--requester", default=None, callback=storable_text, help="Who filed the request."),
         click.option("--status", type=click.Choice(STATUSES), default=None, help="What came of the request."),
-        click.option("--notes", default=None, help="Free-text notes."),
+        click.option("--notes", default=None, callback=storable_text, help="Free-text notes."),
     ]
     for option in reversed(options):
         command = option(command)

@@ -63,3 +63,14 @@ _JSON_HIDDEN = re.compile(
 def json_visible(text: str) -> str:
     """JSON text with the characters a terminal or viewer may act on written as escapes."""
     return _JSON_HIDDEN.sub(_json_visible, text)
+
+
+def storable(text: str) -> str:
+    """Text SQLite can store, from a file name or argument that was not UTF-8: each byte Python kept as a lone
+    surrogate (surrogateescape) written as a visible \\xff, everything else unchanged."""
+    if text.isascii():
+        return text
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate no byte stands for
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")

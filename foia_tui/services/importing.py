@@ -35,6 +35,7 @@ from foia_tui.archive.store import (
 from foia_tui.archive.tags import reanchor_taggings
 from foia_tui.archive.warnings import PageWarning, page_warnings
 from foia_tui.domain.display import one_line
+from foia_tui.domain.escaping import storable
 from foia_tui.domain.production import production_names
 from foia_tui.domain.releases import default_release_name
 from foia_tui.services.production import join_production
@@ -93,8 +94,11 @@ class Unread:
 
 @dataclass
 class Failure:
-    file: str
+    file: str  # as stored and shown: bytes of a name that were not UTF-8 escaped (\xff)
     reason: str
+
+    def __post_init__(self) -> None:
+        self.file = storable(self.file)
 
 
 @dataclass
@@ -267,8 +271,9 @@ def _store_all(
                     stored.setdefault(release_id, []).append(document_id_for(outcome.rows.sha256))
                     batch_messages += len(outcome.rows.messages)
                 else:
-                    summary.failures.append(Failure(str(candidate.path), outcome.reason))
-                    record_failure(archive, str(candidate.path), outcome.sha256, candidate.kind, outcome.reason)
+                    failure = Failure(str(candidate.path), outcome.reason)
+                    summary.failures.append(failure)
+                    record_failure(archive, failure.file, outcome.sha256, candidate.kind, outcome.reason)
                 done += 1
                 if progress:
                     progress(done, total)
@@ -285,7 +290,8 @@ def _releases_for(
 ) -> dict[Path, tuple[str, int]]:
     """(release name, id) for every file: the one named, else one per path given (or per production, for its parts
     given one by one); checked before anything is written."""
-    name_of = functools.cache(default_release_name)  # thousands of files share the few paths given
+    # thousands of files share the few paths given; a folder's name that was not UTF-8 is stored escaped
+    name_of = functools.cache(lambda path: storable(default_release_name(path)))
     names = {c.path: release or name_of(c.top or c.path) for c in candidates}
     if not release:  # parts of one production given one by one ("… PART 3.pdf", "… PART 4.pdf") are one release
         production = production_names(sorted(set(names.values())))
@@ -375,7 +381,7 @@ def parse_with_attachments(path: Path, kind: str | None, sha256: str) -> Parsed:
     """Parse a file, then each PDF attached to its messages, under the same time budget and memory cap (their
     bytes are dropped once read, so they are not sent back)."""
     doc = parse_file(path, kind)
-    doc.sha256 = sha256
+    doc.path, doc.sha256 = storable(doc.path), sha256
     attachments = []
     for message in doc.messages:
         for attachment in message.attachments:
