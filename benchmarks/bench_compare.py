@@ -24,8 +24,8 @@ from pathlib import Path
 from foia_tui.archive import Archive
 from foia_tui.archive.releases import attach_documents, ensure_release
 from foia_tui.archive.store import store_document
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.services.releases import compare_releases
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import Address, DocumentRecord, MessageRecord, RedactionRecord
 
 FIRST = ["Jane", "Rick", "Maria", "Jonathan", "Tameka", "Steven", "Carol", "Ayana", "Brian", "Sonia", "Omar"]

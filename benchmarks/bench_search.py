@@ -33,7 +33,7 @@ from foia_tui.archive.releases import add_release, attach_documents
 from foia_tui.archive.search import count_matches, search_messages, search_threads
 from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.tags import tag_messages
-from foia_tui.archive.threads import rebuild_conversations
+from foia_tui.services.rethreading import rebuild_conversations
 
 OUT = Path(__file__).resolve().parent / "out"
 NOTMUCH = shutil.which("notmuch") or "/usr/bin/notmuch"

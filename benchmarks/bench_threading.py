@@ -25,7 +25,7 @@ from pathlib import Path
 
 from foia_tui.archive import Archive
 from foia_tui.archive.store import message_id_for, store_document
-from foia_tui.archive.threads import rebuild_conversations
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.mailparts import message_record, parse_bytes
 from importers.records import DocumentRecord
 from tests.support import mailgen, worldgen

@@ -30,9 +30,9 @@ from foia_tui.app.widgets.timeline_chart import draw_chart, viewport
 from foia_tui.archive import Archive
 from foia_tui.archive.search import matching_message_ids
 from foia_tui.archive.store import store_document
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.archive.timeline import person_lanes, thread_lanes
 from foia_tui.domain.timeline import UNITS, roll_lanes
+from foia_tui.services.rethreading import rebuild_conversations
 from foia_tui.services.timeline import load_timeline
 from importers.records import Address, DocumentRecord, MessageRecord
 from tests.support.sql import sql_rows, sql_value

@@ -25,8 +25,8 @@ from foia_tui.archive import Archive
 from foia_tui.archive.browse import Exposure, Redaction
 from foia_tui.archive.releases import add_release
 from foia_tui.archive.store import store_document
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import MessageRecord
 from tests.support.archive_factory import (
     EXPOSED,

@@ -9,7 +9,8 @@ import pytest
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import list_messages
 from foia_tui.archive.store import message_id_for, store_document
-from foia_tui.archive.threads import copies_of, rebuild_conversations
+from foia_tui.archive.threads import copies_of
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import Address, DocumentRecord, MessageRecord
 from tests.support import worldgen
 from tests.support.sql import sql_value

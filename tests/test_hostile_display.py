@@ -24,7 +24,7 @@ from foia_tui.archive import Archive
 from foia_tui.archive.search import save_search
 from foia_tui.archive.store import store_document
 from foia_tui.archive.tags import tag_messages
-from foia_tui.archive.threads import rebuild_conversations
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import Address, AttachmentRecord, MessageRecord, PageRecord, RedactionRecord
 from tests.support.archive_factory import (
     HSI,

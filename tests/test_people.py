@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from foia_tui.archive import Archive
 from foia_tui.archive.people import list_people
 from foia_tui.archive.store import store_document
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
 from foia_tui.domain.people import AliasInfo, alias_key, is_redacted, resolve_people
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import Address, DocumentRecord, MessageRecord
 from tests.support import worldgen
 from tests.support.sql import sql_rows

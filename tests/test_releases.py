@@ -26,16 +26,15 @@ from foia_tui.archive.releases import (
     attach_documents,
     ensure_release,
     list_releases,
-    remove_release,
 )
 from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.tags import tag_excerpt, tag_messages
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
 from foia_tui.domain.redactions import MARKER
 from foia_tui.domain.releases import find_exposures, normalise_date
 from foia_tui.services.importing import run_import
-from foia_tui.services.releases import compare_releases, find_gaps, message_exposures
+from foia_tui.services.releases import compare_releases, find_gaps, message_exposures, remove_release
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import (
     Address,
     AttachmentRecord,

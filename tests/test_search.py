@@ -31,9 +31,9 @@ from foia_tui.archive.search import (
 )
 from foia_tui.archive.store import store_document
 from foia_tui.archive.tags import tag_messages
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.cli import main
 from foia_tui.domain.query import MAX_DEPTH, MAX_QUERY_CHARS, QueryError, exemption_keys, parse
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import Address, AttachmentRecord, DocumentRecord, MessageRecord, RedactionRecord
 from tests.support.sql import sql_value
 

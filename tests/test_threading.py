@@ -12,9 +12,10 @@ from click.testing import CliRunner
 
 from foia_tui.archive import Archive
 from foia_tui.archive.store import message_id_for, store_document
-from foia_tui.archive.threads import get_thread, list_threads, rebuild_conversations
+from foia_tui.archive.threads import get_thread, list_threads
 from foia_tui.cli import main
 from foia_tui.domain.conversations import reading_order
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.mailparts import message_record, parse_bytes
 from importers.records import Address, DocumentRecord, MessageRecord
 from tests.support import mailgen, worldgen

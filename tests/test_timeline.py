@@ -17,7 +17,6 @@ from foia_tui.app.widgets.timeline_chart import draw_chart, viewport
 from foia_tui.archive import Archive
 from foia_tui.archive import timeline as archive_timeline
 from foia_tui.archive.store import store_document
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.archive.timeline import (
     add_event,
     day_counts,
@@ -51,6 +50,7 @@ from foia_tui.domain.timeline import (
     zoom,
 )
 from foia_tui.services.importing import run_import
+from foia_tui.services.rethreading import rebuild_conversations
 from foia_tui.services.timeline import bucket_counts, chronology, load_timeline
 from importers.records import Address, DocumentRecord, MessageRecord, PageRecord
 from tests.support import mailgen

@@ -17,9 +17,9 @@ from foia_tui.app.screens.main import MainScreen
 from foia_tui.app.screens.timeline import EventDialog, TimelineChart, TimelineScreen
 from foia_tui.archive import Archive
 from foia_tui.archive.store import store_document
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.archive.timeline import list_events
 from foia_tui.domain.timeline import bucket_end, bucket_label, bucket_start, shift
+from foia_tui.services.rethreading import rebuild_conversations
 from foia_tui.services.timeline import bucket_counts
 from importers.records import Address, DocumentRecord, MessageRecord
 from tests.support.sql import sql_rows

@@ -22,10 +22,8 @@ from foia_tui.domain.people import (
     AliasInfo,
     alias_key,
     alias_text,
-    copy_pairs,
     is_redacted,
-    person_name,
-    resolve_people,
+    printed_name,
 )
 
 _PARTICIPANT_COLUMNS = "rowid, message_id, role, position, name, email, raw, person_id"
@@ -69,10 +67,6 @@ class PeoplePlan:
     of_message: PeopleOfMessages = field(default_factory=lambda: PeopleOfMessages({}, {}, {}))
 
 
-def _printed_name(name: str | None, email: str | None, raw: str) -> str | None:
-    return name or (raw if not email else None) or None
-
-
 def read_participants(archive: Archive) -> Participants:
     """Every participant row, with its alias key and each message's correspondents (sender, To and Cc)."""
     with archive._reading():
@@ -84,7 +78,7 @@ def read_participants(archive: Archive) -> Participants:
         form = (name, email, raw)
         known = forms.get(form)
         if known is None:
-            printed = _printed_name(name, email, raw)
+            printed = printed_name(name, email, raw)
             redacted = is_redacted(name, email, raw)
             key = None if redacted else alias_key(printed, email) or None
             known = forms[form] = (key, (printed, email) if key else None, redacted)
@@ -112,84 +106,13 @@ def read_participants(archive: Archive) -> Participants:
     return found
 
 
-def plan_people(archive: Archive, participants: Participants, canon: dict[str, str]) -> PeoplePlan:
-    """Resolve every participant row to a person (ids kept from the last rebuild where the aliases agree).
-
-    The copies of one email print the same people in the same places, which joins their aliases. A redacted
-    row gets a key of its own place in the email, so no two redactions are ever one person, while the copies
-    of one email share theirs.
-    """
-    infos = participants.aliases
-    redacted: dict[str, tuple] = {}
-    for index in participants.redacted:
-        _, message_id, role, position, name, email, raw, _ = participants.rows[index]
-        redacted.setdefault(f"redacted:{canon.get(message_id, message_id)}:{role}:{position}", (name, email, raw))
-    copies = _copies(participants, canon)
-    clusters = resolve_people(infos.values(), pins=load_pins(archive), copy_pairs=copy_pairs(copies))
-    clusters += [[key] for key in sorted(redacted)]
-    plan = PeoplePlan()
-    for cluster, person_id in zip(clusters, _stable_ids(archive, clusters), strict=True):
-        if cluster[0] in infos:
-            members = [infos[k] for k in cluster]
-            plan.people[person_id] = (person_name(members), 0)
-            for a in members:
-                plan.aliases[a.key] = (person_id, a.name, a.email)
-        else:
-            name, email, raw = redacted[cluster[0]]
-            printed = _printed_name(name, email, raw)
-            plan.people[person_id] = (alias_text(printed, email) or "[REDACTED]", 1)
-            plan.aliases[cluster[0]] = (person_id, printed, email)
-    person_of = {key: value[0] for key, value in plan.aliases.items()}
-    plan.person_of_row = [person_of.get(key) for key in participants.keys]  # type: ignore[arg-type]
-    for index in participants.redacted:
-        _, message_id, role, position, *_ = participants.rows[index]
-        plan.person_of_row[index] = person_of[f"redacted:{canon.get(message_id, message_id)}:{role}:{position}"]
-    senders: dict[str, int] = {}
-    addressees: dict[str, tuple[int, int]] = {}  # message -> (position, person) of its first readable To
-    together: dict[str, set[int]] = defaultdict(set)
-    for row, key, person_id in zip(participants.rows, participants.keys, plan.person_of_row, strict=True):
-        if key is not None:
-            message_id, role, position = row[1], row[2], row[3]
-            together[message_id].add(person_id)  # type: ignore[arg-type]
-            if role == "from":
-                senders[message_id] = person_id  # type: ignore[assignment]
-            elif role == "to" and position < addressees.get(message_id, (position + 1,))[0]:
-                addressees[message_id] = (position, person_id)  # type: ignore[assignment]
-    plan.of_message = PeopleOfMessages(senders, dict(together), {m: p for m, (_, p) in addressees.items()})
-    return plan
-
-
-def _copies(participants: Participants, canon: dict[str, str]) -> list[list[tuple[str, list[str]]]]:
-    """Per email stored more than once: each copy's (sender alias key, To and Cc alias keys)."""
-    by_email: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
-    key_of = participants.key_of
-    for message_id, head in canon.items():
-        if head != message_id:
-            for copy in (message_id, head) if head not in by_email else (message_id,):
-                sender, recipients = participants.correspondents.get(copy, (None, []))
-                by_email[head].append((key_of[sender] if sender else "", [key_of[r] for r in recipients]))
-    return list(by_email.values())
-
-
 def load_pins(archive: Archive) -> dict[str, str]:
     return {r["alias_key"]: r["group_key"] for r in archive._query("SELECT alias_key, group_key FROM person_overrides")}
 
 
-def _stable_ids(archive: Archive, clusters: list[list[str]]) -> list[int]:
-    """Each cluster keeps the person id most of its aliases had, when no larger cluster claimed it first."""
-    previous = {r["key"]: r["person_id"] for r in archive._query("SELECT key, person_id FROM aliases")}
-    next_id = max([0, *previous.values()]) + 1
-    order = sorted(range(len(clusters)), key=lambda i: -len(clusters[i]))
-    taken: set[int] = set()
-    ids = [0] * len(clusters)
-    for index in order:
-        votes = Counter(previous[k] for k in clusters[index] if k in previous)
-        choice = next((pid for pid, _ in sorted(votes.items(), key=lambda v: (-v[1], v[0])) if pid not in taken), None)
-        if choice is None:
-            choice, next_id = next_id, next_id + 1
-        taken.add(choice)
-        ids[index] = choice
-    return ids
+def alias_person_ids(archive: Archive) -> dict[str, int]:
+    """The person id each alias key had after the last rebuild."""
+    return {r["key"]: r["person_id"] for r in archive._query("SELECT key, person_id FROM aliases")}
 
 
 def write_people(conn: sqlite3.Connection, plan: PeoplePlan, rows: list[tuple]) -> None:

@@ -15,7 +15,6 @@ from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.messages import get_messages
 from foia_tui.archive.store import now_iso
 from foia_tui.archive.tags import find_anchor
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.domain.releases import (
     STATUSES,
     Copy,
@@ -169,13 +168,30 @@ def list_releases(archive: Archive) -> list[dict]:
 # -- removal ---------------------------------------------------------------------------------------------
 
 
-def remove_release(archive: Archive, name: str, *, force: bool = False) -> dict:
-    """Remove a release: its record, and the documents (with their copies) no other release holds.
+@dataclass(frozen=True)
+class ReleaseRemoval:
+    """What deleting a release took away, and where its taggings on copies that went are to move."""
 
-    Tags belong to the email, not the copy: a tagging on a copy that goes moves to the copy then shown for the
-    same email (an excerpt re-found there by its quoted text, or flagged 'lost'). A tagging on an email that no
-    other release holds would be lost, so removal refuses unless `force` (then those taggings go with it).
-    """
+    release: str
+    documents_removed: int
+    messages_removed: int
+    survivors: dict[int, str]  # tagging id -> the surviving copy of its email
+    taggings_removed: int
+
+    def as_json(self) -> dict:
+        return {
+            "release": self.release,
+            "documents_removed": self.documents_removed,
+            "messages_removed": self.messages_removed,
+            "taggings_moved": len(self.survivors),
+            "taggings_removed": self.taggings_removed,
+        }
+
+
+def delete_release(archive: Archive, name: str, *, force: bool = False) -> ReleaseRemoval:
+    """Delete a release's record and the documents (with their copies) no other release holds, inside the
+    caller's transaction; the taggings on copies that went are for `move_taggings` once the archive is
+    rethreaded. Refuses, unless `force`, when taggings are on emails only this release holds."""
     with archive.transaction() as conn:
         release = get_release(archive, name)
         gone = [
@@ -200,16 +216,7 @@ def remove_release(archive: Archive, name: str, *, force: bool = False) -> dict:
         conn.execute("DELETE FROM releases WHERE id = ?", (release["id"],))
         for chunk in _chunks(gone):
             conn.execute(f"DELETE FROM documents WHERE id IN ({_marks(chunk)})", chunk)
-        if gone:
-            rebuild_conversations(archive)
-        _move_taggings(conn, survivors)
-    return {
-        "release": name,
-        "documents_removed": len(gone),
-        "messages_removed": len(doomed),
-        "taggings_moved": len(survivors),
-        "taggings_removed": len(orphans),
-    }
+    return ReleaseRemoval(name, len(gone), len(doomed), survivors, len(orphans))
 
 
 def _rows_of_documents(archive: Archive, document_ids: list[str]) -> set[str]:
@@ -242,24 +249,29 @@ def _tagging_survivors(archive: Archive, doomed: set[str], gone: set[str]) -> tu
     return survivors, orphans
 
 
-def _move_taggings(conn, survivors: dict[int, str]) -> None:
+def move_taggings(archive: Archive, survivors: dict[int, str]) -> None:
     """Point each tagging at the copy now shown for its email, re-finding an excerpt's quoted text there."""
-    for tagging_id, survivor in survivors.items():
-        target = conn.execute("SELECT coalesce(duplicate_of, id) FROM messages WHERE id = ?", (survivor,)).fetchone()[0]
-        quoted, start = conn.execute("SELECT quoted_text, start FROM taggings WHERE id = ?", (tagging_id,)).fetchone()
-        if start is None:
-            conn.execute("UPDATE OR IGNORE taggings SET message_id = ? WHERE id = ?", (target, tagging_id))
-        else:
-            body = conn.execute("SELECT body FROM messages WHERE id = ?", (target,)).fetchone()[0] or ""
-            found = find_anchor(body, quoted or "", start)
-            status, (start, end) = ("moved", found) if found else ("lost", (start, start + len(quoted or "")))
-            conn.execute(
-                """UPDATE OR IGNORE taggings SET message_id = ?, start = ?, "end" = ?, anchor_status = ?
-                   WHERE id = ?""",
-                (target, start, end, status, tagging_id),
-            )
-        # the target already had this very tagging: the one left behind is its twin
-        conn.execute("DELETE FROM taggings WHERE id = ? AND message_id != ?", (tagging_id, target))
+    with archive.transaction() as conn:
+        for tagging_id, survivor in survivors.items():
+            target = conn.execute(
+                "SELECT coalesce(duplicate_of, id) FROM messages WHERE id = ?", (survivor,)
+            ).fetchone()[0]
+            quoted, start = conn.execute(
+                "SELECT quoted_text, start FROM taggings WHERE id = ?", (tagging_id,)
+            ).fetchone()
+            if start is None:
+                conn.execute("UPDATE OR IGNORE taggings SET message_id = ? WHERE id = ?", (target, tagging_id))
+            else:
+                body = conn.execute("SELECT body FROM messages WHERE id = ?", (target,)).fetchone()[0] or ""
+                found = find_anchor(body, quoted or "", start)
+                status, (start, end) = ("moved", found) if found else ("lost", (start, start + len(quoted or "")))
+                conn.execute(
+                    """UPDATE OR IGNORE taggings SET message_id = ?, start = ?, "end" = ?, anchor_status = ?
+                       WHERE id = ?""",
+                    (target, start, end, status, tagging_id),
+                )
+            # the target already had this very tagging: the one left behind is its twin
+            conn.execute("DELETE FROM taggings WHERE id = ? AND message_id != ?", (tagging_id, target))
 
 
 # -- compare ---------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Reads and writes for conversations: message keys out; duplicates, parents, threads and people back in.
 
-`rebuild_conversations` runs after every import over the whole archive (a reply imported later joins its
-thread; a copy imported later points at the best copy) and writes only the rows whose values changed.
+The rethreading itself (foia_tui.services.rethreading) runs after every import over the whole archive; it reads
+through `message_keys` and `body_loader` and writes through `write_conversations`, which writes only the rows
+whose values changed.
 """
 
 from __future__ import annotations
@@ -13,15 +14,12 @@ from collections.abc import Collection
 
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import MESSAGE_COLUMNS, message_objects
-from foia_tui.archive.people import Participants, PeoplePlan, plan_people, read_participants, write_people
+from foia_tui.archive.people import Participants, PeoplePlan
 from foia_tui.domain.conversations import (
     COPY_PREFERENCE,
     MessageKey,
     MessagePeople,
     Threading,
-    assign_threads,
-    find_duplicates,
-    inherit_subjects,
     reading_order,
 )
 
@@ -67,7 +65,9 @@ def message_keys(archive: Archive, participants: Participants) -> tuple[list[Mes
     return keys, current
 
 
-def _body_loader(archive: Archive):
+def body_loader(archive: Archive):
+    """A loader of bodies (their first BODY_CHARS) by id: the rethreading reads only those it compares."""
+
     def load(ids: Collection[str]) -> dict[str, str]:
         ids = list(ids)
         found: dict[str, str] = {}
@@ -89,36 +89,23 @@ def _marks(values: list) -> str:
     return ", ".join("?" * len(values))
 
 
-def rebuild_conversations(archive: Archive, *, full: bool = False) -> dict[str, int]:
-    """Recompute duplicates, people, parents and threads for the whole archive; returns the counts.
-
-    Copies already compared by an earlier rebuild keep their duplicate decision unless `full` (after a forced
-    re-read, whose bodies may have changed); everything else is recomputed every time.
-    """
-    # Read and write in one write transaction, so a second importer's rows cannot slip in between.
-    with archive.transaction() as conn:
-        participants = read_participants(archive)
-        keys, current = message_keys(archive, participants)
-        keys = inherit_subjects(keys)
-        bodies = _body_loader(archive)
-        seen = {} if full else {key: dup for key, (thread_id, dup, _) in current.items() if thread_id is not None}
-        duplicates = find_duplicates(keys, bodies, seen)
-        canon = {key: head or key for key, head in duplicates.items()}
-        people = plan_people(archive, participants, canon)
-        threading = assign_threads(keys, duplicates, people.of_message, bodies)
-        write_people(conn, people, participants.rows)
-        changes = [
-            (threading.thread_of[k], duplicates[k], threading.parent_of[k], k)
-            for k in duplicates
-            if current[k] != (threading.thread_of[k], duplicates[k], threading.parent_of[k])
-        ]
-        conn.executemany("UPDATE messages SET thread_id = ?, duplicate_of = ?, parent_id = ? WHERE id = ?", changes)
-        _write_threads(conn, keys, duplicates, threading, people)
-    return {
-        "threads": len({threading.thread_of[k] for k in duplicates}),
-        "duplicates": sum(1 for head in duplicates.values() if head),
-        "people": sum(1 for _, redacted in people.people.values() if not redacted),
-    }
+def write_conversations(
+    conn: sqlite3.Connection,
+    keys: list[MessageKey],
+    current: dict[str, tuple],
+    duplicates: dict[str, str | None],
+    threading: Threading,
+    people: PeoplePlan,
+) -> None:
+    """Apply a rethreading inside the caller's transaction: each message's thread, duplicate and parent where
+    they changed from `current` (as message_keys read it), then the threads table."""
+    changes = [
+        (threading.thread_of[k], duplicates[k], threading.parent_of[k], k)
+        for k in duplicates
+        if current[k] != (threading.thread_of[k], duplicates[k], threading.parent_of[k])
+    ]
+    conn.executemany("UPDATE messages SET thread_id = ?, duplicate_of = ?, parent_id = ? WHERE id = ?", changes)
+    _write_threads(conn, keys, duplicates, threading, people)
 
 
 def _write_threads(

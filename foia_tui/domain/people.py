@@ -44,6 +44,11 @@ def _clean_name(name: str | None, email: str | None) -> str:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
+def printed_name(name: str | None, email: str | None, raw: str) -> str | None:
+    """The name a correspondent was printed under: the name, else the raw text when there is no address."""
+    return name or (raw if not email else None) or None
+
+
 def alias_key(name: str | None, email: str | None) -> str:
     """One key per printed form (case and spacing ignored): 'hoan ton-that <hoan@clearview.ai>'."""
     address = (email or "").strip().lower()

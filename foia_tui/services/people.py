@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from foia_tui.archive import Archive, people
 from foia_tui.archive.people import find_person, list_people
-from foia_tui.archive.threads import rebuild_conversations
+from foia_tui.services.rethreading import rebuild_conversations
 
 __all__ = ["find_person", "list_people", "merge_people", "split_person"]
 

@@ -1,4 +1,5 @@
-"""What releases say next to each other: `foia compare`, `foia gaps` and the app's "readable in …" notes.
+"""Releases as the CLI and the app use them: the index, removal, and what releases say next to each other
+(`foia compare`, `foia gaps` and the app's "readable in …" notes).
 
 The archive reads the copies (foia_tui.archive.releases); the pairing, the exposures and the gaps are worked out
 by foia_tui.domain.releases; this module joins the two and shapes what the CLI prints and the app shows.
@@ -13,14 +14,15 @@ from foia_tui.archive.releases import (
     check_release,
     cited_sources,
     copies_of_email,
+    delete_release,
     edit_release,
     gap_evidence,
     get_release,
     list_releases,
     message_objects_for,
+    move_taggings,
     release_copies,
     release_names,
-    remove_release,
 )
 from foia_tui.domain.releases import (
     Copy,
@@ -34,6 +36,7 @@ from foia_tui.domain.releases import (
     quoted_only,
     silences,
 )
+from foia_tui.services.rethreading import rebuild_conversations
 
 __all__ = [
     "add_release",
@@ -46,6 +49,21 @@ __all__ = [
     "message_exposures",
     "remove_release",
 ]
+
+
+def remove_release(archive: Archive, name: str, *, force: bool = False) -> dict:
+    """Remove a release: its record, and the documents (with their copies) no other release holds.
+
+    Tags belong to the email, not the copy: a tagging on a copy that goes moves to the copy then shown for the
+    same email (an excerpt re-found there by its quoted text, or flagged 'lost'). A tagging on an email that no
+    other release holds would be lost, so removal refuses unless `force` (then those taggings go with it).
+    """
+    with archive.transaction():  # one transaction: the rows go, the rest is rethreaded, the taggings move
+        removal = delete_release(archive, name, force=force)
+        if removal.documents_removed:
+            rebuild_conversations(archive)
+        move_taggings(archive, removal.survivors)
+    return removal.as_json()
 
 
 def _emails_of(archive: Archive, release: dict) -> dict[str, list[Copy]]:

@@ -22,7 +22,7 @@ from textual.worker import WorkerState
 from foia_tui.archive import Archive
 from foia_tui.archive.store import document_id_for, message_id_for, store_document
 from foia_tui.archive.tags import tag_messages
-from foia_tui.archive.threads import rebuild_conversations
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import (
     Address,
     AttachmentRecord,

@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from foia_tui.archive import Archive
 from foia_tui.archive.store import message_id_for, store_document
-from foia_tui.archive.threads import rebuild_conversations
 from foia_tui.domain.people import alias_key
+from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import Address, DocumentRecord, MessageRecord
 from tests.support.sql import sql_rows
 
