@@ -219,6 +219,14 @@ def save_search(archive: Archive, name: str, query: str) -> None:
         )
 
 
+def keep_search_unless_named(archive: Archive, name: str, query: str) -> None:
+    """Offer a saved search the archive does not hold yet under that name (a user's own keeps its query)."""
+    with archive.transaction() as conn:
+        conn.execute(
+            "INSERT OR IGNORE INTO saved_searches (name, query, created_at) VALUES (?, ?, ?)", (name, query, now_iso())
+        )
+
+
 def saved_searches(archive: Archive) -> list[dict]:
     """Every saved search as {name, query, created_at}, by name."""
     return archive._query("SELECT name, query, created_at FROM saved_searches ORDER BY name")
@@ -493,6 +501,9 @@ HAS = {
     "redaction": "SELECT message_id FROM redactions",
     "leak": "SELECT message_id FROM redactions WHERE leaked_text IS NOT NULL AND leaked_text != ''",
     "attachment": "SELECT message_id FROM attachments",
+    # a warning on one of the message's pages (or on its whole file): what an import could not read well
+    "warning": """SELECT m.id FROM warnings w CROSS JOIN messages m ON m.document_id = w.document_id
+        AND (w.page IS NULL OR w.page BETWEEN m.page_start AND coalesce(m.page_end, m.page_start))""",
 }
 
 FILTERS: dict[str, Callable[[_Sql, str], tuple[str, str]]] = {

@@ -24,7 +24,7 @@ Query language (terms are ANDed; AND, OR, NOT in capitals; -term; parentheses):
   subject:budget  subject:"a phrase"
   date:2019-01..2019-03  date:2019  date:..2019-03  before:2019-02  after:2019-01-15
   tag:NAME  thread:ID  doc:PATH-PART  bates:NYPD-000123  release:NAME  agency:NAME
-  has:redaction  has:leak  has:attachment  exemption:b6  exemption:b7c  exemption:87(2)(b)
+  has:redaction  has:leak  has:attachment  has:warning  exemption:b6  exemption:b7c  exemption:87(2)(b)
   is:duplicate                        duplicate copies (left out unless asked for)
 Results come best match first (bm25) when every match has the words and at most {RANK_LIMIT:,} messages do;
 otherwise newest first."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import duplicate_count
 from foia_tui.archive.releases import attach_documents, ensure_release
+from foia_tui.archive.search import keep_search_unless_named
 from foia_tui.archive.store import (
     DocumentRows,
     document_id_for,
@@ -54,6 +55,7 @@ MAX_IN_FLIGHT = 64  # tasks read ahead of the one being written
 MAILDIR_FILES_PER_TASK = 32
 BATCH_MESSAGES = 2000
 BATCH_SECONDS = 2.0
+NEEDS_A_LOOK = "Needs a look"  # the saved search an import with warnings offers in the app's sidebar
 
 
 @dataclass
@@ -226,6 +228,8 @@ def run_import(
     for release_id in sorted({release_id for _name, release_id in release_of.values()}):
         join_production(archive, release_id)
     summary.warnings = page_warnings(archive, summary.document_ids)
+    if summary.warnings:
+        keep_search_unless_named(archive, NEEDS_A_LOOK, "has:warning")
     if summary.imported:
         counts = rebuild_conversations(archive, full=force)
         summary.threads = counts["threads"]
