@@ -9,6 +9,7 @@ import json
 import os
 import pty
 import select
+import socket
 import subprocess
 import sys
 from email.message import EmailMessage
@@ -273,3 +274,51 @@ def test_names_that_are_not_utf8_are_stored_escaped_and_the_rest_imports(tmp_pat
     }
     assert releases == {"rel": None, "dir\\xff": "NYPD\\x9b"}
     assert "release: dir\\xff" in second.stdout.decode()
+
+
+def failure_lines(done: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in done.stderr.decode().splitlines() if line.startswith("foia: ")]
+
+
+def test_pipes_and_sockets_are_skipped_in_one_line_and_the_import_never_blocks(tmp_path):
+    folder = tmp_path / "rel"
+    folder.mkdir()
+    write_email(folder / "good.eml")
+    os.mkfifo(folder / "pipe.eml")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(str(folder / "socket.eml"))
+    try:
+        done = foia("import", "--db", str(tmp_path / "a.db"), str(folder), "--json", timeout=60)
+    finally:
+        listener.close()
+    summary = json.loads(done.stdout)
+    assert (done.returncode, summary["imported"]) == (1, 1)
+    assert failure_lines(done) == [
+        f"foia: {folder}/pipe.eml: skipped: a named pipe, not a regular file",
+        f"foia: {folder}/socket.eml: skipped: a socket, not a regular file",
+    ]
+
+
+def test_symlinks_inside_a_folder_are_followed_only_when_asked_and_loops_cost_one_line(tmp_path):
+    folder, outside = tmp_path / "rel", tmp_path / "elsewhere"
+    (folder / "sub").mkdir(parents=True)
+    outside.mkdir()
+    for i, where in enumerate((folder, folder, folder / "sub")):
+        write_email(where / f"{i}.eml", subject=f"email {i}")
+    write_email(outside / "secret.eml", subject="secret")
+    (folder / "loop").symlink_to(".")
+    (folder / "sub" / "up").symlink_to("..")
+    (folder / "secret.eml").symlink_to(outside / "secret.eml")
+
+    default = foia("import", "--db", str(tmp_path / "a.db"), str(folder), "--json", timeout=60)
+    assert json.loads(default.stdout)["imported"] == 3  # the secret outside is not read
+    assert failure_lines(default) == [
+        f"foia: {folder}/{name}: a symbolic link, not followed (--follow-symlinks follows it)"
+        for name in ("loop", "secret.eml", "sub/up")
+    ]
+    followed = foia("import", "--db", str(tmp_path / "b.db"), str(folder), "--follow-symlinks", "--json", timeout=60)
+    assert json.loads(followed.stdout)["imported"] == 4
+    assert failure_lines(followed) == [
+        f"foia: {folder}/{name}: a folder already read, through a symbolic link ({folder}): skipped"
+        for name in ("loop", "sub/up")
+    ]

@@ -25,12 +25,27 @@ from foia_tui.services.releases import check_release
     callback=storable_text,
     help="Release the files belong to (default: named after each path given).",
 )
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Follow symbolic links found inside the folders given (they may lead outside them).",
+)
 @request_options
 @with_archive(create=True)
 def import_command(
-    archive, paths: tuple[str, ...], as_json: bool, force: bool, workers: int | None, release: str | None, **fields
+    archive,
+    paths: tuple[str, ...],
+    as_json: bool,
+    force: bool,
+    workers: int | None,
+    release: str | None,
+    follow_symlinks: bool,
+    **fields,
 ) -> None:
     """Import PDFs, .eml, .mbox, maildirs and .msg files (files, directories or globs).
+
+    Only regular files are read; symbolic links inside the folders given are not followed unless
+    --follow-symlinks (each real folder is then read once, so a link loop costs one line).
 
     Each file joins a release (--release, else one named after the directory or file given); a file already
     imported joins the new release as another copy of the same document.
@@ -50,7 +65,14 @@ def import_command(
 
         try:
             summary = run_import(
-                archive, paths, workers=workers, force=force, progress=progress, release=release, release_fields=fields
+                archive,
+                paths,
+                workers=workers,
+                force=force,
+                progress=progress,
+                release=release,
+                release_fields=fields,
+                follow_symlinks=follow_symlinks,
             )
         except ReleaseUsageError as error:
             fail(str(error), 2)

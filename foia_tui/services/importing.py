@@ -8,9 +8,11 @@ A file that fails (even by hanging or killing its worker) is recorded with its r
 
 from __future__ import annotations
 
+import errno
 import functools
 import glob
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -44,7 +46,7 @@ from foia_tui.services.rethreading import rebuild_conversations
 from foia_tui.services.workers import TOO_LARGE, UNEXPECTED, Stopped, run_bounded
 from importers import maildir, pdf
 from importers.detect import parser_for, sniff_kind
-from importers.hashing import file_sha256
+from importers.hashing import file_sha256, stream_sha256
 from importers.ocr_cache import DirectoryCache
 from importers.records import DocumentRecord, UnreadableFile
 
@@ -130,16 +132,22 @@ class ImportSummary:
         }
 
 
-def expand_paths(paths: Iterable[str]) -> tuple[list[Candidate], list[Failure]]:
-    """Files, directories (recursively; maildirs as their messages) and globs, in a stable order."""
+def expand_paths(paths: Iterable[str], follow_symlinks: bool = False) -> tuple[list[Candidate], list[Failure]]:
+    """Files, directories (recursively; maildirs as their messages) and globs, in a stable order.
+
+    Only regular files are read (a named pipe would block whoever opens it). A symbolic link found inside a
+    folder is followed only with `follow_symlinks` (it may lead anywhere: /etc/passwd); a path given is always
+    followed. Each real folder is walked once, so a link loop is one line, not an exponential walk.
+    """
     found: list[Candidate] = []
     failures: list[Failure] = []
+    walked: set[str] = set()  # real paths of the folders read so far
     for spec in paths:
         matches = sorted(glob.glob(spec, recursive=True)) if glob.has_magic(spec) else [spec]
         if not matches:
             failures.append(Failure(spec, "no files match this pattern"))
         for match in matches:
-            for candidate in _walk(Path(match), failures):
+            for candidate in _walk(Path(match), failures, walked, follow_symlinks, given=True):
                 candidate.top = Path(match)
                 found.append(candidate)
     seen: set[str] = set()  # a file named twice (a folder and a glob inside it) is read once
@@ -147,11 +155,23 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[Candidate], list[Failure]]:
     return unique, failures
 
 
-def _walk(path: Path, failures: list[Failure]) -> Iterator[Candidate]:
-    if not path.exists():
-        failures.append(Failure(str(path), "no such file or directory"))
+def _walk(
+    path: Path, failures: list[Failure], walked: set[str], follow: bool, given: bool = False
+) -> Iterator[Candidate]:
+    if not given and not follow and path.is_symlink():
+        failures.append(Failure(str(path), "a symbolic link, not followed (--follow-symlinks follows it)"))
         return
-    if path.is_dir():
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        failures.append(Failure(str(path), _UNREACHABLE.get(error.errno, f"cannot read ({error.strerror})")))
+        return
+    if stat.S_ISDIR(mode):
+        real = os.path.realpath(path)
+        if real in walked:  # a link back up the tree (a loop) or a second way to one folder
+            failures.append(Failure(str(path), f"a folder already read, through a symbolic link ({real}): skipped"))
+            return
+        walked.add(real)
         if maildir.is_maildir(path):
             yield from (Candidate(p, "maildir") for p in maildir.message_files(path))
             return
@@ -162,9 +182,21 @@ def _walk(path: Path, failures: list[Failure]) -> Iterator[Candidate]:
             return
         for child in children:
             if not child.name.startswith("."):
-                yield from _walk(child, failures)
-        return
-    yield Candidate(path, None)
+                yield from _walk(child, failures, walked, follow)
+    elif stat.S_ISREG(mode):
+        yield Candidate(path, None)
+    else:
+        failures.append(Failure(str(path), f"skipped: {_special_kind(mode)}, not a regular file"))
+
+
+_UNREACHABLE = {errno.ENOENT: "no such file or directory", errno.ELOOP: "a symbolic link loop"}
+
+
+def _special_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device")):
+        if test(mode):
+            return name
+    return "a device" if stat.S_ISBLK(mode) else "a special file"
 
 
 def _ocr_cache() -> DirectoryCache | None:
@@ -214,10 +246,11 @@ def run_import(
     progress: Callable[[int, int], None] | None = None,
     release: str | None = None,
     release_fields: dict[str, str | None] | None = None,
+    follow_symlinks: bool = False,
 ) -> ImportSummary:
     """Import everything under `paths` in batches of whole documents, then rebuild threads once."""
     started = now_iso()
-    candidates, failures = expand_paths(paths)
+    candidates, failures = expand_paths(paths, follow_symlinks)
     summary = ImportSummary(files=len(candidates) + len(failures), failures=failures)
     release_of = _releases_for(archive, candidates, release, release_fields or {})
     summary.releases = sorted({name for name, _ in release_of.values()})
@@ -361,10 +394,17 @@ def _read_task(task: list[Candidate], known: set[str]) -> list[Parsed | AlreadyI
 
 
 def _sha256_or_none(path: Path) -> str | None:
+    """The hash of a file that stopped its worker, for its failure record: read here only if it is still a regular
+    file (opened without blocking, so a file swapped for a pipe cannot hang the import)."""
     try:
-        return file_sha256(path)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            return stream_sha256(handle) if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
+        except OSError:
+            return None
 
 
 def _read(candidate: Candidate, known: set[str]) -> Parsed | AlreadyImported | Unread:
