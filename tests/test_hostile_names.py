@@ -10,6 +10,7 @@ import os
 import pty
 import select
 import socket
+import sqlite3
 import subprocess
 import sys
 from email.message import EmailMessage
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fpdf import FPDF
 from textual.app import App
 from textual.widgets._toast import Toast
 
@@ -322,3 +324,23 @@ def test_symlinks_inside_a_folder_are_followed_only_when_asked_and_loops_cost_on
         f"foia: {folder}/{name}: a folder already read, through a symbolic link ({folder}): skipped"
         for name in ("loop", "sub/up")
     ]
+
+
+def test_an_attachment_name_longer_than_a_file_name_can_be_is_kept_as_data(tmp_path):
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.cell(text="From: A <a@example.gov>")
+    name = "Mémo " + "très long nom " * 25 + ".pdf"  # over 255 bytes: no file system takes it as a name
+    message = EmailMessage()
+    message["From"], message["Subject"] = "Hoan <hoan@clearview.ai>", "The memo"
+    message.set_content("Attached.")
+    message.add_attachment(bytes(pdf.output()), maintype="application", subtype="pdf", filename=name)
+    (tmp_path / "memo.eml").write_bytes(bytes(message))
+    db = tmp_path / "a.db"
+    done = foia("import", "--db", str(db), str(tmp_path / "memo.eml"), "--json")
+    assert (done.returncode, json.loads(done.stdout)["failures"]) == (0, [])
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        stored = conn.execute("SELECT a.name, d.path FROM attachments a JOIN documents d ON d.id = a.document_id")
+        ((kept, path),) = stored.fetchall()
+    assert kept == name[:255] and path == f"{tmp_path}/memo.eml › {kept}"  # the importer keeps 255 characters

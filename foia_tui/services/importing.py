@@ -228,9 +228,10 @@ def parse_file(path: Path, kind: str | None) -> DocumentRecord:
 
 
 def parse_bytes(name: str, data: bytes) -> DocumentRecord:
-    """Parse an attachment's bytes (written to a temporary file, since the importers read paths)."""
+    """Parse an attachment's bytes (written to a temporary file, since the importers read paths). The file is never
+    named after the attachment: that name is the document's data (too long, `..`, a NUL), not a path."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / (Path(name).name or "attachment.pdf")
+        path = Path(folder) / "attachment.pdf"
         path.write_bytes(data)
         doc = parse_file(path, "pdf")
     doc.path = name
