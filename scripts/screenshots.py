@@ -28,7 +28,7 @@ from foia_tui.app.app import FoiaApp
 from foia_tui.app.widgets.search_bar import DEBOUNCE_S
 from foia_tui.archive import Archive
 from foia_tui.cli.opening import SAMPLE
-from tests.support.archive_factory import settle  # waits until the app's workers are done and drawn
+from tests.conftest import settle  # waits until the app's workers are done and drawn
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"

@@ -28,6 +28,7 @@ from foia_tui.archive.store import store_document
 from foia_tui.cli import main
 from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import MessageRecord
+from tests.conftest import settle
 from tests.support.archive_factory import (
     EXPOSED,
     HOAN,
@@ -40,7 +41,6 @@ from tests.support.archive_factory import (
     build_small_archive,
     document,
     screen_text,
-    settle,
 )
 from tests.support.sql import sql_value
 

@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 from foia_tui.app.app import FoiaApp
-from tests.support.archive_factory import build_small_archive, settle
+from tests.conftest import settle
+from tests.support.archive_factory import build_small_archive
 
 SIZE = (120, 36)
 NOTICE = "No archive here: showing a private copy of the bundled sample."

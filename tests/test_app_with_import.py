@@ -7,7 +7,8 @@ import subprocess
 import time
 
 from foia_tui.app.app import FoiaApp
-from tests.support.archive_factory import build_small_archive, settle
+from tests.conftest import settle
+from tests.support.archive_factory import build_small_archive
 from tests.support.crashcheck import FOIA, write_mbox_and_emls
 
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
-
-from foia_tui.archive import Archive
 from foia_tui.archive.messages import list_messages
 from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.threads import copies_of
@@ -18,13 +15,6 @@ from tests.support.sql import sql_value
 HOAN = Address("Hoan Ton-That", "hoan@clearview.ai", "Hoan Ton-That <hoan@clearview.ai>")
 JANE = Address("Jane Roe", "jroe@nypd.gov", "Jane Roe <jroe@nypd.gov>")
 TEXT = "We continue to receive positive results from the pilot and would like to extend the trial accounts."
-
-
-@pytest.fixture
-def archive(tmp_path):
-    opened = Archive.open(tmp_path / "a.db")
-    yield opened
-    opened.close()
 
 
 def sha(label: str) -> str:

@@ -26,13 +26,13 @@ from foia_tui.archive.store import store_document
 from foia_tui.archive.tags import tag_messages
 from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import Address, AttachmentRecord, MessageRecord, PageRecord, RedactionRecord
+from tests.conftest import settle
 from tests.support.archive_factory import (
     HSI,
     add_releases,
     build_small_archive,
     document,
     screen_text,
-    settle,
     write_pdf,
 )
 from tests.support.sql import sql_rows

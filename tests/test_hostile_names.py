@@ -30,7 +30,8 @@ from foia_tui.archive.tags import tag_messages
 from foia_tui.cli import main
 from foia_tui.services.rethreading import rebuild_conversations
 from importers.records import Address, MessageRecord
-from tests.support.archive_factory import document, screen_text, settle
+from tests.conftest import settle
+from tests.support.archive_factory import document, screen_text
 from tests.support.sql import sql_rows
 
 OSC_TITLE = "\x1b]0;PWNED\x07"

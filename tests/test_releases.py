@@ -43,6 +43,7 @@ from importers.records import (
     PageRecord,
     RedactionRecord,
 )
+from tests.conftest import settle
 from tests.support.pdfgen import Email, Person, Record, Redaction, ReleaseTruth, write_release
 from tests.support.sql import sql_rows, sql_value
 
@@ -388,13 +389,6 @@ def test_list_json_carries_copies_per_release(archive, tmp_path):
 
 
 # -- the app ------------------------------------------------------------------------------------------------
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_releases_screen_lists_counts_and_enter_filters_the_threads(archive):

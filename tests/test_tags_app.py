@@ -16,7 +16,8 @@ from foia_tui.app.screens.tag_picker import TagPicker, TagTarget, rank_tags
 from foia_tui.app.widgets.selection import BodySelection, SelectionBar
 from foia_tui.archive.tags import Tag, list_tags, message_taggings
 from foia_tui.services.export import build_export, to_csv, to_markdown
-from tests.support.archive_factory import build_small_archive, screen_text, settle
+from tests.conftest import settle
+from tests.support.archive_factory import build_small_archive, screen_text
 
 SIZE = (120, 40)
 

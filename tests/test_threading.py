@@ -42,13 +42,6 @@ def rows(archive: Archive) -> dict[str, dict]:
     return {r["id"]: r for r in sql_rows(archive, "SELECT id, thread_id, parent_id, duplicate_of FROM messages")}
 
 
-@pytest.fixture
-def archive(tmp_path):
-    opened = Archive.open(tmp_path / "a.db")
-    yield opened
-    opened.close()
-
-
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     archive, data = worldgen.built_world(tmp_path_factory.mktemp("world") / "w.db", seed=11)

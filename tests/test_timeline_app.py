@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import random
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from foia_tui.domain.timeline import bucket_end, bucket_label, bucket_start, shi
 from foia_tui.services.rethreading import rebuild_conversations
 from foia_tui.services.timeline import bucket_counts
 from importers.records import Address, DocumentRecord, MessageRecord
+from tests.conftest import settle
 from tests.support.sql import sql_rows
 
 SIZE = (110, 34)
@@ -94,15 +94,6 @@ def archive(tmp_path_factory) -> Archive:
     archive = build_archive(tmp_path_factory.mktemp("app") / "timeline.db")
     yield archive
     archive.close()
-
-
-async def settle(pilot) -> None:
-    """Let workers finish (a summary the cursor moved past is cancelled, not awaited) and reach the screen."""
-    for _ in range(3):
-        await pilot.pause()
-        while any(worker.is_running for worker in pilot.app.workers):
-            await asyncio.sleep(0.005)
-    await pilot.pause()
 
 
 def text_of(screen, selector: str) -> str:

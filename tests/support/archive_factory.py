@@ -3,21 +3,18 @@
 `build_small_archive` makes a release with known content: a printed thread with redaction boxes (one of them
 over live text, i.e. leaked), a quoted chain, a second printed copy of one email, native email threads with
 attachments, and tags. `build_bulk_archive` makes a large archive of generated mail for speed figures.
-`settle` and `screen_text` help Pilot tests wait for workers and read what is on screen.
+`screen_text` reads what is on screen in a Pilot test (tests.conftest.settle waits for its workers).
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import random
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fpdf import FPDF
-from textual.worker import WorkerState
 
 from foia_tui.archive import Archive
 from foia_tui.archive.store import document_id_for, message_id_for, store_document
@@ -276,18 +273,6 @@ def build_bulk_archive(path: Path, messages: int = 100_000, *, per_document: int
         store_document(archive, document(Path(path).parent / f"bulk-{start // per_document:04d}.mbox", "mbox", chunk))
     rebuild_conversations(archive)
     return archive
-
-
-async def settle(pilot, timeout: float = 15.0) -> None:
-    """Wait until no worker is pending or running and their results are drawn (workers may start more)."""
-    deadline = time.monotonic() + timeout
-    quiet = 0
-    while quiet < 2 and time.monotonic() < deadline:
-        await pilot.pause()
-        busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers)
-        quiet = 0 if busy else quiet + 1
-        if busy:
-            await asyncio.sleep(0.002)
 
 
 def screen_text(app) -> str:
