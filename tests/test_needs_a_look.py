@@ -9,7 +9,11 @@ from pathlib import Path
 from click.testing import CliRunner
 from fpdf import FPDF
 
+from foia_tui.app.app import FoiaApp
+from foia_tui.archive import Archive
 from foia_tui.cli import main
+from tests.conftest import settle
+from tests.support.archive_factory import screen_text
 
 HEADER = ["From: Lewin, Jonathan H.", "Sent: Friday, July 19, 2013 11:07 AM", "To: Ellis, Daniel J.", "Subject: OEMC"]
 
@@ -48,3 +52,17 @@ def test_a_warning_is_listed_counted_and_searchable(tmp_path: Path) -> None:
     listed = runner.invoke(main, ["--db", db, "search", "--saved", "--json"]).output.splitlines()
     saved = {row["name"]: row["query"] for row in map(json.loads, listed)}
     assert saved == {"Needs a look": "has:warning"}
+
+
+async def test_the_thread_view_shows_a_pages_warning_beside_its_source(tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    assert CliRunner().invoke(main, ["--db", str(db), "import", str(_release(tmp_path / "release.pdf"))]).exit_code == 0
+    app = FoiaApp(Archive.open(db))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = pilot.app.screen
+        text = "\n".join(strip.text for strip in screen.reading_view._lines)
+        assert "Warning: p. 3: a printed email starts here (its page counter is 1) but no header" in text
+        assert "Needs a look" in screen_text(pilot.app), "the saved search is in the sidebar"

@@ -109,6 +109,9 @@ class MessageDetail:
     tags: list[str] = field(default_factory=list)
     releases: list[str] = field(default_factory=list)  # releases that produced this copy's document
     exposures: list[Exposure] = field(default_factory=list)
+    continued_file: str | None = None  # the next file of the production, where this email ends
+    continued_page_end: int | None = None
+    warnings: list[str] = field(default_factory=list)  # what the import could not read on its pages
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,8 @@ def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
     stored more than once, so a thread of single copies costs no comparison). Without them: the services add them
     (foia_tui.services.reading), since finding them is domain work."""
     rows = archive._query(
-        f"""SELECT m.*, d.path AS file, d.kind AS document_kind, {RELEASES_OF_DOCUMENT} AS releases
+        f"""SELECT m.*, d.path AS file, d.kind AS document_kind, {RELEASES_OF_DOCUMENT} AS releases,
+                (SELECT path FROM documents WHERE id = m.continued_in) AS continued_file
             FROM messages m JOIN documents d ON d.id = m.document_id
             WHERE m.thread_id = ? ORDER BY m.sent_sort IS NULL, m.sent_sort, m.document_id, m.ordinal""",
         (thread_id,),
@@ -268,6 +272,14 @@ def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
         (thread_id,),
     ):
         tags[row["message_id"]].append(row["name"])
+    warnings: dict[str, list[str]] = defaultdict(list)
+    for row in archive._query(
+        """SELECT m.id, w.page, w.reason FROM messages m JOIN warnings w ON w.document_id = m.document_id
+               AND (w.page IS NULL OR w.page BETWEEN m.page_start AND coalesce(m.page_end, m.page_start))
+           WHERE m.thread_id = ? ORDER BY m.id, w.page, w.id""",
+        (thread_id,),
+    ):
+        warnings[row["id"]].append(f"p. {row['page']}: {row['reason']}" if row["page"] else row["reason"])
     copies: dict[str, list[Copy]] = defaultdict(list)
     messages: list[MessageDetail] = []
     for row in rows:
@@ -311,6 +323,9 @@ def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
                 attachments=attachments[row["id"]],
                 tags=tags[row["id"]],
                 releases=json.loads(row["releases"]),
+                continued_file=row["continued_file"],
+                continued_page_end=row["continued_page_end"],
+                warnings=warnings[row["id"]],
             )
         )
     for message in messages:

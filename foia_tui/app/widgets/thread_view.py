@@ -67,6 +67,14 @@ class _Details:
     body: RenderedBody
 
 
+def _continued(message: MessageDetail) -> str:
+    """Where an email that runs on into the next file of its production ends."""
+    if not message.continued_file:
+        return ""
+    end = f" p. {message.continued_page_end}" if message.continued_page_end else ""
+    return f" → continues in {one_line(PurePath(message.continued_file).name, 80)}{end}"
+
+
 class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
     """One thread, read top to bottom. See the module docstring for the API other widgets use."""
 
@@ -91,6 +99,7 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         "thread-view--cursor",
         "thread-view--date",
         "thread-view--provenance",
+        "thread-view--warning",
         "thread-view--field",
         "thread-view--redaction",
         "thread-view--leak",
@@ -111,6 +120,7 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         &:focus > .thread-view--cursor { background: $accent 40%; }
         & > .thread-view--date { color: $text-muted; }
         & > .thread-view--provenance { color: $text-muted; text-style: italic; }
+        & > .thread-view--warning { color: $warning; text-style: bold; }
         & > .thread-view--field { color: $secondary; }
         & > .thread-view--redaction { background: $foreground 85%; color: $background; text-style: bold; }
         & > .thread-view--leak { background: $warning; color: $background; text-style: bold; }
@@ -395,8 +405,11 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
                 message.page_end,
                 message.bates_start,
                 message.bates_end,
-            ),
+            )
+            + _continued(message),
         )
+        for warning in message.warnings:
+            row("Warning:", Text(one_line(warning, 200), self._style("warning")))
         if message.releases or any(copy.releases for copy in message.copies):
             row("Release:", self._releases(message))
         if message.tags:
