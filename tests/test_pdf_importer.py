@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from tests.support.pdfgen import (
 )
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+needs_tesseract = pytest.mark.skipif(not shutil.which("tesseract"), reason="scanned pages need tesseract-ocr")
 COVER = Record(
     "cover",
     letter=[
@@ -414,6 +416,7 @@ def test_from_line_left_empty_is_a_redacted_sender(tmp_path: Path) -> None:
 
 
 # scans and bad input -----------------------------------------------------------------------------------------
+@needs_tesseract
 def test_scanned_copy_is_read_by_ocr(tmp_path: Path) -> None:
     """A banner print, then records one to a page whose senders are boxes, read back by OCR."""
     body = ["Please call the detective about the ", Redaction("(b)(6)", "Jane Witness"), " interview tomorrow morning."]
@@ -450,6 +453,7 @@ def test_ocr_off_reports_scanned_pages(tmp_path: Path) -> None:
     assert doc.page_count == 1 and doc.warnings == ["page 1: no text layer (OCR turned off)"]
 
 
+@needs_tesseract
 def test_blank_scan_is_reported_not_dropped(tmp_path: Path) -> None:
     pdf = FPDF(unit="pt", format="letter")
     pdf.add_page()
@@ -591,6 +595,7 @@ def test_dc_bega_text_layer_prints() -> None:
     assert not any(r.leaked_text for d in docs.values() for m in d.messages for r in m.redactions)
 
 
+@needs_tesseract
 def test_dc_bega_scanned_letter_by_ocr() -> None:
     path = _corpus("dc-bega-foia") / "20180227-COST-OOG" / "OOG and OAH Letters" / "Letter to EAdams.111317.pdf"
     doc = parse(path)
