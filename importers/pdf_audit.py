@@ -151,5 +151,9 @@ class LeakAudit:
                 box.audited = None
 
     def close(self) -> None:
+        """Close the file; pdfplumber's close builds every page, which a damaged page tree fails."""
         if self.pdf is not None:
-            self.pdf.close()
+            try:
+                self.pdf.close()
+            except Exception:
+                self.pdf.stream.close()

@@ -15,11 +15,12 @@ from importers.pdf_boxes import Box
 from importers.pdf_layout import Line, Unit
 from importers.records import RedactionRecord
 
+# wide enough to catch codes that do not exist ("(b)(10)", "(b)(7)(G)"): the redaction log flags them
 CODE_RE = re.compile(
     r"""
-    \(b\)\s*\(\s*[1-9]\s*\)(?:\s*\(\s*[A-Fa-f]\s*\))*
-  | \bb\s*\(\s*[1-9]\s*\)(?:\s*\(\s*[A-Fa-f]\s*\))*
-  | (?:\bPOL|Public\s+Officers\s+Law|§)\s*§?\s*87\s*\(\s*2\s*\)\s*\(\s*[a-qA-Q]\s*\)(?:\s*\(\s*[ivx]+\s*\))?
+    \(b\)\s*\(\s*\d{1,2}\s*\)(?:\s*\(\s*[A-Za-z]\s*\))*
+  | \bb\s*\(\s*\d{1,2}\s*\)(?:\s*\(\s*[A-Za-z]\s*\))*
+  | (?:\bPOL|Public\s+Officers\s+Law|§)\s*§?\s*87\s*\(\s*2\s*\)\s*\(\s*[a-zA-Z]\s*\)(?:\s*\(\s*[ivx]+\s*\))?
   | \bB[1-9](?:\s*\(\s*[A-F]\s*\))?\b
   | \bEx(?:emption|\.)?\s*[1-9]\b
   | \bRedacted\b | \bWithheld\b
