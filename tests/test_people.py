@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from foia_tui.archive import Archive
-from foia_tui.archive.people import list_people
+from foia_tui.archive.people import Person, list_people
 from foia_tui.archive.store import store_document
 from foia_tui.cli import main
 from foia_tui.domain.people import AliasInfo, alias_key, is_redacted, resolve_people
@@ -131,7 +131,7 @@ def test_people_command_merge_and_split_survive_re_imports(tmp_path):
     hoan = next(p for p in people if p["name"] == "Hoan Ton-That")
     assert set(hoan["aliases"]) == {"Hoan Ton-That <hoan@clearview.ai>", "Ton-That, Hoan", "Hoan Ton-Tbat"}
     assert not any("REDACTED" in p["name"] for p in people)
-    assert sum("REDACTED" in p["name"] for p in _people_json_with_redacted(db)) == 4  # one per place
+    assert sum("REDACTED" in p.name for p in _people_with_redacted(db)) == 4  # one per place
 
     runner = CliRunner()
     merged = runner.invoke(main, ["people", "--db", db, "merge", "Jane Roe", "Roe, J."])
@@ -154,7 +154,7 @@ def test_people_command_merge_and_split_survive_re_imports(tmp_path):
     assert bad.exit_code == 1 and "no person" in bad.output
 
 
-def _people_json_with_redacted(db: str) -> list[dict]:
+def _people_with_redacted(db: str) -> list[Person]:
     archive = Archive.open(db)
     try:
         return list_people(archive, include_redacted=True)

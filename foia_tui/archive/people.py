@@ -142,8 +142,21 @@ def write_people(conn: sqlite3.Connection, plan: PeoplePlan, rows: list[tuple]) 
 # Reads and corrections -------------------------------------------------------------------------------------
 
 
-def list_people(archive: Archive, *, include_redacted: bool = False) -> list[dict]:
-    """`foia people --json` objects: {id, name, aliases, messages}, most messages first."""
+@dataclass(frozen=True)
+class Person:
+    """A person as `foia people` lists them: every printed form of them, and how many distinct emails name them."""
+
+    id: int
+    name: str
+    aliases: list[str]
+    messages: int
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "name": self.name, "aliases": self.aliases, "messages": self.messages}
+
+
+def list_people(archive: Archive, *, include_redacted: bool = False) -> list[Person]:
+    """Every person (with `include_redacted`, each redacted name too), most messages first."""
     where = "" if include_redacted else "WHERE p.redacted = 0"
     people = archive._query(
         f"""SELECT p.id, p.name, p.redacted,
@@ -154,7 +167,7 @@ def list_people(archive: Archive, *, include_redacted: bool = False) -> list[dic
     aliases: dict[int, list[str]] = defaultdict(list)
     for a in archive._query("SELECT person_id, name, email FROM aliases ORDER BY person_id, key"):
         aliases[a["person_id"]].append(alias_text(a["name"], a["email"]))
-    return [{"id": p["id"], "name": p["name"], "aliases": aliases[p["id"]], "messages": p["messages"]} for p in people]
+    return [Person(p["id"], p["name"], aliases[p["id"]], p["messages"]) for p in people]
 
 
 def find_person(archive: Archive, text: str) -> int:

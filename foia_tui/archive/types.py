@@ -20,6 +20,7 @@ from foia_tui.archive.browse import (
     ThreadSummary,
     Totals,
 )
+from foia_tui.archive.people import Person
 from foia_tui.archive.releases import ReleaseUsageError
 from foia_tui.archive.search import SearchResult
 from foia_tui.archive.tags import Tag, TaggedPassage, Tagging
@@ -32,6 +33,7 @@ __all__ = [
     "MessageDetail",
     "PageSource",
     "PageText",
+    "Person",
     "Redaction",
     "ReleaseUsageError",
     "SearchResult",

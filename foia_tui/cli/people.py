@@ -25,11 +25,11 @@ def people_group(ctx: click.Context, as_json: bool, include_redacted: bool, db: 
     finally:
         archive.close()
     if as_json:
-        emit_json_lines(people)
+        emit_json_lines(p.as_json() for p in people)
         return
     for p in people:
-        aliases = one_line("; ".join(p["aliases"]), 100)
-        click.echo(f"{p['id']:>6}  {p['messages']:>6}  {one_line(p['name'], 30):30}  {aliases}")
+        aliases = one_line("; ".join(p.aliases), 100)
+        click.echo(f"{p.id:>6}  {p.messages:>6}  {one_line(p.name, 30):30}  {aliases}")
 
 
 @people_group.command("merge")
