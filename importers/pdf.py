@@ -30,7 +30,7 @@ from importers.pdf_ocr import OcrError, Reader, mean_confidence, read_box_labels
 from importers.pdf_redactions import apply_boxes
 from importers.pdf_running import email_page_counters, find_bates, in_band, is_furniture, running_lines
 from importers.pdf_scan_readable import read_through
-from importers.pdf_split import THREAD_COUNT_RE, Split, header_label, header_lines, split_messages
+from importers.pdf_split import THREAD_COUNT_RE, Split, header_label, header_lines, keeps_its_line, split_messages
 from importers.records import DocumentRecord, MessageRecord, PageRecord, RedactionRecord, UnreadableFile
 
 _MIN_TEXT_CHARS = 20  # fewer visible characters on a scanned page: a stamp, not a text layer
@@ -165,7 +165,7 @@ def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: 
             boxes += annotation_boxes(pdf_page, number, warnings)
             scanned = (visible < _MIN_TEXT_CHARS and (image_share > 0.4 or visible == 0)) or _garbled(text, visible)
             if not scanned:
-                lines = reflow_narrow_columns(lines, lambda line: header_label(line) is not None)
+                lines = reflow_narrow_columns(lines, keeps_its_line)
                 audit.audit(index, boxes, layer)
                 page.lines = apply_boxes(lines, boxes, number, page.height, layer.units)
                 return page

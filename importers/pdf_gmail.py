@@ -45,6 +45,12 @@ def print_subject(lines: list[Line]) -> str | None:
     return None
 
 
+def is_attachment_entry(text: str) -> bool:
+    """A line of an attachment list: "2 attachments", a file name, or a size on its own ("31K")."""
+    text = text.strip()
+    return bool(_COUNT_RE.match(text) or _FILE_RE.match(text) or _SIZE_RE.match(text))
+
+
 def _size(number: str, unit: str) -> int:
     return round(float(number.replace(",", ".")) * _UNITS[unit.lower()])
 

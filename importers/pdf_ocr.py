@@ -26,7 +26,7 @@ from importers.ocr_cache import OcrCache
 from importers.pdf_boxes import Box
 from importers.pdf_columns import Glyph, lower_descenders, restack, stacked_glyphs
 from importers.pdf_layout import Line, Unit, merge_same_baseline, reflow_narrow_columns
-from importers.pdf_split import header_label
+from importers.pdf_split import header_label, keeps_its_line
 
 DPI = 300  # release scans are mostly 300 ppi: read at their own resolution, nothing resampled away
 TESSERACT = shutil.which("tesseract")
@@ -179,10 +179,6 @@ def read_box_labels(image: Image.Image, boxes: list[Box], reader: Reader) -> Non
                 box.label.append(word.text + " ")
 
 
-def _starts_field(line: Line) -> bool:
-    return header_label(line) is not None
-
-
 def _whole_time(value: str) -> bool:
     """A printed time a reader can take as it is: with AM/PM, or on a 24-hour clock past noon."""
     match = _TIME_RE.search(value)
@@ -280,7 +276,7 @@ def read_page(image: Image.Image, number: int, boxes: list[Box], reader: Reader)
     if glyphs is not None:
         return _column_lines(image, glyphs, number, reader)
     lines = merge_same_baseline(_lines(_words(reader.tsv(image, _PAGE_PSM), reader.scale), number))
-    lines = reflow_narrow_columns(lines, _starts_field)
+    lines = reflow_narrow_columns(lines, keeps_its_line)
     for top, bottom in _incomplete_blocks(lines):
         height = max(6.0, min(ln.bottom - ln.top for ln in lines if top <= ln.top <= bottom))
         top, bottom = max(0.0, top - 2.5 * height), bottom + 1.5 * height

@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from importers.addresses import parse_address, parse_address_list
 from importers.dates import search_date
-from importers.pdf_gmail import take_extras
+from importers.pdf_gmail import is_attachment_entry, take_extras
 from importers.pdf_layout import Line
 from importers.pdf_redactions import find_codes
 from importers.records import Address, AttachmentRecord, LeadRecord, MessageRecord, RedactionRecord
@@ -97,6 +97,12 @@ def header_label(line: Line) -> tuple[str, str] | None:
     if cut:
         return "subject", cut.group("value").strip()
     return _misread_label(line.text) if line.joiner == " " else None  # OCR'd lines only
+
+
+def keeps_its_line(line: Line) -> bool:
+    """A line that reflowing a narrow column must not join to the one above: a header label, or an entry
+    of a Gmail attachment list (short lines that are not a wrapped column)."""
+    return header_label(line) is not None or is_attachment_entry(line.text)
 
 
 def _gap(prev: Line, line: Line) -> float:

@@ -355,7 +355,8 @@ def gap_evidence(archive: Archive) -> GapEvidence:
     """The rows behind `foia gaps`, each table read once."""
     rows = archive._query(
         """SELECT id, coalesce(duplicate_of, id) AS canon, copy_kind, quoted_in, sent, sender_name, sender_email,
-                  subject, thread_id, message_id, in_reply_to, body, duplicate_of IS NULL AS canonical
+                  subject, thread_id, message_id, in_reply_to, body, duplicate_of IS NULL AS canonical,
+                  quote_hidden
            FROM messages"""
     )
     copies = {r["id"]: GapCopy(**{name: r[name] for name in GapCopy.__dataclass_fields__}) for r in rows}

@@ -215,7 +215,7 @@ _ATTACHMENT_REF = re.compile(
 class Gap:
     """Something the productions point at but do not contain."""
 
-    kind: str  # quoted_only, attachment_missing, silence
+    kind: str  # quoted_only, quote_hidden, attachment_missing, silence
     message: dict
     evidence: list[str]
     detail: str
@@ -240,6 +240,7 @@ class GapCopy:
     message_id: str | None = None
     in_reply_to: str | None = None
     body: str = ""
+    quote_hidden: bool = False  # printed "[Quoted text hidden]" where the chain below it would be
 
 
 def _summary(copy: GapCopy) -> dict:
@@ -255,15 +256,20 @@ def parent_subject(subject: str | None) -> str | None:
     return _REPLY_PREFIX.sub("", subject or "").strip() or None
 
 
+def _by_email(copies: Sequence[GapCopy]) -> dict[str, list[GapCopy]]:
+    """The stored copies of each email, by the id of the copy shown."""
+    groups: dict[str, list[GapCopy]] = defaultdict(list)
+    for c in copies:
+        groups[c.canon].append(c)
+    return groups
+
+
 def quoted_only(copies: Sequence[GapCopy]) -> list[Gap]:
     """Emails known only as quotes inside later ones, or only as the parent a native reply names."""
     canon_of = {c.id: c.canon for c in copies}
     by_id = {c.id: c for c in copies}
-    groups: dict[str, list[GapCopy]] = defaultdict(list)
-    for c in copies:
-        groups[c.canon].append(c)
     gaps: list[Gap] = []
-    for group in groups.values():
+    for group in _by_email(copies).values():
         if any(c.copy_kind != "quoted" for c in group):
             continue
         evidence = sorted({canon_of.get(c.quoted_in, c.quoted_in) for c in group if c.quoted_in})
@@ -274,6 +280,19 @@ def quoted_only(copies: Sequence[GapCopy]) -> list[Gap]:
         detail = f"quoted in {len(evidence)} message(s) but never produced as its own record"
         gaps.append(Gap("quoted_only", summary, evidence, detail))
     gaps += _replied_to_only(copies, canon_of)
+    return sorted(gaps, key=lambda g: (g.message["sent"] or "", g.evidence))
+
+
+def hidden_quotes(copies: Sequence[GapCopy]) -> list[Gap]:
+    """Replies whose chain Gmail folded away ("[Quoted text hidden]") and no copy of them prints: what they
+    quoted was not produced with them."""
+    quoting = {c.quoted_in for c in copies if c.quoted_in}
+    gaps = []
+    for canon, group in _by_email(copies).items():
+        if any(c.quote_hidden for c in group) and not any(c.id in quoting for c in group):
+            shown = next(c for c in group if c.quote_hidden)
+            detail = 'printed with "[Quoted text hidden]": the messages it quotes were not printed with it'
+            gaps.append(Gap("quote_hidden", _summary(shown), [canon], detail))
     return sorted(gaps, key=lambda g: (g.message["sent"] or "", g.evidence))
 
 
@@ -392,6 +411,7 @@ def silences(canonical: Sequence[GapCopy], recipients: dict[str, list[tuple[str 
 
 GAP_HEADINGS = {
     "quoted_only": ("Emails quoted or answered but not produced", ["Quoted or answered in"]),
+    "quote_hidden": ("Replies printed without the messages they quote (Quoted text hidden)", ["Printed in"]),
     "attachment_missing": ("Attachments named but not produced", ["Named in"]),
     "silence": ("Periods with no records where correspondence was regular", ["Last record before", "First after"]),
 }

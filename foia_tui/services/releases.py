@@ -31,6 +31,7 @@ from foia_tui.domain.releases import (
     attachment_references,
     by_email,
     exposures_in,
+    hidden_quotes,
     missing_attachments,
     pair_releases,
     quoted_only,
@@ -139,13 +140,14 @@ def message_exposures(archive: Archive, message_id: str) -> list[dict]:
 
 
 def find_gaps(archive: Archive) -> list[Gap]:
-    """Everything the archive's releases point at but do not contain: quoted-only emails, missing attachments
-    and silences, in that order."""
+    """Everything the archive's releases point at but do not contain: quoted-only emails, chains Gmail folded
+    away, missing attachments and silences, in that order."""
     evidence = gap_evidence(archive)
     copies = list(evidence.copies.values())
     named = evidence.named + [NamedFile(c, name) for c in copies for name in attachment_references(c)]
     return (
         quoted_only(copies)
+        + hidden_quotes(copies)
         + missing_attachments(named, evidence.documents)
         + silences(evidence.canonical, evidence.recipients)
     )
