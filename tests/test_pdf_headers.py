@@ -81,7 +81,7 @@ Fine.
 From: Lewin, Jonathan H.
 Sent: Wednesday, August 14, 2013 6:41 PM
 To: Konow, Karen M.
-Subject: RE; Budget
+Subject: RE! Budget
 
 Yes.
 
