@@ -34,12 +34,35 @@ class ArchiveError(Exception):
     """
 
 
+class ArchiveUnusable(ArchiveError):
+    """The file is damaged or its disk is full: no command can go on, and the person must act (exit status 2)."""
+
+
+_DAMAGED = ("malformed", "could not decode", "corrupt")
+_UNWRITABLE = ("database or disk is full", "disk i/o error")  # ENOSPC, and EFBIG or a failing disk
+
+
+def _classified(error: Exception, path: Path) -> ArchiveError:
+    """SQLite's error as the archive's: a damaged file or a full disk said so, with what to do next."""
+    text = str(error) if not isinstance(error, UnicodeDecodeError) else "text that is not UTF-8"
+    if isinstance(error, UnicodeDecodeError) or any(word in text.lower() for word in _DAMAGED):
+        return ArchiveUnusable(
+            f"{path}: the archive is damaged ({text}); `sqlite3 {path} .recover | sqlite3 recovered.db` saves what "
+            "can be read into a new file"
+        )
+    if any(words in text.lower() for words in _UNWRITABLE):
+        return ArchiveUnusable(
+            f"{path}: the disk is full or failing ({text}); the archive is intact, with what was written before"
+        )
+    return ArchiveError(text)
+
+
 @contextmanager
-def _as_archive_error() -> Iterator[None]:
+def _as_archive_error(path: Path) -> Iterator[None]:
     try:
         yield
-    except sqlite3.Error as error:
-        raise ArchiveError(str(error)) from error
+    except (sqlite3.Error, UnicodeDecodeError) as error:  # a damaged file's error text may not even be UTF-8
+        raise _classified(error, path) from error
 
 
 class Archive:
@@ -74,8 +97,14 @@ class Archive:
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: threading and search read the whole index
             conn.create_function("folded_contains", 2, folded_contains, deterministic=True)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as error:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as error:
+            damaged = _classified(error, path)
+            if isinstance(damaged, ArchiveUnusable):
+                raise damaged from None
             raise ArchiveError(f"{path}: not a readable SQLite archive ({error})") from None
+        if version < 0:
+            conn.close()
+            raise ArchiveError(f"{path}: not a foia-tui archive (schema version {version})")
         if version > SCHEMA_VERSION:
             conn.close()
             raise ArchiveError(
@@ -113,7 +142,7 @@ class Archive:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: everything inside lands, or nothing does."""
-        with self.lock, _as_archive_error():
+        with self.lock, _as_archive_error(self.path):
             if self._conn.in_transaction:
                 yield self._conn
                 return
@@ -128,7 +157,7 @@ class Archive:
     @contextmanager
     def _reading(self) -> Iterator[sqlite3.Connection]:
         """The connection under the lock, for the archive's modules that stream rows as tuples."""
-        with self.lock, _as_archive_error():
+        with self.lock, _as_archive_error(self.path):
             yield self._conn
 
     def _query(self, sql: str, params: tuple | dict = ()) -> list[dict]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from foia_tui.archive import Archive, ArchiveError
+from foia_tui.archive import Archive, ArchiveError, ArchiveUnusable
 from foia_tui.domain.display import name_shown
 from foia_tui.domain.escaping import json_visible, storable
 
@@ -70,7 +70,7 @@ def with_archive(create: bool = False) -> Callable:
             try:
                 return command(*args, archive=archive, **kwargs)
             except ArchiveError as error:
-                fail(str(error), 1)
+                fail(str(error), 2 if isinstance(error, ArchiveUnusable) else 1)
             finally:
                 archive.close()
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from foia_tui.archive import Archive
+from foia_tui.archive import Archive, ArchiveUnusable
 from foia_tui.archive.messages import duplicate_count
 from foia_tui.archive.releases import attach_documents, ensure_release
 from foia_tui.archive.search import keep_search_unless_named
@@ -257,8 +257,16 @@ def run_import(
     summary.releases = sorted({name for name, _ in release_of.values()})
     if progress:
         progress(0, len(candidates))
-    known = imported_sha256s(archive) if not force else set()
-    _store_all(archive, _read_all(candidates, known, workers), release_of, summary, force, progress, len(candidates))
+    before = imported_sha256s(archive)
+    known = before if not force else set()
+    try:
+        outcomes = _read_all(candidates, known, workers)
+        _store_all(archive, outcomes, release_of, summary, force, progress, len(candidates))
+    except ArchiveUnusable as error:  # a full disk: the batches committed before it stay, and a re-run skips them
+        stored = len(imported_sha256s(archive) - before)
+        raise ArchiveUnusable(
+            f"{error}; {stored} of {len(candidates)} files were stored: run the same import again to complete it"
+        ) from error
     for release_id in sorted({release_id for _name, release_id in release_of.values()}):
         join_production(archive, release_id)
     summary.warnings = page_warnings(archive, summary.document_ids)
