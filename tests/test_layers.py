@@ -2,7 +2,7 @@
 
 importers → nothing of foia_tui; domain → neither archive, services, app nor cli; archive → no services, app
 or cli; only archive runs SQL; only app imports textual; the CLI and the app take from the archive only
-`Archive`, `ArchiveError` and the types in foia_tui.archive.types, and reach its reads and writes through
+`Archive`, its errors and the types in foia_tui.archive.types, and reach its reads and writes through
 foia_tui.services. A test breaks the rules on purpose in a copy and checks that it is caught.
 """
 
@@ -15,6 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import foia_tui.archive
 from foia_tui.archive import ArchiveError, types
 from foia_tui.domain.redactions import CODED_MARKER, MARKER, marker_code
 from importers.pdf_redactions import marker
@@ -27,8 +28,14 @@ FORBIDDEN = {
     "foia_tui/services": ("foia_tui.app", "foia_tui.cli", "textual"),
     "foia_tui/cli": ("textual",),
 }
-# What the CLI and the app may import of the archive: these names of the package, anything of its types module.
-ARCHIVE_FOR_CALLERS = {"foia_tui.archive": {"Archive", "ArchiveError"}, "foia_tui.archive.types": None}
+# What the CLI and the app may import of the archive: `Archive` and its errors (ArchiveError and every kind of it)
+# from the package, anything of its types module.
+ARCHIVE_ERRORS = {
+    name
+    for name, value in vars(foia_tui.archive).items()
+    if isinstance(value, type) and issubclass(value, ArchiveError)
+}
+ARCHIVE_FOR_CALLERS = {"foia_tui.archive": {"Archive", *ARCHIVE_ERRORS}, "foia_tui.archive.types": None}
 CALLERS = ("foia_tui/cli/", "foia_tui/app/")
 SQL_CALL = re.compile(r"\.execute(?:many|script)?\(")
 

@@ -16,8 +16,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import Worker, WorkerState
 
+from foia_tui.app import loading
 from foia_tui.app.screens.export_dialog import ExportDialog
 from foia_tui.app.screens.tag_picker import TagPicker, TagTarget, tag_target
 from foia_tui.app.widgets.search_bar import SearchBar
@@ -26,14 +26,13 @@ from foia_tui.app.widgets.sidebar import Sidebar
 from foia_tui.app.widgets.status import StatusLine
 from foia_tui.app.widgets.thread_list import ThreadList, ThreadSource
 from foia_tui.app.widgets.thread_view import ThreadView
-from foia_tui.archive import Archive, ArchiveError
+from foia_tui.archive import Archive
 from foia_tui.archive.types import MessageDetail, SidebarData, ThreadSummary, Totals
 from foia_tui.domain.query import QueryError
 from foia_tui.services import reading
 from foia_tui.services.searching import count_matches, matching_thread_ids
 
 EMPTY_ARCHIVE = "This archive is empty. Import a release with:  foia import PATH --db {path}"
-EXPECTED_ERRORS: tuple[type[BaseException], ...] = (ArchiveError,)
 
 
 def plural(count: int, word: str) -> str:
@@ -76,13 +75,6 @@ class MainScreen(Screen):
         self.totals: Totals | None = None
         self.thread: ThreadSummary | None = None
         self._reading = False  # an email is focused in the thread view (o and r work)
-        self._handlers: dict[str, Callable[[object], None]] = {
-            "overview": self._show_overview,
-            "sidebar": self._show_sidebar,
-            "search": self._show_search,
-            "thread": self._show_thread,
-            "refresh": self._show_refresh,
-        }
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -114,25 +106,11 @@ class MainScreen(Screen):
         if self.notice:
             self.status.notice = self.notice
             self.notify(self.notice, title="foia", timeout=10)
-        self._run("overview", partial(reading.totals, self.archive))
+        self._load("overview", partial(reading.totals, self.archive), self._show_overview)
 
-    # Workers: archive reads off the UI thread; results come back through on_worker_state_changed.
-
-    def _run(self, name: str, work: Callable[[], object]) -> None:
-        self.run_worker(work, name=name, group=name, thread=True, exclusive=True, exit_on_error=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        handler = self._handlers.get(worker.name)
-        if handler is None:
-            return
-        if event.state == WorkerState.SUCCESS:
-            handler(worker.result)
-        elif event.state == WorkerState.ERROR:
-            error = worker.error
-            if not isinstance(error, EXPECTED_ERRORS):
-                raise error
-            self.show_problem(f"{worker.name}: {error}")
+    def _load(self, name: str, read: Callable[[], object], done: Callable) -> None:
+        """Read in a worker (see foia_tui.app.loading); a problem is said on the status line."""
+        loading.load(self, name, read, done, lambda error: self.show_problem(f"{name}: {error}"))
 
     def show_problem(self, problem: str) -> None:
         """A problem with the archive (locked, gone, damaged): said on the status line, never a traceback."""
@@ -148,7 +126,7 @@ class MainScreen(Screen):
 
     def _show_overview(self, totals: Totals, *, keep_cursor: bool = False) -> None:
         if self.totals is None:  # first screen: the sidebar's slower counts queue behind the first page
-            self._run("sidebar", partial(reading.sidebar, self.archive))
+            self._load("sidebar", partial(reading.sidebar, self.archive), self._show_sidebar)
         self.totals = totals
         self.status.problem = ""
         if self.query_text:
@@ -170,9 +148,9 @@ class MainScreen(Screen):
         self.query_text = query.strip()
         if not self.query_text:
             self.query_one(SearchBar).show_feedback("")
-            self._run("overview", partial(reading.totals, self.archive))
+            self._load("overview", partial(reading.totals, self.archive), self._show_overview)
             return
-        self._run("search", partial(self._search, self.query_text))
+        self._load("search", partial(self._search, self.query_text), self._show_search)
 
     def _search(self, query: str) -> tuple[str, list[str] | None, int, str | None]:
         """(query, matching thread ids newest first, matching messages, error) — runs in a worker."""
@@ -232,7 +210,7 @@ class MainScreen(Screen):
     def open_thread(self, thread: ThreadSummary, *, focus: bool = True) -> None:
         self.thread = thread
         self.reading_view.border_title = "Thread"
-        self._run("thread", partial(reading.thread_messages, self.archive, thread.id))
+        self._load("thread", partial(reading.thread_messages, self.archive, thread.id), self._show_thread)
         if focus:
             self.reading_view.focus()
 
@@ -358,9 +336,9 @@ class MainScreen(Screen):
             self.run_search(self.query_text)
         else:
             self.thread_list.set_source(self.thread_list.source, keep_cursor=True)
-        self._run("sidebar", partial(reading.sidebar, self.archive))
+        self._load("sidebar", partial(reading.sidebar, self.archive), self._show_sidebar)
         if self.thread is not None:
-            self._run("thread", partial(reading.thread_messages, self.archive, self.thread.id))
+            self._load("thread", partial(reading.thread_messages, self.archive, self.thread.id), self._show_thread)
 
     def action_select_text(self) -> None:
         view, message = self.reading_view, self.reading_view.focused_message
@@ -388,8 +366,8 @@ class MainScreen(Screen):
 
     def action_refresh(self) -> None:
         """Read the archive again (another process may have imported) and say what changed."""
-        self._run("refresh", partial(reading.totals, self.archive))
-        self._run("sidebar", partial(reading.sidebar, self.archive))
+        self._load("refresh", partial(reading.totals, self.archive), self._show_refresh)
+        self._load("sidebar", partial(reading.sidebar, self.archive), self._show_sidebar)
 
     def _show_refresh(self, totals: Totals) -> None:
         before = self.totals
@@ -397,7 +375,7 @@ class MainScreen(Screen):
         if self.query_text:
             self.run_search(self.query_text)
         if self.thread is not None:
-            self._run("thread", partial(reading.thread_messages, self.archive, self.thread.id))
+            self._load("thread", partial(reading.thread_messages, self.archive, self.thread.id), self._show_thread)
         added = totals.messages - before.messages if before else 0
         if added > 0:
             self.notify(f"{plural(added, 'new message')} since the last look.", title="Refreshed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -22,8 +23,8 @@ from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
-from textual.worker import Worker, WorkerState
 
+from foia_tui.app import loading
 from foia_tui.archive import Archive
 from foia_tui.archive.types import PageSource
 from foia_tui.domain.citations import page_range
@@ -118,26 +119,21 @@ class OriginalPageScreen(Screen):
         if message_id in self.sources:
             self._show_source(self.sources[message_id])
             return
-        self.run_worker(
-            lambda: (message_id, reading.page_source(self.archive, message_id)),
-            name="source",
-            group="source",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
+        loading.load(
+            self,
+            "source",
+            partial(reading.page_source, self.archive, message_id),
+            partial(self._source_read, message_id),
+            self._read_failed,
         )
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if event.state == WorkerState.ERROR:
-            self._note(f"Could not read the archive: {worker.error}")
-        elif event.state == WorkerState.SUCCESS and worker.name == "source":
-            message_id, source = worker.result
-            self.sources[message_id] = source
-            if message_id == self.message_id:
-                self._show_source(source)
-        elif event.state == WorkerState.SUCCESS and worker.name == "render":
-            self._show_image(worker.result)
+    def _source_read(self, message_id: str, source: PageSource | None) -> None:
+        self.sources[message_id] = source
+        if message_id == self.message_id:
+            self._show_source(source)
+
+    def _read_failed(self, error: Exception) -> None:
+        self._note(f"Could not read the archive: {error}")
 
     def _note(self, text: str) -> None:
         self.query_one("#page-note", Static).update(Text(text))
@@ -197,7 +193,7 @@ class OriginalPageScreen(Screen):
             return
         self._note("Rendering the page…")
         path = Path(source.path)
-        self.run_worker(lambda: self._draw(path, number), name="render", group="render", thread=True, exclusive=True)
+        loading.load(self, "render", partial(self._draw, path, number), self._show_image, self._read_failed)
 
     @staticmethod
     def _draw(path: Path, number: int) -> RenderedPage:

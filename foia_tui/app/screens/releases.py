@@ -6,16 +6,18 @@ that release; Escape dismisses with None. The counts are read in a worker thread
 
 from __future__ import annotations
 
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from foia_tui.archive import Archive, ArchiveError
+from foia_tui.app import loading
+from foia_tui.archive import Archive
 from foia_tui.domain.display import one_line
 from foia_tui.domain.releases import release_query
 from foia_tui.services.releases import list_releases
@@ -85,13 +87,10 @@ class ReleasesScreen(Screen[str | None]):
         if self.releases:
             self.fill(keep_cursor=True)
 
-    @work(thread=True, exclusive=True, group="releases-load")
     def load(self) -> None:
-        try:
-            rows, problem = list_releases(self.archive), None
-        except ArchiveError as error:
-            rows, problem = [], str(error)
-        self.app.call_from_thread(self.show, rows, problem)
+        loading.load(
+            self, "releases-load", partial(list_releases, self.archive), self.show, lambda e: self.show([], str(e))
+        )
 
     def show(self, rows: list[dict], problem: str | None = None) -> None:
         self.releases = rows
