@@ -47,6 +47,20 @@ def _partly_boxed(raw: str) -> Address | None:
     return Address(name=found.name, email=found.email, raw=raw)
 
 
+# An underlined link cuts the tails of letters at 300 dpi: OCR reads ".org" as ".ors" or ".ore", and the
+# underline under "@" as a bracket before it
+_TLD_MISREADS_RE = re.compile(r"\.(?:or[se]|orq|0rg)$|\.(?:corn|c0m)$", re.IGNORECASE)
+_TLD_FIXED = {"o": ".org", "0": ".org", "c": ".com"}
+
+
+def _ocr_address(addr: str) -> str:
+    """An address as OCR read it, put right: no spaces (OCR puts them around "@"), the misread endings of
+    underlined links (".ors", ".corn") and a bracket read before "@"."""
+    addr = re.sub(r"\s+", "", addr)
+    addr = re.sub(r"[(\[{]@", "@", addr)
+    return _TLD_MISREADS_RE.sub(lambda m: _TLD_FIXED[m.group(0)[1].lower()], addr)
+
+
 def parse_address(text: str) -> Address:
     """One correspondent; the printed form is always kept in `raw`."""
     raw = _clean(text)
@@ -59,7 +73,7 @@ def parse_address(text: str) -> Address:
             name = _clean(match.group("name")) or None
             addr = _clean(match.group("addr")) or None
             if addr and "@" in addr and "█" not in addr:
-                addr = re.sub(r"\s+", "", addr)  # OCR puts spaces around "@"; addresses have none
+                addr = _ocr_address(addr)
             return Address(name=name, email=addr, raw=raw)
     match = _PAREN_NAME_RE.match(raw)
     if match:

@@ -291,3 +291,13 @@ def test_per_email_page_counters_settle_print_or_quoted_and_flag_an_unread_start
     assert split.warnings == ["page 3: a printed email starts here (its page counter is 1) but no header could be read"]
     # numbers that only count the document's pages say nothing about where emails start
     assert email_page_counters([page(1, "a", "1"), page(2, "b", "2")], [792.0] * 2) == {}
+
+
+def test_ocr_misreads_of_underlined_addresses_are_put_right() -> None:
+    """At 300 dpi an underlined link loses the tails of its letters: ".org" reads ".ors", "@" gains a bracket."""
+    assert parse_address('"Martinez, Maria P." <Maria.Martinez@chicagopolice.ors>').email == (
+        "Maria.Martinez@chicagopolice.org"
+    )
+    assert parse_address("Lewin <Jonathan.Lewin(@chicagopolice.ore>").email == "Jonathan.Lewin@chicagopolice.org"
+    assert parse_address("Hoan <hoan@clearview.corn>").email == "hoan@clearview.com"
+    assert parse_address("Records <records@nyc.gov>").email == "records@nyc.gov"
