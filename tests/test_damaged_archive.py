@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from foia_tui.archive import Archive
+
 COMMANDS = (["list"], ["stats"], ["threads"], ["search", "trial"], ["tag", "add", "x", "--query", "trial"])
 
 
@@ -99,3 +101,23 @@ def test_a_full_disk_is_one_line_saying_what_was_stored_and_a_rerun_completes_it
     again = foia("import", "--db", str(db), str(tmp_path / "mail"), "--json")
     assert again.returncode == 0, (line, again.stderr)
     assert foia("stats", "--db", str(db), "--json").stdout.count('"messages": 600') == 1
+
+
+def test_the_upgrade_backup_holds_the_commits_still_in_the_write_ahead_log(tmp_path):
+    path = tmp_path / "old.db"
+    crash_after_commit = f"""
+import os, sqlite3, sqlite_utils
+from foia_tui.archive.schema import MIGRATIONS
+conn = sqlite3.connect({str(path)!r}, isolation_level=None)
+conn.execute("PRAGMA journal_mode = WAL")
+MIGRATIONS[0](sqlite_utils.Database(conn))
+conn.execute("PRAGMA user_version = 1")
+conn.execute("INSERT INTO documents (id, path, sha256, kind, imported_at) VALUES ('d', 'old.pdf', 's', 'pdf', 'now')")
+os._exit(0)  # a crash: the commits stay in old.db-wal
+"""
+    subprocess.run([sys.executable, "-c", crash_after_commit], check=True, timeout=60)
+    assert (tmp_path / "old.db-wal").stat().st_size > 0
+    Archive.open(path).close()
+    with sqlite3.connect(tmp_path / "old.db.v1.bak") as backup:
+        assert backup.execute("SELECT path FROM documents").fetchall() == [("old.pdf",)]
+        assert backup.execute("PRAGMA user_version").fetchone() == (1,)

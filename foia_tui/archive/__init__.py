@@ -5,8 +5,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -117,7 +117,7 @@ class Archive:
                 conn.close()
                 raise ArchiveError(f"{path}: schema {version} needs upgrading; open it writable once")
             if version > 0:
-                shutil.copy2(path, path.with_name(f"{path.name}.v{version}.bak"))
+                _backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
             archive._migrate(version)
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -200,6 +200,13 @@ class Archive:
     def close(self) -> None:
         with self.lock:  # a worker thread may be mid-query
             self._conn.close()
+
+
+def _backup(conn: sqlite3.Connection, target: Path) -> None:
+    """A copy of the archive as SQLite reads it: the file and the commits still in its -wal (a copy of the file
+    alone would miss those)."""
+    with contextlib.closing(sqlite3.connect(target)) as copy:
+        conn.backup(copy)
 
 
 def _check_header(path: Path) -> None:
