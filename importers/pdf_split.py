@@ -526,6 +526,7 @@ def split_messages(
     lead = _lead([lines[k] for k in range(first) if k not in skip])
     introduced = _introduced(lines, starts, skip)
     messages: list[MessageRecord] = []
+    unread: list[str] = []  # header dates that could not be read
     for n, start in enumerate(starts):
         stop = starts[n + 1].index if n + 1 < len(starts) else len(lines)
         extras = take_extras([lines[k] for k in range(start.body, stop) if k not in skip])
@@ -541,6 +542,11 @@ def split_messages(
         f = start.fields
         date_text = f.get("sent") or f.get("date") or f.get("received")
         found = search_date(date_text) if date_text else None
+        if date_text is not None and (found is None or "T" not in found.iso):
+            what = "no date" if found is None else "no time"
+            page = start.header_lines[0].page
+            printed = " ".join(date_text.split())[:80]
+            unread.append(f"page {page}: a header's date reads as {what} ({printed!r}): cut by a box?")
         kind = start.kind
         if kind == "quoted" and messages and found and messages[-1].sent and found.iso[:19] > messages[-1].sent[:19]:
             kind = "print"  # newer than the message above: a reply never quotes a later email
@@ -578,4 +584,4 @@ def split_messages(
                 quote_hidden=extras.quote_hidden,
             )
         )
-    return Split(messages, lead, _unread_starts(starts, counters))
+    return Split(messages, lead, _unread_starts(starts, counters) + unread)

@@ -301,3 +301,19 @@ def test_ocr_misreads_of_underlined_addresses_are_put_right() -> None:
     assert parse_address("Lewin <Jonathan.Lewin(@chicagopolice.ore>").email == "Jonathan.Lewin@chicagopolice.org"
     assert parse_address("Hoan <hoan@clearview.corn>").email == "hoan@clearview.com"
     assert parse_address("Records <records@nyc.gov>").email == "records@nyc.gov"
+
+
+def test_a_header_date_cut_by_a_box_is_a_warning() -> None:
+    split = _split(
+        """
+From: █[REDACTED]█
+Sent: Thursday, August 08, : M
+To: Lewin, Jonathan H.; Willner, John E.
+Subject: █[REDACTED]█
+
+Commander Lewin,
+"""
+    )
+    [message] = split.messages
+    assert message.sent is None and message.sender is not None and message.sender.redacted
+    assert split.warnings == ["page 1: a header's date reads as no date ('Thursday, August 08, : M'): cut by a box?"]
