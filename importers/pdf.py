@@ -240,19 +240,6 @@ def _loose_boxes(pages: list[_Page], split: Split) -> list[RedactionRecord]:
     return stray
 
 
-def _stray_leaks(pages: list[_Page], messages: list[MessageRecord]) -> list[str]:
-    """Failed redactions outside any message (cover letters, attachments, banners) have no
-    message to carry them, so they are flagged as warnings rather than lost."""
-    owned = {id(r) for m in messages for r in m.redactions}
-    return [
-        f"page {page.number}: failed redaction, text still under a box: {record.leaked_text!r}"
-        for page in pages
-        for line in page.lines
-        for _offset, record in line.marks
-        if record.leaked_text and id(record) not in owned
-    ]
-
-
 def parse(path: Path, ocr: bool = True, ocr_cache: OcrCache | None = None) -> DocumentRecord:
     """Read a release PDF into pages and messages; `ocr=False` reports scanned pages instead of
     reading them (for quick surveys); `ocr_cache` keeps Tesseract's readings between imports."""
@@ -289,7 +276,7 @@ def parse(path: Path, ocr: bool = True, ocr_cache: OcrCache | None = None) -> Do
     messages = split.messages
     _take_empty_pages(pages, messages, running, bates)
     stray = _loose_boxes(pages, split)
-    warnings += split.warnings + _stray_leaks(pages, messages)
+    warnings += split.warnings
     return DocumentRecord(
         path=str(path),
         sha256=file_sha256(path),

@@ -44,6 +44,7 @@ SUPPORT = Person("Clearview AI Support", "help@clearview.ai")
 TEAM = Person("Clearview Team", "team@clearview.ai")
 PRIVACY = "POL 87(2)(b)"  # New York FOIL: an unwarranted invasion of personal privacy
 LAW_ENFORCEMENT = "POL 87(2)(e)"  # New York FOIL: law-enforcement records
+MISCODED = "POL 87(2)(z)"  # § 87(2) ends at (q): a code the statute lacks, for `foia redactions` to flag
 
 
 def boxed(hidden: str, code: str | None = PRIVACY, leak: bool = False) -> Redaction:
@@ -122,7 +123,7 @@ def demo() -> Email:
         at(2018, 11, 2, 12, 48),
         [
             "Thursday works. Room ",
-            boxed("1204", LAW_ENFORCEMENT),
+            boxed("1204", MISCODED),
             " on the 12th floor. ",
             "I will have two detectives from the Facial Identification Section join us.",
         ],

@@ -68,7 +68,9 @@ def test_store_is_idempotent_and_fts_follows_the_table(tmp_path):
     assert len(trigram) == 1
     [message] = list_messages(archive)
     assert message["id"] == message_id_for("a" * 64, 0)
-    assert message["redactions"] == [{"code": "POL 87(2)(b)", "page": 1, "leaked_text": None}]
+    assert message["redactions"] == [
+        {"code": "POL 87(2)(b)", "page": 1, "field": None, "kind": "box", "leaked_text": None, "readable_text": None}
+    ]
     assert message["source"] == {
         "file": "release/NYPD-0001.pdf",
         "page_start": 1,

@@ -67,13 +67,15 @@ def production_files(archive: Archive, release_id: int) -> list[ProductionFile]:
 
 def join_lead(archive: Archive, message_id: str, document_id: str, lead: Lead) -> None:
     """The email `message_id` runs on into `document_id`: the lead's text ends its body, the header lines the
-    file boundary cut off fill what the email lacks, and it now ends on the lead's last page there."""
+    file boundary cut off fill what the email lacks, its boxes are the email's, and it now ends on the lead's last
+    page there."""
     added = [(role, json.loads(value)) for role, value in (("to", lead.recipients), ("cc", lead.cc))]
     with archive.transaction() as conn:
         body, recipients, cc = conn.execute(
             "SELECT body, recipients, cc FROM messages WHERE id = ?", (message_id,)
         ).fetchone()
         had = {"to": recipients != "[]", "cc": cc != "[]"}
+        shift = len(body) + 2 if body and lead.text else 0  # where the lead's text starts in the joined body
         body = "\n\n".join(part for part in (body, lead.text) if part)
         conn.execute(
             """UPDATE messages SET body = ?, continued_in = ?, continued_page_end = ?,
@@ -96,3 +98,9 @@ def join_lead(archive: Archive, message_id: str, document_id: str, lead: Lead) -
                     ],
                 )
         conn.execute("UPDATE leads SET message_id = ? WHERE document_id = ?", (message_id, document_id))
+        # The lead's boxes are now in that email, at their places in its body.
+        conn.execute(
+            """UPDATE redactions SET message_id = ?, body_offset = body_offset + ?
+               WHERE document_id = ? AND page BETWEEN ? AND ? AND message_id IS NULL""",
+            (message_id, shift, document_id, lead.page_start, lead.page_end),
+        )

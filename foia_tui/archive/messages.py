@@ -30,11 +30,11 @@ def message_objects(archive: Archive, rows: list[dict]) -> list[dict]:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         for r in archive._query(
-            f"""SELECT message_id, code, page, leaked_text FROM redactions
+            f"""SELECT message_id, code, page, field, kind, leaked_text, readable_text FROM redactions
                 WHERE message_id IN ({_placeholders(chunk)}) ORDER BY message_id, body_offset, id""",
             tuple(chunk),
         ):
-            redactions[r["message_id"]].append({"code": r["code"], "page": r["page"], "leaked_text": r["leaked_text"]})
+            redactions[r.pop("message_id")].append(r)
         for t in archive._query(
             f"""SELECT DISTINCT tg.message_id, t.name FROM taggings tg JOIN tags t ON t.id = tg.tag_id
                 WHERE tg.message_id IN ({_placeholders(chunk)}) ORDER BY t.name""",

@@ -372,5 +372,40 @@ def _v9(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9]
+# Every box a release drew is kept, not only those inside an email: each belongs to its document and page, and to
+# the email it cuts into when there is one (none on a page outside any email, or in a lead until it is joined to the
+# email it finishes). A box keeps the header field it covers, what hides the text, and what may be read under it
+# (with the crop it was read from). SQLite cannot drop a NOT NULL in place, so the table is rebuilt.
+V10_EVERY_BOX = """
+CREATE TABLE redactions_v10 (
+    id INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    message_id TEXT REFERENCES messages(id) ON DELETE SET NULL,
+    page INTEGER,
+    x0 REAL, top REAL, x1 REAL, bottom REAL,
+    code TEXT,
+    body_offset INTEGER,
+    leaked_text TEXT,
+    field TEXT,
+    kind TEXT,
+    readable_text TEXT,
+    crop BLOB
+);
+INSERT INTO redactions_v10 (id, document_id, message_id, page, x0, top, x1, bottom, code, body_offset, leaked_text)
+    SELECT r.id, m.document_id, r.message_id, r.page, r.x0, r.top, r.x1, r.bottom, r.code, r.body_offset,
+           r.leaked_text
+    FROM redactions r JOIN messages m ON m.id = r.message_id;
+DROP TABLE redactions;
+ALTER TABLE redactions_v10 RENAME TO redactions;
+CREATE INDEX redactions_message ON redactions(message_id);
+CREATE INDEX redactions_code ON redactions(code, message_id);
+CREATE INDEX redactions_document ON redactions(document_id, page);
+"""
+
+
+def _v10(db: sqlite_utils.Database) -> None:
+    db.executescript(V10_EVERY_BOX)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
 SCHEMA_VERSION = len(MIGRATIONS)

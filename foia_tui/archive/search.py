@@ -457,7 +457,10 @@ class _Sql:
     def exemption(self, value: str) -> tuple[str, str]:
         codes = [c for c in _lookup(self.archive).codes() if any(k.startswith(value) for k in exemption_keys(c))]
         codes_json = self.param(json.dumps(codes))
-        return "id", f"SELECT message_id FROM redactions WHERE code IN (SELECT value FROM json_each({codes_json}))"
+        return "id", (
+            "SELECT message_id FROM redactions WHERE message_id IS NOT NULL"
+            f" AND code IN (SELECT value FROM json_each({codes_json}))"
+        )
 
     def bates(self, value: str) -> tuple[str, str]:
         """Messages whose Bates range starts or ends with the value, or holds that number."""
@@ -497,9 +500,11 @@ class _Sql:
         )
 
 
+# Boxes on pages outside any email have no message_id: left out, so that NOT IN never meets a NULL.
 HAS = {
-    "redaction": "SELECT message_id FROM redactions",
-    "leak": "SELECT message_id FROM redactions WHERE leaked_text IS NOT NULL AND leaked_text != ''",
+    "redaction": "SELECT message_id FROM redactions WHERE message_id IS NOT NULL",
+    "leak": """SELECT message_id FROM redactions
+        WHERE message_id IS NOT NULL AND leaked_text IS NOT NULL AND leaked_text != ''""",
     "attachment": "SELECT message_id FROM attachments",
     # a warning on one of the message's pages (or on its whole file): what an import could not read well
     "warning": """SELECT m.id FROM warnings w CROSS JOIN messages m ON m.document_id = w.document_id

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from foia_tui.archive import Archive
 from foia_tui.archive.schema import split_warning
 from foia_tui.domain.subjects import normalise_subject
-from importers.records import Address, DocumentRecord, LeadRecord, MessageRecord
+from importers.records import Address, DocumentRecord, LeadRecord, MessageRecord, RedactionRecord
 
 
 @dataclass
@@ -115,7 +115,7 @@ class DocumentRows:
     pages: list[tuple]
     messages: list[tuple]  # (id, ordinal, *MESSAGE_COLUMNS)
     participants: list[tuple]
-    redactions: list[tuple]
+    redactions: list[tuple]  # (message_id or None, *_box_values): every box, off any email too
     attachments: list[tuple]
     warning_rows: list[tuple[int | None, str]] = field(default_factory=list)  # (page, reason)
     lead: tuple | None = None  # (page_start, page_end, text, recipients, cc, subject)
@@ -132,10 +132,10 @@ def document_rows(doc: DocumentRecord) -> DocumentRows:
         pages=[(p.number, p.text, p.bates, int(p.ocr)) for p in doc.pages],
         messages=[],
         participants=[],
-        redactions=[],
         attachments=[],
         warning_rows=[split_warning(w) for w in doc.warnings],
         lead=_lead_values(doc.lead) if doc.lead else None,
+        redactions=[(None, *_box_values(r)) for r in [*doc.redactions, *(doc.lead.redactions if doc.lead else [])]],
     )
     for m in doc.messages:
         message_id = ids[m.ordinal]
@@ -146,11 +146,13 @@ def document_rows(doc: DocumentRecord) -> DocumentRows:
             for role, addresses in roles
             for position, a in enumerate(addresses)
         ]
-        rows.redactions += [
-            (message_id, r.page, *(r.bbox or (None,) * 4), r.code, r.offset, r.leaked_text) for r in m.redactions
-        ]
+        rows.redactions += [(message_id, *_box_values(r)) for r in m.redactions]
         rows.attachments += [(message_id, a.name, a.content_type, a.size, a.sha256) for a in m.attachments]
     return rows
+
+
+def _box_values(r: RedactionRecord) -> tuple:
+    return (r.page, *(r.bbox or (None,) * 4), r.code, r.offset, r.leaked_text, r.field, r.kind, r.readable_text, r.crop)
 
 
 def _lead_values(lead: LeadRecord) -> tuple:
@@ -212,16 +214,19 @@ def store_rows(
                 continue
             # A forced re-read: the message is updated in place, so its id, thread and tags stay.
             conn.execute(UPDATE_MESSAGE, (*values, message_id))
-            for table in ("participants", "redactions", "attachments"):
+            for table in ("participants", "attachments"):
                 conn.execute(f"DELETE FROM {table} WHERE message_id = ?", (message_id,))
         conn.executemany(
             "INSERT INTO participants (message_id, role, position, name, email, raw) VALUES (?, ?, ?, ?, ?, ?)",
             rows.participants,
         )
+        # A forced re-read replaces every box of the file (its emails', its lead's and those off any email).
+        conn.execute("DELETE FROM redactions WHERE document_id = ?", (document_id,))
         conn.executemany(
-            """INSERT INTO redactions (message_id, page, x0, top, x1, bottom, code, body_offset, leaked_text)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            rows.redactions,
+            """INSERT INTO redactions (message_id, document_id, page, x0, top, x1, bottom, code, body_offset,
+                   leaked_text, field, kind, readable_text, crop)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [(message_id, document_id, *values) for message_id, *values in rows.redactions],
         )
         conn.executemany(
             "INSERT INTO attachments (message_id, name, content_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
