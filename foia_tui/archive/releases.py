@@ -149,8 +149,8 @@ RELEASE_COUNTS = """
          WHERE rd.release_id = r.id AND d.status = 'imported') AS pages,
         (SELECT count(DISTINCT coalesce(m.duplicate_of, m.id)) FROM release_documents rd
          JOIN messages m ON m.document_id = rd.document_id WHERE rd.release_id = r.id) AS messages,
-        (SELECT count(*) FROM release_documents rd JOIN messages m ON m.document_id = rd.document_id
-         JOIN redactions x ON x.message_id = m.id WHERE rd.release_id = r.id) AS redactions
+        (SELECT count(*) FROM release_documents rd JOIN redactions x ON x.document_id = rd.document_id
+         WHERE rd.release_id = r.id) AS redactions
     FROM releases r"""
 
 

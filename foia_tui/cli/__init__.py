@@ -10,6 +10,7 @@ from foia_tui.cli.importing import import_command
 from foia_tui.cli.listing import list_command, stats_command, warnings_command
 from foia_tui.cli.opening import open_app, open_command
 from foia_tui.cli.people import people_group
+from foia_tui.cli.redactions import redactions_command
 from foia_tui.cli.releases import compare_command, gaps_command, release_group, releases_command
 from foia_tui.cli.search import search_command
 from foia_tui.cli.tags import tag_group
@@ -43,6 +44,7 @@ for command in (
     release_group,
     compare_command,
     gaps_command,
+    redactions_command,
     tag_group,
     export_command,
     search_command,

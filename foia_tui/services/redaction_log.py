@@ -1,0 +1,27 @@
+"""The redaction log (`foia redactions`, the app's Redactions screen): every box, with what another release
+shows in its place when another copy of its email prints the text."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from foia_tui.archive import Archive
+from foia_tui.archive.redactions import logged_boxes, messages_with_copies
+from foia_tui.domain.redaction_log import LoggedBox, cites
+from foia_tui.services.releases import message_exposures
+
+
+def redaction_log(archive: Archive, *, release: str | None = None, code: str | None = None) -> list[LoggedBox]:
+    """Every box, or those of one release and citing one code."""
+    boxes = logged_boxes(archive, release)
+    if code:
+        boxes = [box for box in boxes if cites(box, code)]
+    copied = messages_with_copies(archive, list(dict.fromkeys(b.message_id for b in boxes if b.message_id)))
+    exposures = {(message_id, e["offset"]): e for message_id in copied for e in message_exposures(archive, message_id)}
+    return [_exposed(box, exposures.get((box.message_id, box.offset))) for box in boxes]
+
+
+def _exposed(box: LoggedBox, exposure: dict | None) -> LoggedBox:
+    if exposure is None:
+        return box
+    return dataclasses.replace(box, exposed_text=exposure["text"], exposed_in=tuple(exposure["readable_in"]))

@@ -1,0 +1,111 @@
+"""`foia redactions`: every box of the archive, cited so an appeal can argue it, in Markdown, CSV and JSON Lines."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from foia_tui.archive import Archive
+from foia_tui.archive.releases import add_release, attach_documents
+from foia_tui.archive.store import store_document
+from foia_tui.cli import main
+from foia_tui.domain.redaction_log import withheld_in_full
+from importers.records import Address, DocumentRecord, MessageRecord, PageRecord, RedactionRecord
+
+SAMPLE = Path(__file__).resolve().parents[1] / "archive.db.sample"
+CITATION = re.compile(r"\((?:5 U\.S\.C\. § 552\(b\)\(\d\)|N\.Y\. Pub\. Off\. Law § 87\(2\)\([a-z]\))")
+
+
+def _run(*args: str) -> str:
+    done = CliRunner().invoke(main, list(args))
+    assert done.exit_code == 0, done.output
+    return done.stdout
+
+
+def test_the_sample_log_lists_every_box_with_its_citation_and_flags_the_planted_code() -> None:
+    before = hashlib.sha256(SAMPLE.read_bytes()).hexdigest()
+    log = _run("--db", str(SAMPLE), "redactions", "--format", "md")
+    boxes = json.loads(_run("--db", str(SAMPLE), "stats", "--json"))["redactions"]
+    items = re.findall(r"^\d+\. (.*)$", log, re.MULTILINE)
+    assert boxes > 0 and len(items) == boxes
+    assert all(CITATION.search(item) for item in items)
+    [planted] = [n for n, item in enumerate(items, 1) if "POL 87(2)(z)" in item]
+    lines = log.splitlines()
+    after = lines[lines.index(f"{planted}. {items[planted - 1]}") + 1]
+    assert after == "   - **Invalid code**: § 87(2) has paragraphs (a) to (q), not (z)"
+    assert "1 cites a code its statute lacks" in log
+    assert "Readable (leaked): “2019-040-00123”" in log
+    assert "Readable (shown by HSI referral 2021-ICFO-04417)" in log
+    assert hashlib.sha256(SAMPLE.read_bytes()).hexdigest() == before, "a read-only command left the sample as it was"
+
+
+def _archive(path: Path) -> str:
+    archive = Archive.open(path)
+    sender = Address('=HYPERLINK("x")', None, '=HYPERLINK("x")')
+    email = MessageRecord(ordinal=0, sender=sender, subject="Trial", body="Call █[REDACTED (b)(6)]█ now.",
+                          page_start=1, page_end=1, sent="2019-02-04T09:12:00",
+                          redactions=[RedactionRecord(page=1, code="(b)(6)", offset=5),
+                                      RedactionRecord(page=1, code="(b)(10)", field="to")])  # fmt: skip
+    doc = DocumentRecord(
+        path="release/part1.pdf",
+        sha256="a" * 64,
+        kind="pdf",
+        messages=[email],
+        pages=[
+            PageRecord(1, "From: Inspector\nSubject: Trial\nCall █[REDACTED (b)(6)]█ now.", "NYPD-1"),
+            PageRecord(2, "█[REDACTED]█", "NYPD-2"),
+        ],
+        page_count=2,
+        redactions=[RedactionRecord(page=2, leaked_text="-2+3")],
+    )
+    stored = store_document(archive, doc)
+    release = add_release(archive, "NYPD round 1")
+    attach_documents(archive, release["id"], [stored.document_id])
+    archive.close()
+    return str(path)
+
+
+def test_every_box_in_json_lines_and_csv_with_formulas_neutralised(tmp_path: Path) -> None:
+    db = _archive(tmp_path / "a.db")
+    rows = [json.loads(line) for line in _run("--db", db, "redactions", "--json").splitlines()]
+    assert [(r["page"], r["field"], r["code"], r["withheld"]) for r in rows] == [
+        (1, "body", "(b)(6)", "in part"),
+        (1, "to", "(b)(10)", "in part"),
+        (2, "body", None, "in full"),
+    ]
+    assert rows[1]["citations"] == [
+        {"citation": "5 U.S.C. § 552(b)(10)", "valid": False, "problem": "§ 552(b) has exemptions (1) to (9), not (10)"}
+    ]
+    assert (
+        rows[2]["message_id"] is None and rows[2]["leaked_text"] == "-2+3" and rows[2]["releases"] == ["NYPD round 1"]
+    )
+    table = list(csv.DictReader(io.StringIO(_run("--db", db, "redactions", "--format", "csv"))))
+    assert [t["from"] for t in table] == ['\'=HYPERLINK("x")', '\'=HYPERLINK("x")', ""]
+    assert table[2]["leaked_text"] == "'-2+3" and table[2]["withheld"] == "in full"
+    text = _run("--db", db, "redactions")
+    assert (
+        "page outside any email" in text
+        and "(b)(10) (INVALID)" in text
+        and text.endswith("3 boxes: (b)(6) 1, (b)(10) 1, no code 1\n")
+    )
+
+
+def test_filters_by_release_and_by_code_however_it_is_printed(tmp_path: Path) -> None:
+    db = _archive(tmp_path / "a.db")
+    assert [
+        json.loads(line)["code"] for line in _run("--db", db, "redactions", "--code", "b6", "--json").splitlines()
+    ] == ["(b)(6)"]
+    assert _run("--db", db, "redactions", "--release", "NYPD round 2", "--json") == ""
+    assert len(_run("--db", db, "redactions", "--release", "NYPD round 1", "--json").splitlines()) == 3
+
+
+def test_a_page_of_nothing_but_boxes_is_withheld_in_full() -> None:
+    assert withheld_in_full("█[REDACTED (b)(5)]█\nPage 3 of 9\nNYPD-000123", "NYPD-000123")
+    assert withheld_in_full("This page is withheld in full under (b)(5).", None)
+    assert not withheld_in_full("Dear Ms. Doe, the meeting is at █[REDACTED (b)(6)]█ tomorrow.", None)
