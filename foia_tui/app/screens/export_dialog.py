@@ -6,6 +6,7 @@ a choice changes, and shown as literal text through `foia_tui.domain.display`.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -15,17 +16,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
-from textual.worker import Worker, WorkerState
 
-from foia_tui.archive import Archive, ArchiveError
+from foia_tui.app import loading
+from foia_tui.archive import Archive
 from foia_tui.archive.types import Tag
 from foia_tui.domain.display import one_line, safe_rich
-from foia_tui.domain.query import QueryError
 from foia_tui.services.export import FORMATS, Export, build_export, render
 from foia_tui.services.tagging import list_tags
 
 PREVIEW_CHARS = 20_000
-EXPECTED_ERRORS = (ArchiveError, QueryError, OSError)
 
 
 def write_export(path: Path, text: str) -> None:
@@ -95,7 +94,7 @@ class ExportDialog(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#export-preview").border_title = "Preview"
         self.query_one("#export-tags").focus()
-        self.run_worker(lambda: list_tags(self.archive), thread=True, name="export-tags", exit_on_error=False)
+        loading.load(self, "export-tags", partial(list_tags, self.archive), self._show_tags, self._failed)
 
     @property
     def fmt(self) -> str:
@@ -130,12 +129,13 @@ class ExportDialog(ModalScreen[str | None]):
             export = build_export(self.archive, tags=None if every else chosen, query=query)
             return export, render(export, fmt)
 
-        self.run_worker(build, thread=True, name="export-preview", exclusive=True, exit_on_error=False)
+        loading.load(self, "export-preview", build, self._show_preview, self._failed)
 
     def _preview(self, text: Text) -> None:
         self.query_one("#export-preview-text", Static).update(text)
 
-    def _show_preview(self, export: Export, text: str) -> None:
+    def _show_preview(self, built: tuple[Export, str]) -> None:
+        export, text = built
         self.export, self.text = export, text
         self._preview(safe_rich(text, limit=PREVIEW_CHARS))
         self._status(f"{len(export.passages)} passages under {len(export.tags)} tags · {len(text):,} characters")
@@ -176,24 +176,10 @@ class ExportDialog(ModalScreen[str | None]):
             write_export(path, text)
             return f"Exported {len(export.passages)} passages to {path}."
 
-        self.run_worker(write, thread=True, name="export-write", exclusive=True, exit_on_error=False)
+        loading.load(self, "export-write", write, self.dismiss, self._failed)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        name = event.worker.name
-        if not name.startswith("export-"):
-            return
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            if not isinstance(error, EXPECTED_ERRORS):
-                raise error
-            self._status(str(error), error=True)
-        elif event.state == WorkerState.SUCCESS:
-            if name == "export-tags":
-                self._show_tags(event.worker.result)
-            elif name == "export-preview":
-                self._show_preview(*event.worker.result)
-            else:
-                self.dismiss(event.worker.result)
+    def _failed(self, error: Exception) -> None:
+        self._status(str(error), error=True)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

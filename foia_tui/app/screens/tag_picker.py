@@ -22,8 +22,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
+from foia_tui.app import loading
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.types import MessageDetail, Tag
 from foia_tui.domain.display import one_line
@@ -39,7 +39,6 @@ from foia_tui.services.tagging import (
 )
 
 FUZZY_CUTOFF = 60
-EXPECTED_ERRORS = (ArchiveError,)  # said in the picker; anything else is a bug
 CREATE = "\x00create"  # option id of "create a new tag" (no tag name can hold a NUL)
 
 
@@ -165,7 +164,7 @@ class TagPicker(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.options.can_focus = False  # Tab goes from the name to the note; ↑↓ move in the list
         self.query_one("#tag-name", Input).focus()
-        self.run_worker(self._load, thread=True, name="tag-load", exit_on_error=False)
+        loading.load(self, "tag-load", self._load, self._loaded, self._failed)
 
     def _load(self) -> tuple[list[Tag], set[str]]:
         taggings = message_taggings(self.archive, self.target.message_id)
@@ -175,8 +174,8 @@ class TagPicker(ModalScreen[str | None]):
             applied = {t.tag for t in taggings if t.kind != "excerpt"}
         return list_tags(self.archive), applied
 
-    def _loaded(self, tags: list[Tag], applied: set[str]) -> None:
-        self.tags, self.applied = tags, applied
+    def _loaded(self, found: tuple[list[Tag], set[str]]) -> None:
+        self.tags, self.applied = found
         self._fill(self.query_one("#tag-name", Input).value)
 
     @property
@@ -248,20 +247,10 @@ class TagPicker(ModalScreen[str | None]):
         self._apply(lambda: remove_tag(self.archive, self.target, name))
 
     def _apply(self, change: Callable[[], str]) -> None:
-        self.run_worker(change, thread=True, name="tag-apply", exclusive=True, exit_on_error=False)
+        loading.load(self, "tag-apply", change, self.dismiss, self._failed)
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name not in ("tag-load", "tag-apply"):
-            return
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            if not isinstance(error, EXPECTED_ERRORS):
-                raise error
-            self._problem(str(error))
-        elif event.state == WorkerState.SUCCESS and event.worker.name == "tag-load":
-            self._loaded(*event.worker.result)
-        elif event.state == WorkerState.SUCCESS:
-            self.dismiss(event.worker.result)
+    def _failed(self, error: Exception) -> None:
+        self._problem(str(error))
 
     def _problem(self, text: str) -> None:
         self.query_one("#tag-error", Static).update(Text(one_line(text, 200)))

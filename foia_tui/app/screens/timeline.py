@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -20,8 +21,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 from textual.worker import get_current_worker
 
+from foia_tui.app import loading
 from foia_tui.app.widgets.timeline_chart import HITS_STYLE, TimelineChart, summary_text
-from foia_tui.archive import Archive, ArchiveError
+from foia_tui.archive import Archive
 from foia_tui.domain.display import one_line
 from foia_tui.domain.query import QueryError
 from foia_tui.domain.timeline import (
@@ -156,40 +158,31 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
             self.views[key] = self.days.zoomed(self.unit, self.lane_sets.get(self.lanes, {}).get(self.unit, []))
         return self.views[key]
 
-    # -- loading (worker threads) -------------------------------------------------------------------------
+    # -- loading (workers, through foia_tui.app.loading) ---------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="timeline-days")
     def load_days(self) -> None:
         """Counts per day first (the histogram), then the search's hits over them (a broad search takes longer)."""
-        try:
-            days = load_timeline(self.archive)
-            self.app.call_from_thread(self._days_loaded, days)
-            if self.hits is None and not self.query_text:
-                return
-            hits, problem = self.hits, None
-            if hits is None:
-                try:
-                    hits = matching_message_ids(self.archive, self.query_text)
-                except QueryError as error:
-                    problem = f"search not shown: {error}"
-            overlay = day_counts(self.archive, hits) if hits is not None else None
-        except ArchiveError as error:
-            self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
-            return
-        self.app.call_from_thread(self._hits_loaded, hits, overlay, problem)
+        loading.load(self, "timeline-days", partial(load_timeline, self.archive), self._days_loaded, self._unreadable)
 
-    @work(thread=True, group="timeline-lanes")
-    def load_lanes(self, kind: str) -> None:
+    def _read_hits(self) -> tuple[Collection[str] | None, Series | None, str | None]:
+        hits, problem = self.hits, None
+        if hits is None:
+            try:
+                hits = matching_message_ids(self.archive, self.query_text)
+            except QueryError as error:
+                problem = f"search not shown: {error}"
+        return hits, day_counts(self.archive, hits) if hits is not None else None, problem
+
+    def load_lanes(self, kind: str, units: tuple[Unit, ...] | None = None) -> None:
         """The lanes at the current zoom first, then the other zoom levels, so a zoom later finds them ready."""
-        first = self.unit
-        try:
-            for unit in (first, *(u for u in UNITS if u != first)):
-                lanes = lanes_for(self.archive, kind, unit)
-                self.app.call_from_thread(self._lanes_loaded, kind, unit, lanes)
-        except ArchiveError as error:
-            self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
-        finally:
-            self.app.call_from_thread(lambda: self.lanes_loading.discard(kind))
+        units = units or (self.unit, *(u for u in UNITS if u != self.unit))
+        loading.load(
+            self,
+            f"timeline-lanes-{kind}",
+            partial(lanes_for, self.archive, kind, units[0]),
+            partial(self._lanes_loaded, kind, units),
+            partial(self._lanes_failed, kind),
+        )
 
     def want_lanes(self) -> None:
         """Start counting the current kind of lanes unless they are here or on their way."""
@@ -203,24 +196,39 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         self.query_one("#timeline-title", Static).update(Text(one_line(problem, 200), style="bold red"))
         self.notify(one_line(problem, 200), title="Archive problem", severity="error", timeout=8)
 
+    def _unreadable(self, error: Exception) -> None:
+        self._failed(f"cannot read the archive: {error}")
+
     def _days_loaded(self, days: TimelineData) -> None:
         self.days = days
         self.views.clear()
         self._redraw()
         self.want_lanes()
+        if self.hits is not None or self.query_text:
+            loading.load(self, "timeline-hits", self._read_hits, self._hits_loaded, self._unreadable)
 
-    def _hits_loaded(self, hits: Collection[str] | None, overlay: Series | None, problem: str | None) -> None:
+    def _hits_loaded(self, found: tuple[Collection[str] | None, Series | None, str | None]) -> None:
+        hits, overlay, problem = found
         self.hits, self.problem = hits, problem
         if self.days is not None:
             self.days = replace(self.days, hits=overlay)
             self.views.clear()
         self._redraw()
 
-    def _lanes_loaded(self, kind: str, unit: Unit, lanes: list[Lane]) -> None:
+    def _lanes_loaded(self, kind: str, units: tuple[Unit, ...], lanes: list[Lane]) -> None:
+        unit = units[0]
         self.lane_sets.setdefault(kind, {})[unit] = lanes
         self.views.pop((unit, kind), None)
         if (unit, kind) == (self.unit, self.lanes):
             self._redraw()
+        if units[1:]:
+            self.load_lanes(kind, units[1:])
+        else:
+            self.lanes_loading.discard(kind)
+
+    def _lanes_failed(self, kind: str, error: Exception) -> None:
+        self._unreadable(error)
+        self.lanes_loading.discard(kind)
 
     def _redraw(self) -> None:
         data = self.data
@@ -251,24 +259,22 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         else:
             self.query_one("#timeline-summary", Static).update("")
 
-    @work(thread=True, exclusive=True, group="timeline-summary")
     def summarise(self, data: TimelineData, start: date, lane: Lane | None, kind: str) -> None:
-        worker = get_current_worker()
-        if worker.is_cancelled:  # the cursor moved on while this waited for the archive
-            return
         end = bucket_end(start, data.unit)
         key = lane.key if lane else None
-        try:
-            summary = period_summary(self.archive, start, end, lane=key, lanes=kind, hits=self.hits)
+        hits = self.hits
+
+        def read() -> Text | None:
+            if get_current_worker().is_cancelled:  # the cursor moved on while this waited: its result is dropped
+                return None
+            summary = period_summary(self.archive, start, end, lane=key, lanes=kind, hits=hits)
             everyone = None
             if lane is not None and not summary["messages"]:
-                everyone = period_summary(self.archive, start, end, hits=self.hits)
-        except ArchiveError as error:
-            self.app.call_from_thread(self._failed, f"cannot read the archive: {error}")
-            return
-        if not worker.is_cancelled:
-            text = summary_text(data, start, lane, summary, everyone)
-            self.app.call_from_thread(self.query_one("#timeline-summary", Static).update, text)
+                everyone = period_summary(self.archive, start, end, hits=hits)
+            return summary_text(data, start, lane, summary, everyone)
+
+        summary = self.query_one("#timeline-summary", Static)
+        loading.load(self, "timeline-summary", read, summary.update, self._unreadable)
 
     # -- actions ----------------------------------------------------------------------------------------
 
@@ -324,15 +330,18 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         if result is not None:
             self.store_event(*result)
 
-    @work(thread=True, group="timeline-write")
     def store_event(self, day: date, label: str, note: str | None) -> None:
-        try:
+        def write() -> list[Event]:
             add_event(self.archive, day, label, note)
-            events = list_events(self.archive)
-        except ArchiveError as error:
-            self.app.call_from_thread(self._failed, f"event not saved: {error}")
-            return
-        self.app.call_from_thread(self._events_changed, events, f"Event added on {day.isoformat()}: {label}")
+            return list_events(self.archive)
+
+        loading.load(
+            self,
+            "timeline-write",
+            write,
+            lambda events: self._events_changed(events, f"Event added on {day.isoformat()}: {label}"),
+            lambda error: self._failed(f"event not saved: {error}"),
+        )
 
     def _events_changed(self, events: list[Event], message: str) -> None:
         if self.days is not None:

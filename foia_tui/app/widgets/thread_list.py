@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,8 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from foia_tui.app import loading
 from foia_tui.app.formatting import day, day_span
-from foia_tui.archive import ArchiveError
 from foia_tui.archive.types import ThreadSummary
 from foia_tui.domain.display import one_line
 
@@ -101,13 +102,6 @@ class ThreadList(ScrollView, can_focus=True, inherit_bindings=False):
             super().__init__()
             self.reason = reason
 
-    class PageLoaded(Message):
-        def __init__(self, generation: int, page: int, rows: list[ThreadSummary]) -> None:
-            super().__init__()
-            self.generation = generation
-            self.page = page
-            self.rows = rows
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.source = ThreadSource(0, lambda offset, limit: [], "Loading…")
@@ -151,29 +145,28 @@ class ThreadList(ScrollView, can_focus=True, inherit_bindings=False):
         if page in self._pending or page in self._pages or page * PAGE_SIZE >= self.source.count:
             return
         self._pending.add(page)
-        generation, source = self._generation, self.source
-        self.run_worker(
-            lambda: self._fetch(generation, source, page), thread=True, group="thread-pages", exit_on_error=True
+        generation = self._generation
+        loading.load(
+            self,
+            f"thread-page-{page}",
+            partial(self.source.fetch, page * PAGE_SIZE, PAGE_SIZE),
+            partial(self._page_loaded, generation, page),
+            partial(self._page_failed, generation, page),
         )
 
-    def _fetch(self, generation: int, source: ThreadSource, page: int) -> None:
-        try:
-            rows = source.fetch(page * PAGE_SIZE, PAGE_SIZE)
-        except ArchiveError as error:
-            self.post_message(self.LoadFailed(f"could not read the thread list: {error}"))
-            rows = []
-        self.post_message(self.PageLoaded(generation, page, rows))
+    def _page_failed(self, generation: int, page: int, error: Exception) -> None:
+        self.post_message(self.LoadFailed(f"could not read the thread list: {error}"))
+        self._page_loaded(generation, page, [])
 
-    def on_thread_list_page_loaded(self, message: PageLoaded) -> None:
-        message.stop()
-        if message.generation != self._generation:
+    def _page_loaded(self, generation: int, page: int, rows: list[ThreadSummary]) -> None:
+        if generation != self._generation:
             return
-        self._pending.discard(message.page)
-        self._pages[message.page] = message.rows
+        self._pending.discard(page)
+        self._pages[page] = rows
         while len(self._pages) > CACHED_PAGES:
             self._pages.popitem(last=False)
         self.refresh()
-        if self._open_when_loaded and self.cursor // PAGE_SIZE == message.page:
+        if self._open_when_loaded and self.cursor // PAGE_SIZE == page:
             self._open_when_loaded = False
             self.action_open()
 
