@@ -20,7 +20,7 @@ PRINT_HEADER_RE = re.compile(
     r"^\d{1,2}/\d{1,2}/\d{2,4},?(?:\s+\d{1,2}:\d{2}\s*[AP]M)?\s+(?:.{0,80}?\s)?G?mail\s+-\s+(?P<subject>.*\S)\s*$",
     re.IGNORECASE,
 )
-FOOTER_URL_RE = re.compile(r"^https?://mail\.google\.com/.*$", re.IGNORECASE)
+FOOTER_URL_RE = re.compile(r"^https?\s?:\s?//\s?mail\.google\.com/.*$", re.IGNORECASE)  # OCR: "https ://"
 QUOTE_HIDDEN_RE = re.compile(r"^[\[(|{]?\s*quoted\s+text\s+hidden\s*[\])|}]?$", re.IGNORECASE)
 _COUNT_RE = re.compile(r"^(?P<count>\d{1,3})\s+attachments?$", re.IGNORECASE)
 _SIZE = r"(?P<size>\d+(?:[.,]\d+)?)\s*(?P<unit>[KMG])B?"
@@ -101,5 +101,6 @@ def _attachment_list(lines: list[Line], i: int, count: int) -> tuple[list[Attach
             if alone:
                 size = _size(alone.group("size"), alone.group("unit"))
                 i += 1
-        found.append(AttachmentRecord(name=entry.group("name"), size=size))
+        name = re.sub(r"\s+\.(?=\w{1,5}$)", ".", entry.group("name"))  # OCR: "schedule .pdf"
+        found.append(AttachmentRecord(name=name, size=size))
     return found, i

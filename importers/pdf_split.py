@@ -54,7 +54,8 @@ _RULED_SEPARATOR_RE = re.compile(r"(?:original|forwarded) message\s*-{3,}$", re.
 _AUTO_FORWARD_RE = re.compile(r"^auto[- ]?forwarded by a rule\s+", re.IGNORECASE)
 # OCR misreads the colon of a reply or forward prefix ("RE;", "RE}", "Fw.")
 _PREFIX_OCR_RE = re.compile(r"^(?P<prefix>re|fwd?|fw)\s*[;:}\].,!]\s*", re.IGNORECASE)
-_ANGLE_ADDR_RE = re.compile(r"<[^<>\s]+@[^<>\s]+>|^[^\s<>@]+@[^\s<>@]+\.\w+")
+# OCR sets "@" apart from its neighbours ("<tim.clemans @ seattlepublicrecords.org>")
+_ANGLE_ADDR_RE = re.compile(r"<[^<>\s]+\s?@\s?[^<>\s]+>|^[^\s<>@]+\s?@\s?[^\s<>@]+\.\w+")
 _QUOTE_PREFIX_RE = re.compile(r"^(?:>\s?)+")
 _MARKER_RE = re.compile(r"█\[[^\]]*\]█")
 _EARLY_END = 0.75  # share of the page height above which a page's content stops when a page break ended it

@@ -6,14 +6,17 @@ records and the folded chain is a gap."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from foia_tui.cli import main
 from importers.pdf import parse
 from tests.support.gmailgen import GmailMessage, write_gmail_print
+from tests.support.pdfgen import make_scanned_copy
 
 SUBJECT = "Question about retention of dashcam failsafe video"
 MESSAGES = [
@@ -65,3 +68,21 @@ def test_the_folded_chain_is_a_gap(tmp_path: Path) -> None:
     assert len(hidden) == 1 and hidden[0]["message"]["sent"] == "2016-07-19T16:54:00"
     letter = CliRunner().invoke(main, ["--db", db, "gaps", "--format", "md"]).output
     assert "Replies printed without the messages they quote" in letter
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="a scanned print needs tesseract-ocr")
+@pytest.mark.parametrize("dpi", [150, 200])
+def test_a_scanned_gmail_print_reads_the_same(tmp_path: Path, dpi: int) -> None:
+    """OCR sets "@" apart ("tim.clemans @ seattle…"), splits "https ://" and "schedule .pdf"."""
+    printed = write_gmail_print(tmp_path / "print.pdf", SUBJECT, "Tim Clemans <tim@seattlepublicrecords.org>", MESSAGES)
+    make_scanned_copy(printed, tmp_path / "scan.pdf", dpi=dpi)
+    doc = parse(tmp_path / "scan.pdf")
+    assert [m.sent for m in doc.messages] == ["2016-07-18T09:05:00", "2016-07-19T16:54:00"]
+    assert [m.sender.email for m in doc.messages if m.sender] == [
+        "tim.clemans@seattlepublicrecords.org",
+        "scott.sackett@sos.wa.gov",
+    ]
+    assert [m.subject for m in doc.messages] == [SUBJECT, SUBJECT]
+    reply = doc.messages[1]
+    assert reply.quote_hidden and [a.name for a in reply.attachments] == ["LE-schedule-v7.pdf", "noname.eml"]
+    assert all("mail.google" not in m.body.replace(" ", "") for m in doc.messages)
