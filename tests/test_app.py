@@ -635,5 +635,5 @@ async def test_releases_screen_fits_the_screen_with_names_cut_and_counts_aligned
         ends = {len(row.rstrip()) for row in rows} | {len(header.rstrip())}
         assert len(ends) == 1  # the counts end where their heading ends: right-aligned
         await pilot.press("down")
-        assert screen.releases[table.cursor_row]["name"] == long_name
+        assert screen.releases[table.cursor_row].name == long_name
         assert long_name in " ".join(str(screen.query_one("#releases-detail", Static).render()).split())

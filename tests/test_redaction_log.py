@@ -66,7 +66,7 @@ def _archive(path: Path) -> str:
     )
     stored = store_document(archive, doc)
     release = add_release(archive, "NYPD round 1")
-    attach_documents(archive, release["id"], [stored.document_id])
+    attach_documents(archive, release.id, [stored.document_id])
     archive.close()
     return str(path)
 

@@ -74,9 +74,9 @@ def test_a_joined_lead_brings_its_boxes_to_the_email_it_finishes(tmp_path: Path)
     documents = [store_document(archive, _part("a", "PART 1")).document_id]
     documents.append(store_document(archive, _part("b", "PART 2", lead=lead)).document_id)
     release = add_release(archive, "NYPD FOIL 2020-PL-0312")
-    attach_documents(archive, release["id"], documents)
-    join_production(archive, release["id"])
-    joined = {f.lead.joined_to for f in production_files(archive, release["id"]) if f.lead}
+    attach_documents(archive, release.id, documents)
+    join_production(archive, release.id)
+    joined = {f.lead.joined_to for f in production_files(archive, release.id) if f.lead}
     assert joined == {message_id_for("a" * 64, 0)}
     [row] = sql_rows(archive, "SELECT message_id, body_offset FROM redactions WHERE code = '(b)(5)'")
     [email] = [m for m in list_messages(archive) if m["id"] == row["message_id"]]

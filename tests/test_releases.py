@@ -459,7 +459,7 @@ def test_remove_release_keeps_what_another_holds_and_moves_tags(archive, product
     assert sql_value(archive, "SELECT count(*) FROM releases") == 2  # refused: nothing changed
     summary = remove_release(archive, HSI, force=True)
     assert summary["taggings_moved"] == 2 and summary["taggings_removed"] == 1
-    assert [r["name"] for r in list_releases(archive)] == [NYPD]
+    assert [r.name for r in list_releases(archive)] == [NYPD]
     tagged = sql_rows(
         archive,
         """SELECT t.name, m.sent, g.start, g."end", g.quoted_text, substr(m.body, g.start + 1, g."end" - g.start) AS now
@@ -503,13 +503,9 @@ def test_import_names_releases_and_a_second_release_gets_a_copy(tmp_path):
     assert again.exit_code == 0 and "1 already in the archive" in again.output
     archive = Archive.open(db)
     assert sql_value(archive, "SELECT count(*) FROM messages") == 3
-    rows = {r["name"]: r for r in list_releases(archive)}
-    assert (rows["nypd-2020"]["documents"], rows["nypd-2020"]["messages"]) == (3, 3)
-    assert (rows["HSI referral"]["documents"], rows["HSI referral"]["messages"], rows["HSI referral"]["agency"]) == (
-        1,
-        1,
-        "ICE",
-    )
+    rows = {r.name: r for r in list_releases(archive)}
+    assert (rows["nypd-2020"].documents, rows["nypd-2020"].messages) == (3, 3)
+    assert (rows["HSI referral"].documents, rows["HSI referral"].messages, rows["HSI referral"].agency) == (1, 1, "ICE")
     archive.close()
     listed = [json.loads(line) for line in invoke("list", "--json", "--db", db).output.splitlines()]
     copies = next(m["copies"] for m in listed if m["subject"] == "Clearview trial 1")
@@ -602,7 +598,7 @@ def test_end_to_end_from_pdfs(productions, tmp_path):
         "names 'Draft_policy.docx', which no release produced"
     ]
     for row in list_releases(archive):
-        truth = productions.truths[row["name"]]
-        assert row["messages"] == len({t.sent[:16] for t in truth.messages})
-        assert row["redactions"] == len(truth.redactions)
+        truth = productions.truths[row.name]
+        assert row.messages == len({t.sent[:16] for t in truth.messages})
+        assert row.redactions == len(truth.redactions)
     archive.close()

@@ -26,7 +26,7 @@ def summary(path: Path) -> dict:
         return {
             "schema": archive.schema_version,
             "counts": stats(archive),
-            "releases": sorted((r["name"], r["status"], r["messages"]) for r in list_releases(archive)),
+            "releases": sorted((r.name, r.status, r.messages) for r in list_releases(archive)),
             "tags": sorted(t.name for t in list_tags(archive)),
             "events": sql_value(archive, "SELECT count(*) FROM events"),
             "paths": sorted(r["path"] for r in sql_rows(archive, "SELECT path FROM documents")),

@@ -124,8 +124,8 @@ def built(tmp_path_factory) -> tuple[Archive, Path, dict[str, str]]:
     store_document(archive, make_document(DUPLICATE_PATH, "Budget meeting", copy))
     rebuild_conversations(archive)
     tag_messages(archive, "Leads", [ids["Budget meeting"], ids["Lunch plans"]])
-    nypd = add_release(archive, "NYPD 2019-123", agency="NYPD")["id"]
-    oag = add_release(archive, "OAG FOIL", agency="Office of the Attorney General")["id"]
+    nypd = add_release(archive, "NYPD 2019-123", agency="NYPD").id
+    oag = add_release(archive, "OAG FOIL", agency="Office of the Attorney General").id
     attach_documents(archive, nypd, documents[:3])
     attach_documents(archive, oag, documents[3:4])
     # An investigator tells people resolution that "H. <htt@protonmail.example>" is Hoan Ton-That.

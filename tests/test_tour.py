@@ -194,9 +194,9 @@ def month_chosen(app) -> None:
 def releases(app) -> None:
     screen = app.screen
     assert isinstance(screen, ReleasesScreen)
-    names = [r["name"] for r in screen.releases]
+    names = [r.name for r in screen.releases]
     assert names[0] == "HSI referral 2021-ICFO-04417"
-    assert any(r["status"] == "no_records" and "2020-PL-0388" in r["name"] for r in screen.releases)
+    assert any(r.status == "no_records" and "2020-PL-0388" in r.name for r in screen.releases)
     assert screen.query_one(DataTable).cursor_row == 0
     table = screen.query_one(DataTable)
     assert table.virtual_size.width <= table.scrollable_content_region.width

@@ -9,7 +9,8 @@ email are its rows, each counted once per release its document belongs to.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import TypeVar
 
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.messages import get_messages
@@ -25,6 +26,7 @@ from foia_tui.domain.releases import (
 
 FIELDS = ("agency", "request_id", "filed", "produced", "requester", "status", "notes")
 CHUNK = 500
+Row = TypeVar("Row")
 
 
 class ReleaseUsageError(ArchiveError):
@@ -43,11 +45,64 @@ def _marks(values: list) -> str:
 # -- the records -----------------------------------------------------------------------------------------
 
 
-def get_release(archive: Archive, name: str) -> dict:
+def _row(kind: type[Row], row: dict) -> Row:
+    """A row as the dataclass `kind`, from the columns it names (a query may select more)."""
+    return kind(**{field.name: row[field.name] for field in fields(kind)})
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release's record: the request behind it and what came of it (dates as YYYY[-MM[-DD]])."""
+
+    id: int
+    name: str
+    agency: str | None
+    request_id: str | None
+    filed: str | None
+    produced: str | None
+    requester: str | None
+    status: str
+    notes: str | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class ReleaseSummary(Release):
+    """A release with what it holds, as the index of releases shows it."""
+
+    documents: int
+    pages: int
+    messages: int
+    redactions: int
+
+    def as_json(self) -> dict:
+        """The `foia releases --json` object: the record without its row id and date recorded, then the counts."""
+        return {
+            "name": self.name,
+            "agency": self.agency,
+            "request_id": self.request_id,
+            "filed": self.filed,
+            "produced": self.produced,
+            "requester": self.requester,
+            "status": self.status,
+            "notes": self.notes,
+            "documents": self.documents,
+            "pages": self.pages,
+            "messages": self.messages,
+            "redactions": self.redactions,
+        }
+
+
+def _find_release(archive: Archive, name: str) -> Release | None:
     rows = archive._query("SELECT * FROM releases WHERE name = ?", (name,))
-    if not rows:
+    return _row(Release, rows[0]) if rows else None
+
+
+def get_release(archive: Archive, name: str) -> Release:
+    release = _find_release(archive, name)
+    if release is None:
         raise ReleaseUsageError(f"no release named {name!r} (see `foia releases`)")
-    return rows[0]
+    return release
 
 
 def _check_fields(fields: dict) -> dict:
@@ -60,7 +115,7 @@ def _check_fields(fields: dict) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def add_release(archive: Archive, name: str, **fields: str | None) -> dict:
+def add_release(archive: Archive, name: str, **fields: str | None) -> Release:
     """Record a release (also one that produced nothing: the collection shows requests that came back empty)."""
     given = _check_fields(fields)
     if not name.strip():
@@ -76,7 +131,7 @@ def add_release(archive: Archive, name: str, **fields: str | None) -> dict:
     return get_release(archive, name)
 
 
-def edit_release(archive: Archive, name: str, *, rename: str | None = None, **fields: str | None) -> dict:
+def edit_release(archive: Archive, name: str, *, rename: str | None = None, **fields: str | None) -> Release:
     """Change a release's metadata; an empty string clears a field."""
     given = _check_fields(fields)
     with archive.transaction() as conn:
@@ -92,17 +147,16 @@ def edit_release(archive: Archive, name: str, *, rename: str | None = None, **fi
     return get_release(archive, rename or name)
 
 
-def check_release(archive: Archive, name: str, **fields: str | None) -> dict | None:
+def check_release(archive: Archive, name: str, **fields: str | None) -> Release | None:
     """The release `name` (None if new), after checking that the metadata given agrees with what it records."""
     given = _check_fields(fields)
-    rows = archive._query("SELECT * FROM releases WHERE name = ?", (name,))
-    if not rows:
+    release = _find_release(archive, name)
+    if release is None:
         return None
-    release = rows[0]
     conflicts = [
-        f"{column} {release[column]!r}, not {value!r}"
+        f"{column} {getattr(release, column)!r}, not {value!r}"
         for column, value in given.items()
-        if release[column] not in (None, value)
+        if getattr(release, column) not in (None, value)
     ]
     if conflicts:
         raise ReleaseUsageError(
@@ -117,12 +171,12 @@ def ensure_release(archive: Archive, name: str, **fields: str | None) -> int:
     with archive.transaction() as conn:
         release = check_release(archive, name, **given)
         if release is None:
-            return add_release(archive, name, **given)["id"]
-        fill = {column: value for column, value in given.items() if release[column] != value}
+            return add_release(archive, name, **given).id
+        fill = {column: value for column, value in given.items() if getattr(release, column) != value}
         if fill:
             assignments = ", ".join(f"{column} = ?" for column in fill)
-            conn.execute(f"UPDATE releases SET {assignments} WHERE id = ?", (*fill.values(), release["id"]))
-        return release["id"]
+            conn.execute(f"UPDATE releases SET {assignments} WHERE id = ?", (*fill.values(), release.id))
+        return release.id
 
 
 def attach_documents(archive: Archive, release_id: int, document_ids: list[str]) -> None:
@@ -154,15 +208,16 @@ RELEASE_COUNTS = """
     FROM releases r"""
 
 
-def list_releases(archive: Archive) -> list[dict]:
+def list_releases(archive: Archive) -> list[ReleaseSummary]:
     """Every release with its counts, newest first (by date produced, else filed, else recorded).
 
     `messages` counts distinct emails (copies of one email in the release count once); `redactions` counts
     every box on the release's pages, so a box printed twice (an email and its quote in a reply) counts twice.
     """
-    return archive._query(
+    rows = archive._query(
         RELEASE_COUNTS + " ORDER BY coalesce(r.produced, r.filed, substr(r.created_at, 1, 10)) DESC, r.name"
     )
+    return [_row(ReleaseSummary, r) for r in rows]
 
 
 # -- removal ---------------------------------------------------------------------------------------------
@@ -200,7 +255,7 @@ def delete_release(archive: Archive, name: str, *, force: bool = False) -> Relea
                 """SELECT rd.document_id FROM release_documents rd WHERE rd.release_id = ? AND NOT EXISTS (
                        SELECT 1 FROM release_documents o WHERE o.document_id = rd.document_id
                        AND o.release_id != rd.release_id)""",
-                (release["id"],),
+                (release.id,),
             )
         ]
         doomed = _rows_of_documents(archive, gone)
@@ -213,7 +268,7 @@ def delete_release(archive: Archive, name: str, *, force: bool = False) -> Relea
         conn.execute("PRAGMA defer_foreign_keys = ON")  # the taggings move to surviving copies before COMMIT
         for chunk in _chunks(orphans):
             conn.execute(f"DELETE FROM taggings WHERE id IN ({_marks(chunk)})", chunk)
-        conn.execute("DELETE FROM releases WHERE id = ?", (release["id"],))
+        conn.execute("DELETE FROM releases WHERE id = ?", (release.id,))
         for chunk in _chunks(gone):
             conn.execute(f"DELETE FROM documents WHERE id IN ({_marks(chunk)})", chunk)
     return ReleaseRemoval(name, len(gone), len(doomed), survivors, len(orphans))
@@ -281,7 +336,7 @@ COPY_COLUMNS = "m.id, coalesce(m.duplicate_of, m.id) AS canon, m.document_id, m.
 
 
 def _copy(row: dict) -> Copy:
-    return Copy(**{name: row[name] for name in Copy.__dataclass_fields__})
+    return _row(Copy, row)
 
 
 def release_copies(archive: Archive, release_id: int) -> list[Copy]:
@@ -359,7 +414,7 @@ def gap_evidence(archive: Archive) -> GapEvidence:
                   quote_hidden
            FROM messages"""
     )
-    copies = {r["id"]: GapCopy(**{name: r[name] for name in GapCopy.__dataclass_fields__}) for r in rows}
+    copies = {r["id"]: _row(GapCopy, r) for r in rows}
     named = [
         NamedFile(copies[a["message_id"]], a["name"], bool(a["sha256"] or a["document_id"]))
         for a in archive._query("SELECT message_id, name, sha256, document_id FROM attachments")

@@ -21,7 +21,7 @@ from foia_tui.archive.browse import (
     Totals,
 )
 from foia_tui.archive.people import Person
-from foia_tui.archive.releases import ReleaseUsageError
+from foia_tui.archive.releases import Release, ReleaseSummary, ReleaseUsageError
 from foia_tui.archive.search import SearchResult
 from foia_tui.archive.tags import Tag, TaggedPassage, Tagging
 
@@ -35,6 +35,8 @@ __all__ = [
     "PageText",
     "Person",
     "Redaction",
+    "Release",
+    "ReleaseSummary",
     "ReleaseUsageError",
     "SearchResult",
     "SidebarData",

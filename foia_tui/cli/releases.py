@@ -20,9 +20,6 @@ from foia_tui.services.releases import (
     remove_release,
 )
 
-INDEX_KEYS = ("name", "agency", "request_id", "filed", "produced", "requester", "status", "notes")
-COUNT_KEYS = ("documents", "pages", "messages", "redactions")
-
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A date option as YYYY-MM-DD, YYYY-MM or YYYY ('' clears it in `release edit`)."""
@@ -77,14 +74,14 @@ def releases_command(archive, as_json: bool) -> None:
     """The index of releases, newest first, with documents, pages, distinct messages and redactions."""
     rows = list_releases(archive)
     if as_json:
-        emit_json_lines({key: row[key] for key in INDEX_KEYS + COUNT_KEYS} for row in rows)
+        emit_json_lines(row.as_json() for row in rows)
         return
     for r in rows:
-        when = r["produced"] or r["filed"] or "-"
+        when = r.produced or r.filed or "-"
         click.echo(
-            f"{one_line(r['name'], 28):28}  {one_line(r['agency'] or '-', 20):20}  {r['status']:11}  {when:10}  "
-            f"{r['documents']:>5} docs  {r['pages']:>6} pages  {r['messages']:>6} messages  "
-            f"{r['redactions']:>6} redactions"
+            f"{one_line(r.name, 28):28}  {one_line(r.agency or '-', 20):20}  {r.status:11}  {when:10}  "
+            f"{r.documents:>5} docs  {r.pages:>6} pages  {r.messages:>6} messages  "
+            f"{r.redactions:>6} redactions"
         )
 
 
@@ -114,7 +111,7 @@ def release_edit(archive, name: str, rename: str | None, **fields: str | None) -
     An empty value clears a field, e.g. --notes "".
     """
     release = _usage(edit_release, archive, name, rename=rename, **fields)
-    click.echo(f"updated release {one_line(release['name'])!r}")
+    click.echo(f"updated release {one_line(release.name)!r}")
 
 
 @release_group.command("rm")

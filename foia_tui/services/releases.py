@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.releases import (
+    Release,
     ReleaseUsageError,
     add_release,
     check_release,
@@ -67,10 +68,10 @@ def remove_release(archive: Archive, name: str, *, force: bool = False) -> dict:
     return removal.as_json()
 
 
-def _emails_of(archive: Archive, release: dict) -> dict[str, list[Copy]]:
-    copies = release_copies(archive, release["id"])
+def _emails_of(archive: Archive, release: Release) -> dict[str, list[Copy]]:
+    copies = release_copies(archive, release.id)
     if not copies:
-        raise ArchiveError(f"release {release['name']!r} has no messages (status {release['status']})")
+        raise ArchiveError(f"release {release.name!r} has no messages (status {release.status})")
     return by_email(copies)
 
 

@@ -18,23 +18,24 @@ from textual.widgets import DataTable, Footer, Static
 
 from foia_tui.app import loading
 from foia_tui.archive import Archive
+from foia_tui.archive.types import ReleaseSummary
 from foia_tui.domain.display import one_line
 from foia_tui.domain.releases import release_query
 from foia_tui.services.releases import list_releases
 
 TEXT_COLUMNS = ("Release", "Agency", "Status", "Filed", "Produced")
-COUNT_COLUMNS = {"Docs": "documents", "Pages": "pages", "Messages": "messages", "Redactions": "redactions"}
+COUNT_COLUMNS = ("Docs", "Pages", "Messages", "Redactions")
 FLEXIBLE = {"Release": 0.6, "Agency": 0.4}  # the columns cut to fit the screen, and their share of the room
 MIN_FLEXIBLE = 8
 CELL_PADDING = 2  # DataTable's padding around each cell
 SCROLLBAR = 2
 
 
-def release_cells(release: dict) -> list[str]:
+def release_cells(release: ReleaseSummary) -> list[str]:
     """A release's row as text: the text columns, then its counts."""
-    texts = [release["name"], release["agency"] or "", release["status"], release["filed"] or ""]
-    texts.append(release["produced"] or "")
-    return [one_line(t) for t in texts] + [f"{release[key]:,}" for key in COUNT_COLUMNS.values()]
+    texts = [release.name, release.agency or "", release.status, release.filed or "", release.produced or ""]
+    counts = [release.documents, release.pages, release.messages, release.redactions]
+    return [one_line(t) for t in texts] + [f"{count:,}" for count in counts]
 
 
 def column_widths(rows: list[list[str]], width: int) -> list[int]:
@@ -72,7 +73,7 @@ class ReleasesScreen(Screen[str | None]):
     def __init__(self, archive: Archive) -> None:
         super().__init__()
         self.archive = archive
-        self.releases: list[dict] = []
+        self.releases: list[ReleaseSummary] = []
 
     def compose(self) -> ComposeResult:
         yield Static("Releases", id="releases-title")
@@ -92,7 +93,7 @@ class ReleasesScreen(Screen[str | None]):
             self, "releases-load", partial(list_releases, self.archive), self.show, lambda e: self.show([], str(e))
         )
 
-    def show(self, rows: list[dict], problem: str | None = None) -> None:
+    def show(self, rows: list[ReleaseSummary], problem: str | None = None) -> None:
         self.releases = rows
         self.fill()
         title = f"Releases: {len(rows)}" if rows else "No releases yet: foia import PATH --release NAME"
@@ -129,12 +130,11 @@ class ReleasesScreen(Screen[str | None]):
         if not 0 <= index < len(self.releases):
             return
         r = self.releases[index]
-        parts = [r["agency"] or "", f"request {r['request_id']}" if r["request_id"] else ""]
-        parts += [r["requester"] or "", r["notes"] or ""]
+        parts = [r.agency or "", f"request {r.request_id}" if r.request_id else "", r.requester or "", r.notes or ""]
         line = " · ".join(one_line(p, 120) for p in parts if p)
-        self.query_one("#releases-detail", Static).update(Text(f"{one_line(r['name'], 200)}  {line}"))
+        self.query_one("#releases-detail", Static).update(Text(f"{one_line(r.name, 200)}  {line}"))
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
         if 0 <= event.cursor_row < len(self.releases):
-            self.dismiss(release_query(self.releases[event.cursor_row]["name"]))
+            self.dismiss(release_query(self.releases[event.cursor_row].name))
