@@ -7,16 +7,21 @@ import hashlib
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from textual.widgets import DataTable
 
+from foia_tui.app.app import FoiaApp
+from foia_tui.app.screens.redactions import RedactionsScreen
 from foia_tui.archive import Archive
 from foia_tui.archive.releases import add_release, attach_documents
 from foia_tui.archive.store import store_document
 from foia_tui.cli import main
 from foia_tui.domain.redaction_log import withheld_in_full
 from importers.records import Address, DocumentRecord, MessageRecord, PageRecord, RedactionRecord
+from tests.conftest import settle
 
 SAMPLE = Path(__file__).resolve().parents[1] / "archive.db.sample"
 CITATION = re.compile(r"\((?:5 U\.S\.C\. § 552\(b\)\(\d\)|N\.Y\. Pub\. Off\. Law § 87\(2\)\([a-z]\))")
@@ -109,3 +114,40 @@ def test_a_page_of_nothing_but_boxes_is_withheld_in_full() -> None:
     assert withheld_in_full("█[REDACTED (b)(5)]█\nPage 3 of 9\nNYPD-000123", "NYPD-000123")
     assert withheld_in_full("This page is withheld in full under (b)(5).", None)
     assert not withheld_in_full("Dear Ms. Doe, the meeting is at █[REDACTED (b)(6)]█ tomorrow.", None)
+
+
+async def test_the_redactions_screen_filters_the_log_and_opens_a_box(tmp_path: Path) -> None:
+    copy = tmp_path / "archive.db"
+    shutil.copyfile(SAMPLE, copy)
+    app = FoiaApp(Archive.open(copy))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        main = app.screen
+        await pilot.press("X")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RedactionsScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == len(screen.boxes) == 94
+        await pilot.press("f")  # leaked
+        assert [row.readable() for row in screen.shown] == [[("leaked", "2019-040-00123")]]
+        assert "leaked: 2019-040-00123" in table.get_row_at(0)[-1].plain
+        await pilot.press("f")  # exposed
+        assert screen.shown and all(
+            b.exposed_text and "HSI referral 2021-ICFO-04417" in b.exposed_in for b in screen.shown
+        )
+        await pilot.press("f", "f")  # possibly readable (none in the sample), then every box again
+        assert table.row_count == 94
+        while screen.code != "POL 87(2)(z)":
+            await pilot.press("c")
+        assert table.row_count == 1 and "POL 87(2)(z) INVALID" in table.get_row_at(0)[4].plain
+        await pilot.press("l")
+        assert screen.release == "HSI referral 2021-ICFO-04417" and table.row_count == 0
+        await pilot.press("c", "l")
+        assert screen.code is None and screen.release == "NYPD FOIL 2020-PL-0312 part 1"
+        [thread] = {b.thread_id for b in screen.shown if "POL 87(2)(z)" in b.code}
+        while screen.shown[table.cursor_row].code != "POL 87(2)(z)":
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is main and main.query_text == f"thread:{thread}"

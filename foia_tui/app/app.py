@@ -14,6 +14,7 @@ from foia_tui.app.commands import BindingCommands
 from foia_tui.app.screens.about import AboutScreen
 from foia_tui.app.screens.help import HelpScreen
 from foia_tui.app.screens.main import MainScreen
+from foia_tui.app.screens.redactions import RedactionsScreen
 from foia_tui.app.screens.releases import ReleasesScreen
 from foia_tui.app.screens.timeline import TimelineScreen
 from foia_tui.archive import Archive
@@ -36,6 +37,7 @@ class FoiaApp(App[None]):
         Binding("a", "about", "About", show=False),
         Binding("g", "timeline", "Timeline"),
         Binding("L", "releases", "Releases"),
+        Binding("X", "redactions", "Redactions"),
     ]
 
     def __init__(self, archive: Archive, notice: str | None = None, page_image: type[Widget] | None = None) -> None:
@@ -84,6 +86,11 @@ class FoiaApp(App[None]):
         """The releases index with counts; Enter there lists the threads of the chosen release."""
         if not isinstance(self.screen, ReleasesScreen):
             self.push_screen(ReleasesScreen(self.archive), self._show_release)
+
+    def action_redactions(self) -> None:
+        """The redaction log; Enter there lists the thread of the chosen box's email."""
+        if not isinstance(self.screen, RedactionsScreen):
+            self.push_screen(RedactionsScreen(self.archive), self._show_release)
 
     def _show_release(self, query: str | None) -> None:
         if query:

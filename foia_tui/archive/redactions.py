@@ -11,7 +11,7 @@ _SEP = "\x1f"  # between release names in one column
 
 LOG_BOXES = f"""
     SELECT x.id, x.document_id, d.path, x.page, p.bates, p.text AS page_text, x.code, x.field, x.kind,
-           x.leaked_text, x.readable_text, x.message_id, x.body_offset, m.sent, m.subject,
+           x.leaked_text, x.readable_text, x.message_id, m.thread_id, x.body_offset, m.sent, m.subject,
            coalesce(m.sender_name, m.sender_email) AS sender, m.recipients,
            (SELECT group_concat(name, '{_SEP}') FROM (SELECT r.name FROM release_documents rd
                 JOIN releases r ON r.id = rd.release_id WHERE rd.document_id = x.document_id ORDER BY r.name))
@@ -51,6 +51,7 @@ def logged_boxes(archive: Archive, release: str | None = None) -> list[LoggedBox
             readable_text=r["readable_text"] or None,
             in_full=withheld_in_full(r["page_text"], r["bates"]),
             message_id=r["message_id"],
+            thread_id=r["thread_id"],
             offset=r["body_offset"],
             sent=r["sent"],
             sender=r["sender"],

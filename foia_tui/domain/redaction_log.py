@@ -56,6 +56,7 @@ class LoggedBox:
     readable_text: str | None  # read from the pixels under a box that is not uniform
     in_full: bool  # its page is withheld in full
     message_id: str | None = None  # None: a page outside any email
+    thread_id: str | None = None
     offset: int | None = None  # the marker's place in the email's body
     sent: str | None = None
     sender: str | None = None
@@ -206,6 +207,13 @@ def log_line(box: LoggedBox) -> str:
     line = f"{one_line(_source(box), 70)}  {one_line(codes, 24)}  {box.where:7}  {box.withheld}  "
     line += one_line(_email(box), 90)
     return line + (f"  READABLE {one_line(readable, 80)}" if readable else "")
+
+
+READABLE_FILTERS = {
+    "leaked": lambda box: bool(box.leaked_text),
+    "exposed": lambda box: bool(box.exposed_text),
+    "possibly readable": lambda box: bool(box.readable_text),
+}
 
 
 def cites(box: LoggedBox, code: str) -> bool:
