@@ -18,6 +18,7 @@ from foia_tui.archive.store import now_iso
 from foia_tui.archive.tags import find_anchor
 from foia_tui.domain.releases import (
     STATUSES,
+    CitedSource,
     Copy,
     GapCopy,
     NamedFile,
@@ -431,9 +432,9 @@ def gap_evidence(archive: Archive) -> GapEvidence:
     )
 
 
-def cited_sources(archive: Archive, ids: list[str]) -> dict[str, list[dict]]:
-    """Where each email's copies stand, for citing: {file, page_start, bates, release} per copy and release."""
-    sources: dict[str, list[dict]] = defaultdict(list)
+def cited_sources(archive: Archive, ids: list[str]) -> dict[str, list[CitedSource]]:
+    """Where each email's copies stand, for citing: a source per copy and release holding it."""
+    sources: dict[str, list[CitedSource]] = defaultdict(list)
     for chunk in _chunks(list(dict.fromkeys(ids))):
         for row in archive._query(
             f"""SELECT coalesce(m.duplicate_of, m.id) AS canon, d.path AS file, m.page_start, m.bates_start AS bates,
@@ -444,5 +445,5 @@ def cited_sources(archive: Archive, ids: list[str]) -> dict[str, list[dict]]:
                 ORDER BY m.copy_kind = 'quoted', r.name, d.path, m.page_start""",
             (*chunk, *chunk),
         ):
-            sources[row.pop("canon")].append(row)
+            sources[row["canon"]].append(_row(CitedSource, row))
     return dict(sources)

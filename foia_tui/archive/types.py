@@ -24,10 +24,12 @@ from foia_tui.archive.people import Person
 from foia_tui.archive.releases import Release, ReleaseSummary, ReleaseUsageError
 from foia_tui.archive.search import SearchResult
 from foia_tui.archive.tags import Tag, TaggedPassage, Tagging
+from foia_tui.domain.releases import CitedSource
 
 __all__ = [
     "ArchiveError",
     "Attachment",
+    "CitedSource",
     "Copy",
     "Exposure",
     "MessageDetail",

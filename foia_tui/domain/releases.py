@@ -417,15 +417,25 @@ GAP_HEADINGS = {
 }
 
 
-def cite(source: dict) -> str:
+@dataclass(frozen=True)
+class CitedSource:
+    """Where a copy of an email stands, to cite it by: its file, first page and Bates, and a release holding it."""
+
+    file: str
+    page_start: int | None
+    bates: str | None
+    release: str | None = None
+
+
+def cite(source: CitedSource) -> str:
     """'release.pdf, p. 3, Bates NYPD-000123 (NYPD round 1)' from a copy's source."""
-    parts = [Path(source.get("file") or "?").name]
-    if source.get("page_start"):
-        parts.append(f"p. {source['page_start']}")
-    if source.get("bates"):
-        parts.append(f"Bates {source['bates']}")
+    parts = [Path(source.file or "?").name]
+    if source.page_start:
+        parts.append(f"p. {source.page_start}")
+    if source.bates:
+        parts.append(f"Bates {source.bates}")
     text = ", ".join(parts)
-    return f"{text} ({source['release']})" if source.get("release") else text
+    return f"{text} ({source.release})" if source.release else text
 
 
 def _gap_title(gap: Gap) -> str:
@@ -441,7 +451,7 @@ def _gap_title(gap: Gap) -> str:
     return f"{what}: {gap.detail}"
 
 
-def gaps_markdown(gaps: Sequence[Gap], sources: dict[str, list[dict]]) -> str:
+def gaps_markdown(gaps: Sequence[Gap], sources: dict[str, list[CitedSource]]) -> str:
     """A request list to send back to the agency: each item with what shows it exists, cited by file, page, Bates."""
     lines = ["# Records the productions point to but do not contain", ""]
     if not gaps:
