@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from importers.records import RedactionRecord
 from tests.support.redaction_pdfs import WRITERS, LeakCase
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "xray-redaction-fixtures"
+needs_tesseract = pytest.mark.skipif(not shutil.which("tesseract"), reason="scanned pages need tesseract-ocr")
+SCANNED = [pytest.param(w, marks=needs_tesseract) if w.__name__.endswith("_scan") else w for w in WRITERS]
 
 
 def _records(path: Path) -> tuple[list[RedactionRecord], list[str]]:
@@ -19,7 +22,7 @@ def _records(path: Path) -> tuple[list[RedactionRecord], list[str]]:
     return [*doc.redactions, *lead, *(r for m in doc.messages for r in m.redactions)], doc.warnings
 
 
-@pytest.mark.parametrize("write", WRITERS, ids=lambda w: w.__name__)
+@pytest.mark.parametrize("write", SCANNED, ids=lambda w: w.__name__)
 def test_every_leak_found_and_no_decoy_flagged(write, tmp_path: Path) -> None:
     case: LeakCase = write(tmp_path / "case.pdf")
     records, warnings = _records(case.path)
@@ -34,6 +37,7 @@ def test_every_leak_found_and_no_decoy_flagged(write, tmp_path: Path) -> None:
     assert sum("cannot be judged" in w or "not judged" in w for w in warnings) == case.warnings
 
 
+@needs_tesseract
 def test_annotations_and_see_through_boxes_say_what_they_are(tmp_path: Path) -> None:
     from tests.support.redaction_pdfs import write_highlights, write_redact_annotations, write_translucent_scan
 
@@ -46,6 +50,7 @@ def test_annotations_and_see_through_boxes_say_what_they_are(tmp_path: Path) -> 
     assert kinds == {"highlight", "redact_annotation", "translucent", "scan"}
 
 
+@needs_tesseract
 def test_possibly_readable_boxes_keep_their_crop(tmp_path: Path) -> None:
     from tests.support.redaction_pdfs import write_translucent_scan
 
