@@ -51,12 +51,14 @@ _SEPARATOR_RE = re.compile(
 )
 # the same rule with OCR's reading of a scanner speck in front of it ("soos Original Message-----")
 _RULED_SEPARATOR_RE = re.compile(r"(?:original|forwarded) message\s*-{3,}$", re.IGNORECASE)
+# "wrote:" ends a quote line; OCR reads its colon as ";" or "." (or loses it on a line's edge)
+_WROTE_RE = re.compile(r"\s*\bwrote\s?[:;.]?\s*$", re.IGNORECASE)
 _AUTO_FORWARD_RE = re.compile(r"^auto[- ]?forwarded by a rule\s+", re.IGNORECASE)
 # OCR misreads the colon of a reply or forward prefix ("RE;", "RE}", "Fw.")
 _PREFIX_OCR_RE = re.compile(r"^(?P<prefix>re|fwd?|fw)\s*[;:}\].,!]\s*", re.IGNORECASE)
 # OCR sets "@" apart from its neighbours ("<tim.clemans @ seattlepublicrecords.org>")
 _ANGLE_ADDR_RE = re.compile(r"<[^<>\s]+\s?@\s?[^<>\s]+>|^[^\s<>@]+\s?@\s?[^\s<>@]+\.\w+")
-_QUOTE_PREFIX_RE = re.compile(r"^(?:>\s?)+")
+_QUOTE_PREFIX_RE = re.compile(r"^(?:[>|]\s?)+")  # "> " marks, or OCR's reading of a Gmail quote bar
 _MARKER_RE = re.compile(r"█\[[^\]]*\]█")
 _EARLY_END = 0.75  # share of the page height above which a page's content stops when a page break ended it
 
@@ -221,12 +223,12 @@ def _wrote(lines: list[Line], i: int) -> tuple[dict[str, str], int] | None:
     for j in range(i, min(i + 3, len(lines))):
         if j > i:
             text += " " + _QUOTE_PREFIX_RE.sub("", lines[j].text)
-        if re.search(r"\bwrote:?\s*$", text, re.IGNORECASE) and text.rstrip().endswith(":"):
+        if _WROTE_RE.search(text):
             found = search_date(text[3:])
             if not found:
                 return None
             who = text[3 + found.end :].strip(" ,")
-            who = re.sub(r"\s*wrote:\s*$", "", who, flags=re.IGNORECASE).strip(" ,")
+            who = _WROTE_RE.sub("", who).strip(" ,")
             return {"from": who, "date": text[3 + found.start : 3 + found.end].strip()}, j + 1
     return None
 

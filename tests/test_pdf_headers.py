@@ -317,3 +317,23 @@ Commander Lewin,
     [message] = split.messages
     assert message.sent is None and message.sender is not None and message.sender.redacted
     assert split.warnings == ["page 1: a header's date reads as no date ('Thursday, August 08, : M'): cut by a box?"]
+
+
+def test_quote_lines_as_ocr_reads_them() -> None:
+    """A Gmail quote bar read as "|", and "wrote;" for "wrote:"."""
+    split = _split(
+        """
+Sackett, Scott <scott.sackett@sos.wa.gov> Tue, Jul 19, 2016 at 4:54 PM
+To: Tim Clemans <tim.clemans@seattlepublicrecords.org>
+
+See the schedule.
+
+On Mon, Jul 18, 2016 at 9:05 AM, Tim Clemans <tim.clemans@seattlepublicrecords.org> wrote;
+| How long are dashcam recordings kept?
+""",
+        "Retention",
+    )
+    reply, quoted = split.messages
+    assert quoted.copy_kind == "quoted" and quoted.sent == "2016-07-18T09:05:00"
+    assert quoted.sender is not None and quoted.sender.email == "tim.clemans@seattlepublicrecords.org"
+    assert quoted.body == "How long are dashcam recordings kept?" and reply.body == "See the schedule."
