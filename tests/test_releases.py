@@ -350,10 +350,11 @@ def test_message_exposures_name_the_release_that_shows_the_text(archive, product
     ordinal = next(t.ordinal for t in productions.truths[NYPD].messages
                    if t.sent.startswith(spec.sent.isoformat()[:16]) and t.copy_kind == "print")  # fmt: skip
     found = message_exposures(archive, message_id_for(sha, ordinal))
-    assert [(f["code"], f["text"], f["readable_in"]) for f in found] == [(NYPD_CODE, SECRETS[12 % 5], [HSI])]
+    exposures = [f.exposure for f in found]
+    assert [(e.code, e.text, e.readable_in) for e in exposures] == [(NYPD_CODE, SECRETS[12 % 5], (HSI,))]
     body = sql_value(archive, "SELECT body FROM messages WHERE id = ?", (message_id_for(sha, ordinal),))
-    assert body[found[0]["offset"] :].startswith("█[REDACTED POL 87(2)(b)]█")
-    assert found[0]["source"]["bates"].startswith("ICE-2019-")
+    assert body[exposures[0].offset :].startswith("█[REDACTED POL 87(2)(b)]█")
+    assert found[0].source.bates.startswith("ICE-2019-")
 
 
 # -- counts and list ----------------------------------------------------------------------------------------

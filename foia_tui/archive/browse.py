@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from foia_tui.archive import Archive
 from foia_tui.domain.redactions import MARKER_START
+from foia_tui.domain.releases import CitedSource
 
 THREAD_COLUMNS = """id, subject, first_sent, last_sent, message_count, participants, has_redaction, has_leak,
     has_attachment"""
@@ -55,6 +56,15 @@ class Exposure:
     code: str | None
     text: str  # what the other copy shows there (document text: show it through foia_tui.domain.display)
     readable_in: tuple[str, ...]  # the releases (or files) whose copies show it
+
+
+@dataclass(frozen=True)
+class CitedExposure:
+    """An exposure with the copy that shows its text best, so a note on the box can cite where to read it."""
+
+    exposure: Exposure
+    message_id: str  # that copy
+    source: CitedSource  # where it stands (no release: `exposure.readable_in` names them)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from foia_tui.archive import ArchiveError
 from foia_tui.archive.browse import (
     Attachment,
+    CitedExposure,
     Copy,
     Exposure,
     MessageDetail,
@@ -29,6 +30,7 @@ from foia_tui.domain.releases import CitedSource
 __all__ = [
     "ArchiveError",
     "Attachment",
+    "CitedExposure",
     "CitedSource",
     "Copy",
     "Exposure",

@@ -12,6 +12,7 @@ from foia_tui.archive import Archive, browse
 from foia_tui.archive.browse import (
     Exposure,
     MessageDetail,
+    document_page,
     newest_first,
     page_source,
     sidebar,
@@ -25,6 +26,7 @@ from foia_tui.domain.redactions import MARKER_START
 from foia_tui.services.releases import message_exposures
 
 __all__ = [
+    "document_page",
     "find_thread",
     "get_thread",
     "list_messages",
@@ -41,10 +43,7 @@ __all__ = [
 
 
 def _exposures(archive: Archive, message_id: str) -> list[Exposure]:
-    return [
-        Exposure(e["index"], e["offset"], e["code"], e["text"], tuple(e["readable_in"]))
-        for e in message_exposures(archive, message_id)
-    ]
+    return [e.exposure for e in message_exposures(archive, message_id)]
 
 
 def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:

@@ -8,6 +8,7 @@ by foia_tui.domain.releases; this module joins the two and shapes what the CLI p
 from __future__ import annotations
 
 from foia_tui.archive import Archive, ArchiveError
+from foia_tui.archive.browse import CitedExposure, Exposure
 from foia_tui.archive.releases import (
     Release,
     ReleaseUsageError,
@@ -26,6 +27,7 @@ from foia_tui.archive.releases import (
     release_names,
 )
 from foia_tui.domain.releases import (
+    CitedSource,
     Copy,
     Gap,
     NamedFile,
@@ -111,12 +113,9 @@ def compare_releases(archive: Archive, name_a: str, name_b: str) -> dict:
     }
 
 
-def message_exposures(archive: Archive, message_id: str) -> list[dict]:
-    """For the app: each box in this copy's body that another copy of the same email shows as text.
-
-    One dict per box: `index` (nth marker in the body), `offset` (the marker's character offset), `code`,
-    `text` (what the other copy shows), `readable_in` (release names of the copies showing it; a copy in no
-    release is named by its file), `message_id` and `source` ({file, page_start, bates}) of the best such copy.
+def message_exposures(archive: Archive, message_id: str) -> list[CitedExposure]:
+    """For the app: each box in this copy's body that another copy of the same email shows as text, with the
+    best such copy. `readable_in` names the releases of the copies showing it (a copy in no release by its file).
     """
     sourced = {s.copy.id: s for s in copies_of_email(archive, message_id)}
     if message_id not in sourced:
@@ -127,15 +126,11 @@ def message_exposures(archive: Archive, message_id: str) -> list[dict]:
         best = sourced[showing[0].id]
         names = [n for c in showing for n in releases.get(c.document_id) or [sourced[c.id].path]]
         found.append(
-            {
-                "index": exposure.index,
-                "offset": exposure.offset,
-                "code": exposure.code,
-                "text": exposure.text,
-                "readable_in": list(dict.fromkeys(names)),
-                "message_id": best.copy.id,
-                "source": {"file": best.path, "page_start": best.page_start, "bates": best.bates_start},
-            }
+            CitedExposure(
+                Exposure(exposure.index, exposure.offset, exposure.code, exposure.text, tuple(dict.fromkeys(names))),
+                best.copy.id,
+                CitedSource(best.path, best.page_start, best.bates_start),
+            )
         )
     return found
 
