@@ -31,7 +31,7 @@ from foia_tui.archive.store import message_id_for, store_document
 from foia_tui.archive.tags import tag_excerpt, tag_messages
 from foia_tui.cli import main
 from foia_tui.domain.redactions import MARKER
-from foia_tui.domain.releases import find_exposures, normalise_date
+from foia_tui.domain.releases import Comparison, find_exposures, normalise_date
 from foia_tui.services.importing import run_import
 from foia_tui.services.releases import compare_releases, find_gaps, message_exposures, remove_release
 from foia_tui.services.rethreading import rebuild_conversations
@@ -272,11 +272,11 @@ def expected_exposures(prod: Productions) -> set[tuple[int, str | None, str, str
     return found
 
 
-def pairing_figures(prod: Productions, result: dict) -> dict[str, int]:
+def pairing_figures(prod: Productions, result: Comparison) -> dict[str, int]:
     shared = {s.n for s in prod.specs if set(s.releases) == {NYPD, HSI}}
     paired = wrong = 0
-    for pair in result["both"]:
-        a, b = email_of(prod, pair["a"]), email_of(prod, pair["b"])
+    for message_a, message_b in result.both:
+        a, b = email_of(prod, message_a), email_of(prod, message_b)
         if a != b:
             wrong += 1
         elif a in shared:
@@ -284,10 +284,10 @@ def pairing_figures(prod: Productions, result: dict) -> dict[str, int]:
     return {"shared": len(shared), "paired": paired, "wrong": wrong}
 
 
-def check_compare(prod: Productions, result: dict, label: str) -> None:
+def check_compare(prod: Productions, result: Comparison, label: str) -> None:
     figures = pairing_figures(prod, result)
-    exposures = {(email_of(prod, e["message"]), e["code"], e["text"], e["redacted_in"], e["readable_in"])
-                 for e in result["exposures"]}  # fmt: skip
+    exposures = {(email_of(prod, e.message), e.code, e.text, e.redacted_in, e.readable_in)
+                 for e in result.exposures}  # fmt: skip
     expected = expected_exposures(prod)
     print(
         f"{label}: {figures['paired']}/{figures['shared']} shared emails paired, {figures['wrong']} wrongly; "
@@ -304,13 +304,13 @@ def check_compare(prod: Productions, result: dict, label: str) -> None:
 def test_compare_pairs_shared_emails_and_finds_every_exposure(archive, productions):
     result = compare_releases(archive, NYPD, HSI)
     check_compare(productions, result, "records")
-    only_a = {email_of(productions, m) for m in result["only_a"]}
-    only_b = {email_of(productions, m) for m in result["only_b"]}
+    only_a = {email_of(productions, m) for m in result.only_a}
+    only_b = {email_of(productions, m) for m in result.only_b}
     assert set(range(10)) <= only_a and 100 in only_a and set(range(200, 208)) <= only_a
     assert only_b == set(range(30, 40)) | {101}
-    exposure = next(e for e in result["exposures"] if e["redacted_in"] == HSI and e["code"] is None)
-    assert "█[REDACTED]█" in exposure["message"]["body"]
-    assert {c["release"] for c in exposure["message"]["copies"]} == {NYPD, HSI}
+    exposure = next(e for e in result.exposures if e.redacted_in == HSI and e.code is None)
+    assert "█[REDACTED]█" in exposure.message["body"]
+    assert {c["release"] for c in exposure.message["copies"]} == {NYPD, HSI}
 
 
 def test_compare_cli_json_and_text(archive, productions, tmp_path):

@@ -25,14 +25,16 @@ from foia_tui.archive.people import Person
 from foia_tui.archive.releases import Release, ReleaseSummary, ReleaseUsageError
 from foia_tui.archive.search import SearchResult
 from foia_tui.archive.tags import Tag, TaggedPassage, Tagging
-from foia_tui.domain.releases import CitedSource
+from foia_tui.domain.releases import CitedSource, Comparison, ExposedPassage
 
 __all__ = [
     "ArchiveError",
     "Attachment",
     "CitedExposure",
     "CitedSource",
+    "Comparison",
     "Copy",
+    "ExposedPassage",
     "Exposure",
     "MessageDetail",
     "PageSource",

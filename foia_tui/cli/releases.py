@@ -146,23 +146,23 @@ def compare_command(archive, a: str, b: str, as_json: bool) -> None:
     """What releases A and B share, what only one holds, and what one boxed that the other shows."""
     result = _usage(compare_releases, archive, a, b)
     if as_json:
-        emit_json(result)
+        emit_json(result.as_json())
         return
     name_a, name_b = one_line(a, 40), one_line(b, 40)
     click.echo(
-        f"{name_a} and {name_b}: {len(result['both'])} emails in both, {len(result['only_a'])} only in {name_a}, "
-        f"{len(result['only_b'])} only in {name_b}; {len(result['exposures'])} passages boxed in one and readable "
+        f"{name_a} and {name_b}: {len(result.both)} emails in both, {len(result.only_a)} only in {name_a}, "
+        f"{len(result.only_b)} only in {name_b}; {len(result.exposures)} passages boxed in one and readable "
         "in the other"
     )
-    for e in result["exposures"]:
+    for e in result.exposures:
         click.echo(
-            f"  {_message_line(e['message'])}  {e['code'] or 'box'} in {one_line(e['redacted_in'], 30)}, "
-            f"readable in {one_line(e['readable_in'], 30)}: {one_line(e['text'], 80)!r}"
+            f"  {_message_line(e.message)}  {e.code or 'box'} in {one_line(e.redacted_in, 30)}, "
+            f"readable in {one_line(e.readable_in, 30)}: {one_line(e.text, 80)!r}"
         )
-    for key, name in (("only_a", name_a), ("only_b", name_b)):
-        if result[key]:
+    for only, name in ((result.only_a, name_a), (result.only_b, name_b)):
+        if only:
             click.echo(f"only in {name}:")
-            for m in result[key]:
+            for m in only:
                 click.echo(f"  {_message_line(m)}")
 
 

@@ -200,6 +200,49 @@ def exposures_in(copy: Copy, others: Sequence[Copy]) -> list[tuple[Exposure, lis
     return [found[index] for index in sorted(found)]
 
 
+@dataclass(frozen=True)
+class ExposedPassage:
+    """A box one release drew over text the other shows, on the email (its `foia list --json` object) it is in."""
+
+    message: dict
+    code: str | None
+    text: str
+    redacted_in: str
+    readable_in: str
+
+    def as_json(self) -> dict:
+        return {
+            "message": self.message,
+            "code": self.code,
+            "text": self.text,
+            "redacted_in": self.redacted_in,
+            "readable_in": self.readable_in,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two releases side by side (`foia compare`): each email as its best copy's `foia list --json` object, those
+    both hold as (A's, B's), then what one boxed that the other shows."""
+
+    a: str
+    b: str
+    both: list[tuple[dict, dict]]
+    only_a: list[dict]
+    only_b: list[dict]
+    exposures: list[ExposedPassage]
+
+    def as_json(self) -> dict:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "both": [{"a": a, "b": b} for a, b in self.both],
+            "only_a": self.only_a,
+            "only_b": self.only_b,
+            "exposures": [e.as_json() for e in self.exposures],
+        }
+
+
 # -- gaps ------------------------------------------------------------------------------------------------
 
 SILENCE_FACTOR = 8  # a silence is at least this many usual intervals long …

@@ -28,7 +28,9 @@ from foia_tui.archive.releases import (
 )
 from foia_tui.domain.releases import (
     CitedSource,
+    Comparison,
     Copy,
+    ExposedPassage,
     Gap,
     NamedFile,
     attachment_references,
@@ -77,7 +79,7 @@ def _emails_of(archive: Archive, release: Release) -> dict[str, list[Copy]]:
     return by_email(copies)
 
 
-def compare_releases(archive: Archive, name_a: str, name_b: str) -> dict:
+def compare_releases(archive: Archive, name_a: str, name_b: str) -> Comparison:
     """What two releases share, what only one holds, and every box one drew over text the other shows.
 
     Each email is shown by its best copy in that release; an exposure names the box in that copy and the
@@ -100,17 +102,14 @@ def compare_releases(archive: Archive, name_a: str, name_b: str) -> dict:
             for canon in canons
         ],
     )
-    return {
-        "a": name_a,
-        "b": name_b,
-        "both": [{"a": objects[a[canon][0].id], "b": objects[b[canon][0].id]} for canon in pairing.both],
-        "only_a": [objects[a[canon][0].id] for canon in pairing.only_a],
-        "only_b": [objects[b[canon][0].id] for canon in pairing.only_b],
-        "exposures": [
-            {"message": objects[c.id], "code": e.code, "text": e.text, "redacted_in": red, "readable_in": read}
-            for c, e, (red, read) in exposures
-        ],
-    }
+    return Comparison(
+        name_a,
+        name_b,
+        both=[(objects[a[canon][0].id], objects[b[canon][0].id]) for canon in pairing.both],
+        only_a=[objects[a[canon][0].id] for canon in pairing.only_a],
+        only_b=[objects[b[canon][0].id] for canon in pairing.only_b],
+        exposures=[ExposedPassage(objects[c.id], e.code, e.text, red, read) for c, e, (red, read) in exposures],
+    )
 
 
 def message_exposures(archive: Archive, message_id: str) -> list[CitedExposure]:
