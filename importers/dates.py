@@ -130,13 +130,45 @@ def _to_iso(match: re.Match[str]) -> str | None:
     return value.isoformat()
 
 
-def search_date(text: str) -> FoundDate | None:
-    """The first parseable date in `text`, with its span (used to cut dates out of header lines)."""
+_NAMES = (
+    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)  # fmt: skip
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z01]{3,8}")
+_TIME_RE = re.compile(r"\d:\d\d")
+
+
+def _one_letter_off(word: str) -> str | None:
+    """The month or day name `word` is one misread letter away from ("Auqust", "Thursdav", "Apri1"), or None."""
+    lower = word.lower().replace("1", "l").replace("0", "o")  # OCR's digits for letters ("Apri1")
+    for name in _NAMES:
+        if (
+            len(name) == len(lower)
+            and word != name.capitalize()
+            and sum(a != b for a, b in zip(lower, name, strict=True)) <= 1
+        ):
+            return name.capitalize()
+    return None
+
+
+def _first_date(text: str) -> FoundDate | None:
     for match in _DATE_RE.finditer(text):
         iso = _to_iso(match)
         if iso:
             return FoundDate(match.start(), match.end(), iso)
     return None
+
+
+def search_date(text: str) -> FoundDate | None:
+    """The first parseable date in `text`, with its span (used to cut dates out of header lines). A line
+    that shows a time but no date OCR could read is tried again with month and day names one misread
+    letter away put right (same length, so the span still fits the printed text)."""
+    found = _first_date(text)
+    if (found is None or "T" not in found.iso) and _TIME_RE.search(text):
+        fixed = _WORD_RE.sub(lambda m: _one_letter_off(m.group(0)) or m.group(0), text)
+        if fixed != text:
+            return _first_date(fixed) or found
+    return found
 
 
 def parse_date(text: str | None) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from importers.addresses import parse_address, parse_address_list
+from importers.dates import search_date
 from importers.pdf_gmail import print_subject, take_extras
 from importers.pdf_layout import Line, merge_same_baseline
 from importers.pdf_running import email_page_counters, is_furniture
@@ -337,3 +338,17 @@ On Mon, Jul 18, 2016 at 9:05 AM, Tim Clemans <tim.clemans@seattlepublicrecords.o
     assert quoted.copy_kind == "quoted" and quoted.sent == "2016-07-18T09:05:00"
     assert quoted.sender is not None and quoted.sender.email == "tim.clemans@seattlepublicrecords.org"
     assert quoted.body == "How long are dashcam recordings kept?" and reply.body == "See the schedule."
+
+
+@pytest.mark.parametrize(
+    ("printed", "iso"),
+    [
+        ("Thursday, Auqust 08, 2013 1:23 PM", "2013-08-08T13:23:00"),
+        ("Fridav, Julv 26, 2013 1:05 PM", "2013-07-26T13:05:00"),
+        ("Wednesday, Apri1 16, 2014 4:20 PM", "2014-04-16T16:20:00"),
+        ("Meeting 26, 2013 at 1:05 PM", None),
+    ],
+)
+def test_month_and_day_names_one_misread_letter_away(printed: str, iso: str | None) -> None:
+    found = search_date(printed)
+    assert (found.iso if found and "T" in found.iso else None) == iso
