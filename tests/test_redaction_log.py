@@ -11,9 +11,14 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-from textual.widgets import DataTable
+from fpdf import FPDF
+from PIL import Image
+from textual.widgets import DataTable, Static
 
 from foia_tui.app.app import FoiaApp
+from foia_tui.app.bindings import binding_catalogue
+from foia_tui.app.screens.crop import CropScreen
+from foia_tui.app.screens.original import DocumentPage, OriginalPageScreen
 from foia_tui.app.screens.redactions import RedactionsScreen
 from foia_tui.archive import Archive
 from foia_tui.archive.releases import add_release, attach_documents
@@ -151,3 +156,68 @@ async def test_the_redactions_screen_filters_the_log_and_opens_a_box(tmp_path: P
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is main and main.query_text == f"thread:{thread}"
+
+
+def _scanned_archive(tmp_path: Path) -> tuple[Archive, str]:
+    """A two-page PDF: an email with a box on page 1, a scanned page 2 outside any email whose box OCR could
+    read through (its crop stored), as the importer records them."""
+    pdf = FPDF(unit="pt", format="letter")
+    for text in ("From: Inspector", "Cover letter"):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=12)
+        pdf.text(72, 72, text)
+    path = tmp_path / "part1.pdf"
+    pdf.output(str(path))
+    crop = io.BytesIO()
+    Image.new("L", (120, 24), 200).save(crop, format="PNG")
+    email = MessageRecord(ordinal=0, subject="Trial", body="Call █[REDACTED (b)(6)]█ now.", page_start=1, page_end=1,
+                          redactions=[RedactionRecord(page=1, code="(b)(6)", offset=5)])  # fmt: skip
+    doc = DocumentRecord(
+        path=str(path),
+        sha256="b" * 64,
+        kind="pdf",
+        messages=[email],
+        pages=[
+            PageRecord(1, "From: Inspector\nCall █[REDACTED (b)(6)]█ now.", "NYPD-1"),
+            PageRecord(2, "Cover letter to █[REDACTED (b)(7)(C)]█", "NYPD-2", ocr=True),
+        ],
+        page_count=2,
+        redactions=[
+            RedactionRecord(page=2, code="(b)(7)(C)", kind="scan", readable_text="Jane Doe", crop=crop.getvalue())
+        ],
+    )
+    archive = Archive.open(tmp_path / "a.db")
+    return archive, store_document(archive, doc).document_id
+
+
+async def test_a_possibly_readable_box_shows_its_crop_and_a_box_off_any_email_its_page(tmp_path: Path) -> None:
+    archive, document_id = _scanned_archive(tmp_path)
+    app = FoiaApp(archive)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("X")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RedactionsScreen) and len(screen.shown) == 2
+        assert ("v", "Possibly readable crop") in {(e.keys, e.description) for e in binding_catalogue(screen)}
+        await pilot.press("v")  # the email's box: nothing was read under it, so no crop
+        assert isinstance(app.screen, RedactionsScreen)
+        await pilot.press("f", "f", "f")
+        assert screen.readable == "possibly readable" and [b.readable_text for b in screen.shown] == ["Jane Doe"]
+        await pilot.press("v")
+        await settle(pilot)
+        crop = app.screen
+        assert isinstance(crop, CropScreen) and crop.query(".crop-image")  # drawn by textual-image
+        assert "Jane Doe" in str(crop.query_one("#crop-text", Static).render())
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("enter")  # a box outside any email: its page, not a notice
+        await settle(pilot)
+        page = app.screen
+        assert isinstance(page, OriginalPageScreen) and page.message_id == DocumentPage(document_id, 2)
+        assert page.query(".page-image") and page.numbers == [2]
+        assert "Cover letter" in str(page.query_one("#page-text", Static).render())
+        assert "Bates NYPD-2" in str(page.query_one("#page-title", Static).render())
+        await pilot.press("escape", "o")
+        await settle(pilot)
+        assert isinstance(app.screen, OriginalPageScreen) and app.screen.message_id == DocumentPage(document_id, 2)

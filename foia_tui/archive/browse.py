@@ -158,7 +158,7 @@ class PageSource:
     """Where a message was printed: the file (as stored and as found on disk), its kind, its releases and the
     pages (with their extracted text)."""
 
-    message_id: str
+    message_id: str | None  # None: a page outside any email
     path: str  # resolved against the archive's source root: where to read the file
     kind: str | None
     page_start: int | None
@@ -245,8 +245,9 @@ def _redaction(row: dict) -> Redaction:
     return Redaction(row["code"], row["page"], row["body_offset"], row["leaked_text"])
 
 
-RELEASES_OF_DOCUMENT = """(SELECT json_group_array(name) FROM (SELECT r.name FROM release_documents rd
-    JOIN releases r ON r.id = rd.release_id WHERE rd.document_id = m.document_id ORDER BY r.name))"""
+_RELEASES_OF = """(SELECT json_group_array(name) FROM (SELECT r.name FROM release_documents rd
+    JOIN releases r ON r.id = rd.release_id WHERE rd.document_id = {document} ORDER BY r.name))"""
+RELEASES_OF_DOCUMENT = _RELEASES_OF.format(document="m.document_id")
 
 
 def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
@@ -417,8 +418,23 @@ def page_source(archive: Archive, message_id: str) -> PageSource | None:
     if not rows:
         return None
     row = rows[0]
-    first = row["page_start"] or 1
-    last = row["page_end"] or row["page_start"] or 1_000_000
+    return _source(archive, row, message_id, row["page_start"], row["page_end"])
+
+
+def document_page(archive: Archive, document_id: str, number: int) -> PageSource | None:
+    """One page of a file with its text, as page_source gives an email's: for a page outside any email."""
+    rows = archive._query(
+        f"SELECT id AS document_id, path, kind, {_RELEASES_OF.format(document='d.id')} AS releases "
+        "FROM documents d WHERE id = ?",
+        (document_id,),
+    )
+    return _source(archive, rows[0], None, number, number) if rows else None
+
+
+def _source(archive: Archive, row: dict, message_id: str | None, start: int | None, end: int | None) -> PageSource:
+    """The PageSource of a file's row (document_id, path, kind, releases) and its pages from `start` to `end`."""
+    first = start or 1
+    last = end or start or 1_000_000
     pages = [
         PageText(p["number"], p["text"], p["bates"], bool(p["ocr"]))
         for p in archive._query(
@@ -431,8 +447,8 @@ def page_source(archive: Archive, message_id: str) -> PageSource | None:
         message_id,
         str(archive.resolve_source(row["path"])),
         row["kind"],
-        row["page_start"],
-        row["page_end"],
+        start,
+        end,
         pages,
         file=row["path"],
         releases=tuple(json.loads(row["releases"])),

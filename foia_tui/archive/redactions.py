@@ -77,3 +77,9 @@ def messages_with_copies(archive: Archive, message_ids: list[str]) -> set[str]:
             )
         }
     return found
+
+
+def redaction_crop(archive: Archive, redaction_id: int) -> bytes | None:
+    """The PNG of the pixels under a possibly readable box (contrast stretched, as OCR read them), if stored."""
+    rows = archive._query("SELECT crop FROM redactions WHERE id = ?", (redaction_id,))
+    return rows[0]["crop"] if rows else None

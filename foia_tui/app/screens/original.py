@@ -1,6 +1,7 @@
 """The original page (`o`): the PDF page an email was printed on, beside the text the importer read from it,
 so a reader can check the machine's reading against the paper. An email produced more than once has a page
-per copy (another file, another release, other boxes): `c` steps through them.
+per copy (another file, another release, other boxes): `c` steps through them. A page outside any email (a box
+of the Redactions screen on a cover letter, say) opens by its file and number.
 
 pypdfium2 renders the page in a worker; textual-image draws it (Kitty/Sixel graphics where the terminal has
 them, half-block characters elsewhere; the app chooses the widget class before Textual starts).
@@ -32,6 +33,17 @@ from foia_tui.domain.display import one_line, safe_rich
 from foia_tui.services import reading
 
 RENDER_SCALE = 1.5  # 108 dpi: sharp enough for Kitty/Sixel, cheap for half-blocks
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    """A page outside any email, opened by its file's id and its number."""
+
+    document_id: str
+    number: int
+
+
+Shown = str | DocumentPage  # what the screen shows: an email (its message id) or a page outside any email
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,7 @@ def page_problem(source: PageSource) -> str | None:
 class OriginalPageScreen(Screen):
     """The page image on the left, the extracted text on the right; ←/→ walk the email's pages, `c` its copies.
 
-    `message_ids` are the ids of the email's copies (the one to show first at `copy_index`).
+    `copies` are the ids of the email's copies (the one to show first at `copy_index`), or one DocumentPage.
     """
 
     BINDING_GROUP_TITLE = "Original page"
@@ -83,21 +95,21 @@ class OriginalPageScreen(Screen):
     ]
 
     def __init__(
-        self, archive: Archive, message_ids: Sequence[str], image_widget: type[Widget], copy_index: int = 0
+        self, archive: Archive, copies: Sequence[Shown], image_widget: type[Widget], copy_index: int = 0
     ) -> None:
         super().__init__()
         self.archive = archive
-        self.copies = list(message_ids)
+        self.copies = list(copies)
         self.copy_index = copy_index
         self.image_widget = image_widget
-        self.sources: dict[str, PageSource | None] = {}
+        self.sources: dict[Shown, PageSource | None] = {}
         self.source: PageSource | None = None
         self.numbers: list[int] = []
         self.index = 0
 
     @property
-    def message_id(self) -> str:
-        """The copy whose page is shown."""
+    def message_id(self) -> Shown:
+        """The copy whose page is shown (or the page outside any email)."""
         return self.copies[self.copy_index]
 
     def compose(self) -> ComposeResult:
@@ -115,21 +127,20 @@ class OriginalPageScreen(Screen):
 
     def _load(self) -> None:
         """Show the current copy's source, read in a worker the first time."""
-        message_id = self.message_id
-        if message_id in self.sources:
-            self._show_source(self.sources[message_id])
+        shown = self.message_id
+        if shown in self.sources:
+            self._show_source(self.sources[shown])
             return
-        loading.load(
-            self,
-            "source",
-            partial(reading.page_source, self.archive, message_id),
-            partial(self._source_read, message_id),
-            self._read_failed,
+        read = (
+            partial(reading.document_page, self.archive, shown.document_id, shown.number)
+            if isinstance(shown, DocumentPage)
+            else partial(reading.page_source, self.archive, shown)
         )
+        loading.load(self, "source", read, partial(self._source_read, shown), self._read_failed)
 
-    def _source_read(self, message_id: str, source: PageSource | None) -> None:
-        self.sources[message_id] = source
-        if message_id == self.message_id:
+    def _source_read(self, shown: Shown, source: PageSource | None) -> None:
+        self.sources[shown] = source
+        if shown == self.message_id:
             self._show_source(source)
 
     def _read_failed(self, error: Exception) -> None:
@@ -145,7 +156,8 @@ class OriginalPageScreen(Screen):
         if source is None:
             self.numbers = []
             self._remove_image()
-            self._note("This message is no longer in the archive.")
+            gone = "page" if isinstance(self.message_id, DocumentPage) else "message"
+            self._note(f"This {gone} is no longer in the archive.")
             self.refresh_bindings()
             return
         first = source.page_start or (source.pages[0].number if source.pages else 1)

@@ -1,5 +1,6 @@
 """The Redactions screen: the redaction log (`foia redactions`) as a table, filtered by code, release and what
-is readable under a box; Enter lists the thread of the box's email, `o` shows the page the box is on.
+is readable under a box; Enter lists the thread of the box's email (or shows the page of a box outside any
+email), `o` shows the page the box is on, `v` the crop a possibly readable box was read from.
 
 The log is read in a worker; filters only redraw the table, so thousands of boxes stay quick.
 """
@@ -17,7 +18,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from foia_tui.app import loading
-from foia_tui.app.screens.original import OriginalPageScreen
+from foia_tui.app.screens.crop import CropScreen
+from foia_tui.app.screens.original import DocumentPage, OriginalPageScreen, Shown
 from foia_tui.archive import Archive
 from foia_tui.domain.display import one_line
 from foia_tui.domain.redaction_log import OUTSIDE, READABLE_FILTERS, LoggedBox
@@ -50,6 +52,7 @@ class RedactionsScreen(Screen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss(None)", "Back"),
         Binding("o", "original", "Original page"),
+        Binding("v", "crop", "Possibly readable crop"),
         Binding("c", "next_code", "Filter by code"),
         Binding("l", "next_release", "Filter by release"),
         Binding("f", "next_readable", "Leaked / exposed / readable"),
@@ -107,7 +110,7 @@ class RedactionsScreen(Screen[str | None]):
             one_line(f, 40) for f, on in zip(filters, (self.code, self.release, self.readable), strict=True) if on
         )
         title = f"Redactions: {len(self.shown)} of {len(self.boxes)}" + (f" ({shown})" if shown else "")
-        title += "  (Enter: the email's thread)"
+        title += "  (Enter: the email's thread, or the page off any email)"
         self.query_one("#redactions-title", Static).update(Text(self.problem or title))
 
     def _current(self) -> LoggedBox | None:
@@ -142,8 +145,21 @@ class RedactionsScreen(Screen[str | None]):
         box = self._current()
         if box is None:
             return
-        if box.message_id is None:
-            where = f"{one_line(box.file)}, p. {box.page}" if box.page else one_line(box.file)
-            self.notify(f"A {OUTSIDE}: {where}.", timeout=6)
+        if box.message_id is not None:
+            shown: list[Shown] = [box.message_id]
+        elif box.page is not None:
+            shown = [DocumentPage(box.document_id, box.page)]
+        else:
+            self.notify(f"A {OUTSIDE} with no page number: {one_line(box.file)}.", timeout=6)
             return
-        self.app.push_screen(OriginalPageScreen(self.archive, [box.message_id], self.app.page_image))
+        self.app.push_screen(OriginalPageScreen(self.archive, shown, self.app.page_image))
+
+    def action_crop(self) -> None:
+        """The crop a possibly readable box was read from, beside what was read."""
+        box = self._current()
+        if box is None:
+            return
+        if not box.readable_text:
+            self.notify("Only a possibly readable box has a crop (f: filter to them).", timeout=6)
+            return
+        self.app.push_screen(CropScreen(self.archive, box, self.app.page_image))
