@@ -38,6 +38,10 @@ class ArchiveUnusable(ArchiveError):
     """The file is damaged or its disk is full: no command can go on, and the person must act (exit status 2)."""
 
 
+class ArchiveOutdated(ArchiveError):
+    """Opened read-only, the archive has an older schema: only a writable open can upgrade it."""
+
+
 _DAMAGED = ("malformed", "could not decode", "corrupt")
 _UNWRITABLE = ("database or disk is full", "disk i/o error")  # ENOSPC, and EFBIG or a failing disk
 
@@ -88,10 +92,7 @@ class Archive:
         if exists:
             _check_header(path)
         try:
-            if readonly:
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
-            else:
-                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn = _connect(path, readonly)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: threading and search read the whole index
@@ -115,7 +116,7 @@ class Archive:
         if version < SCHEMA_VERSION:
             if readonly:
                 conn.close()
-                raise ArchiveError(f"{path}: schema {version} needs upgrading; open it writable once")
+                raise ArchiveOutdated(f"{path}: schema {version} needs upgrading; open it writable once")
             if version > 0:
                 _backup(conn, path.with_name(f"{path.name}.v{version}.bak"))
             archive._migrate(version)
@@ -200,6 +201,25 @@ class Archive:
     def close(self) -> None:
         with self.lock:  # a worker thread may be mid-query
             self._conn.close()
+
+
+def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
+    if not readonly:
+        return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if _unchangeable(path):
+        uri += "&immutable=1"
+    return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+
+
+def _unchangeable(path: Path) -> bool:
+    """Whether the archive sits where nothing can change it (read-only media, or a folder we may not write).
+
+    There SQLite cannot make the -shm file that reading a WAL archive needs, unless told the file is immutable.
+    A -wal that holds commits is not ignored that way: the ordinary read-only open reads it, or says why not.
+    """
+    wal = path.with_name(f"{path.name}-wal")
+    return not os.access(path.parent, os.W_OK) and not (wal.exists() and wal.stat().st_size > 0)
 
 
 def _backup(conn: sqlite3.Connection, target: Path) -> None:

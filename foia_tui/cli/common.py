@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from foia_tui.archive import Archive, ArchiveError, ArchiveUnusable
+from foia_tui.archive import Archive, ArchiveError, ArchiveOutdated, ArchiveUnusable
 from foia_tui.domain.display import name_shown
 from foia_tui.domain.escaping import json_visible, storable
 
@@ -51,22 +51,31 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
-def open_archive(db: str | None, *, create: bool = False) -> Archive:
+def open_archive(db: str | None, *, create: bool = False, readonly: bool = False) -> Archive:
+    """The archive for a command; one that only reads opens it read-only, so it works on read-only media and
+    never changes the file (an archive of an older schema is still upgraded, as a writable open does)."""
     path = resolve_db(db)
     try:
-        return Archive.open(path, create=create)
+        try:
+            return Archive.open(path, create=create, readonly=readonly)
+        except ArchiveOutdated:
+            return Archive.open(path, create=create)
     except ArchiveError as error:
         fail(str(error), 2)
     raise AssertionError("unreachable")
 
 
-def with_archive(create: bool = False) -> Callable:
-    """Decorator: replace the `db` argument with an open Archive, closing it afterwards."""
+def with_archive(create: bool = False, readonly: bool | Callable[[dict], bool] = False) -> Callable:
+    """Decorator: replace the `db` argument with an open Archive, closing it afterwards.
+
+    `readonly` may be a function of the command's arguments, for a command that writes only when asked to.
+    """
 
     def decorate(command: Callable) -> Callable:
         @functools.wraps(command)
         def wrapper(*args, db: str | None = None, **kwargs):
-            archive = open_archive(db, create=create)
+            reads_only = readonly(kwargs) if callable(readonly) else readonly
+            archive = open_archive(db, create=create, readonly=reads_only)
             try:
                 return command(*args, archive=archive, **kwargs)
             except ArchiveError as error:

@@ -40,7 +40,7 @@ def _made_at(value: str | None) -> str | None:
     help="The 'made at' time to print, or 'now' (default: the archive's last import, so the same archive "
     "always exports the same bytes).",
 )
-@with_archive()
+@with_archive(readonly=True)
 def export_command(
     archive,
     tags: tuple[str, ...],

@@ -14,7 +14,7 @@ from foia_tui.services.review import needs_a_look
 @click.option("--all", "include_duplicates", is_flag=True, help="Include duplicate copies of the same email.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one message per line.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many messages.")
-@with_archive()
+@with_archive(readonly=True)
 def list_command(archive, include_duplicates: bool, as_json: bool, limit: int | None) -> None:
     """One message per line, in time order."""
     messages = list_messages(archive, include_duplicates=include_duplicates, limit=limit)
@@ -30,7 +30,7 @@ def list_command(archive, include_duplicates: bool, as_json: bool, limit: int | 
 
 @click.command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as a JSON object.")
-@with_archive()
+@with_archive(readonly=True)
 def stats_command(archive, as_json: bool) -> None:
     """Counts of documents, messages, threads, people, redactions, tags and failures."""
     counts = stats(archive)
@@ -43,7 +43,7 @@ def stats_command(archive, as_json: bool) -> None:
 
 @click.command("warnings")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: warnings and pages_outside_emails.")
-@with_archive()
+@with_archive(readonly=True)
 def warnings_command(archive, as_json: bool) -> None:
     """What imports could not read (file, page, reason) and the pages that belong to no email."""
     found = needs_a_look(archive)

@@ -19,7 +19,7 @@ def people_group(ctx: click.Context, as_json: bool, include_redacted: bool, db: 
     if ctx.invoked_subcommand is not None:
         ctx.default_map = {name: {"db": db} for name in ("merge", "split")} if db else None
         return
-    archive = open_archive(db)
+    archive = open_archive(db, readonly=True)
     try:
         people = list_people(archive, include_redacted=include_redacted)
     finally:

@@ -16,7 +16,7 @@ from foia_tui.services.redaction_log import redaction_log
 @click.option(
     "--format", "form", type=click.Choice(["text", "md", "csv"]), default="text", help="md: the log an appeal attaches."
 )
-@with_archive()
+@with_archive(readonly=True)
 def redactions_command(archive, release: str | None, code: str | None, as_json: bool, form: str) -> None:
     """Every redaction box: where it is, the email it is in, its exemption code checked against the statute,
     whether its page is withheld in full, and any text readable under it or shown by another release."""

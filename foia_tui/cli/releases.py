@@ -69,7 +69,7 @@ def _usage(action: Callable, *args, **kwargs):
 
 @click.command("releases")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one release per line.")
-@with_archive()
+@with_archive(readonly=True)
 def releases_command(archive, as_json: bool) -> None:
     """The index of releases, newest first, with documents, pages, distinct messages and redactions."""
     rows = list_releases(archive)
@@ -141,7 +141,7 @@ def _message_line(m: dict) -> str:
 @click.argument("a")
 @click.argument("b")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: both, only_a, only_b, exposures.")
-@with_archive()
+@with_archive(readonly=True)
 def compare_command(archive, a: str, b: str, as_json: bool) -> None:
     """What releases A and B share, what only one holds, and what one boxed that the other shows."""
     result = _usage(compare_releases, archive, a, b)
@@ -171,7 +171,7 @@ def compare_command(archive, a: str, b: str, as_json: bool) -> None:
 @click.option(
     "--format", "form", type=click.Choice(["text", "md"]), default="text", help="md: a list to send to the agency."
 )
-@with_archive()
+@with_archive(readonly=True)
 def gaps_command(archive, as_json: bool, form: str) -> None:
     """What the releases point at but do not contain: quoted-only emails, missing attachments, silences."""
     gaps = find_gaps(archive)

@@ -39,7 +39,7 @@ otherwise newest first."""
 @click.option("--save", "save_name", metavar="NAME", help="Save QUERY under NAME (checked, not run).")
 @click.option("--saved", "list_saved", is_flag=True, help="List the saved searches.")
 @click.option("--delete", "delete_name", metavar="NAME", help="Forget the saved search NAME.")
-@with_archive()
+@with_archive(readonly=lambda options: not (options["save_name"] or options["delete_name"]))
 def search_command(
     archive,
     query: tuple[str, ...],

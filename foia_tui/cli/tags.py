@@ -81,7 +81,7 @@ def add_command(
 
 @tag_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print the tags as a JSON array.")
-@with_archive()
+@with_archive(readonly=True)
 def list_command(archive, as_json: bool) -> None:
     """Every tag with how many messages and taggings carry it."""
     tags = list_tags(archive)

@@ -12,7 +12,7 @@ from foia_tui.services.reading import find_thread, get_thread, list_threads
 @click.command("threads")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines, one thread per line.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many threads.")
-@with_archive()
+@with_archive(readonly=True)
 def threads_command(archive, as_json: bool, limit: int | None) -> None:
     """Conversations in time order: id, dates, message count, redactions (R), subject and people."""
     threads = list_threads(archive, limit=limit)
@@ -28,7 +28,7 @@ def threads_command(archive, as_json: bool, limit: int | None) -> None:
 
 @click.command("show")
 @click.argument("thread_id")
-@with_archive()
+@with_archive(readonly=True)
 def show_command(archive, thread_id: str) -> None:
     """Print a thread (or the thread of a message id) as text, each reply after the message it answers."""
     found = find_thread(archive, thread_id)

@@ -40,7 +40,7 @@ def matching_ids(archive: Archive, query: str | None) -> list[str] | None:
 @click.option("--chronology", "as_chronology", is_flag=True, help="Print messages as a dated, cited table.")
 @click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True,
               help="Chronology format.")  # fmt: skip
-@with_archive()
+@with_archive(readonly=True)
 def timeline_command(archive, unit: str, query: str | None, as_json: bool, as_chronology: bool, fmt: str) -> None:
     """Messages per day, week or month (each distinct email once), or with --chronology the dated table."""
     ids = matching_ids(archive, query)
@@ -91,7 +91,7 @@ def event_add(archive, day: str, label: str, note: str | None) -> None:
 
 @event_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print the events as a JSON array.")
-@with_archive()
+@with_archive(readonly=True)
 def event_list(archive, as_json: bool) -> None:
     """Every event in date order."""
     rows = event_rows(archive)
