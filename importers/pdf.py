@@ -171,8 +171,10 @@ def _read_page(doc: pdfium.PdfDocument, index: int, ocr: _Ocr | None, warnings: 
                 return page
         finally:
             layer.close()
-        if image_share == 0 and not boxes and visible == 0 and not _drawn_ink(pdf_page):
-            return page  # a blank page: nothing to read, nothing lost
+        if image_share == 0 and not boxes and visible == 0:
+            if not _drawn_ink(pdf_page):
+                return page  # a blank page: nothing to read, nothing lost
+            warnings.append(f"page {number}: text drawn as shapes, with no text layer: read by OCR, may be misread")
         if ocr is None:
             warnings.append(f"page {number}: no text layer (OCR turned off)")
             return page

@@ -3,17 +3,24 @@ through `has:warning`, and in the "Needs a look" saved search an import with war
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import pytest
 from click.testing import CliRunner
 from fpdf import FPDF
+from PIL import Image
 
 from foia_tui.app.app import FoiaApp
 from foia_tui.archive import Archive
 from foia_tui.cli import main
 from tests.conftest import settle
 from tests.support.archive_factory import screen_text
+from tests.support.pdfgen import Person, Record, make_vector_copy, write_release
+from tests.test_pdf_ocr import EMAIL
 
 HEADER = ["From: Lewin, Jonathan H.", "Sent: Friday, July 19, 2013 11:07 AM", "To: Ellis, Daniel J.", "Subject: OEMC"]
 
@@ -66,3 +73,24 @@ async def test_the_thread_view_shows_a_pages_warning_beside_its_source(tmp_path:
         text = "\n".join(strip.text for strip in screen.reading_view._lines)
         assert "Warning: p. 3: a printed email starts here (its page counter is 1) but no header" in text
         assert "Needs a look" in screen_text(pilot.app), "the saved search is in the sidebar"
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="scanned pages need tesseract-ocr")
+def test_a_blank_scanned_page_and_a_vector_text_page_are_both_warnings(tmp_path: Path) -> None:
+    """The release has a page of text drawn as shapes and a scanned page with nothing on it."""
+    write_release(tmp_path / "text.pdf", [Record("outlook", [EMAIL], owner=Person("Doe, Jane"))])
+    make_vector_copy(tmp_path / "text.pdf", tmp_path / "vector.pdf")
+    blank = FPDF(unit="pt", format="letter")
+    blank.add_page()
+    white = io.BytesIO()
+    Image.new("L", (850, 1100), 255).save(white, format="PNG")
+    blank.image(white, 0, 0, 612, 792)
+    blank.output(str(tmp_path / "blank.pdf"))
+    release = pdfium.PdfDocument.new()
+    for part in ("vector.pdf", "blank.pdf"):
+        release.import_pages(pdfium.PdfDocument(tmp_path / part))
+    release.save(tmp_path / "release.pdf")
+    done = CliRunner().invoke(main, ["--db", str(tmp_path / "a.db"), "import", str(tmp_path / "release.pdf"), "--json"])
+    assert done.exit_code == 0, done.output
+    warnings = {(w["page"], w["reason"].split(":")[0]) for w in json.loads(done.stdout)["warnings"]}
+    assert warnings == {(1, "text drawn as shapes, with no text layer"), (2, "no text layer and OCR found no text")}

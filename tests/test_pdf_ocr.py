@@ -7,7 +7,6 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
 from fpdf import FPDF
 from PIL import Image
@@ -18,7 +17,7 @@ from importers.pdf import parse
 from importers.pdf_layout import Line, reflow_narrow_columns
 from importers.pdf_ocr import Reader, read_page
 from importers.pdf_split import header_label
-from tests.support.pdfgen import Email, Person, Record, make_scanned_copy, write_release
+from tests.support.pdfgen import Email, Person, Record, make_scanned_copy, make_vector_copy, write_release
 from tests.test_pdf_columns import TEXT, _stacked_page
 
 needs_tesseract = pytest.mark.skipif(not shutil.which("tesseract"), reason="scanned pages need tesseract-ocr")
@@ -32,43 +31,17 @@ EMAIL = Email(
 )
 
 
-def _vector_copy(source: Path, target: Path, dpi: int = 200) -> None:
-    """A copy of `source` whose text is drawn as filled shapes: no text layer, no image (each page
-    rendered, and every run of dark pixels on a pixel row drawn as a thin rectangle of one path)."""
-    doc = pdfium.PdfDocument(str(source))
-    pdf = FPDF(unit="pt", format="letter")
-    scale = dpi / 72
-    for index in range(len(doc)):
-        image = doc[index].render(scale=scale, grayscale=True).to_pil().convert("L")
-        pdf.add_page()
-        with pdf.new_path() as path:
-            path.style.fill_color = "#000000"
-            path.style.stroke_color = None
-            pixels = image.load()
-            for y in range(image.height):
-                x = 0
-                while x < image.width:
-                    if pixels[x, y] >= 128:
-                        x += 1
-                        continue
-                    start = x
-                    while x < image.width and pixels[x, y] < 128:
-                        x += 1
-                    path.rectangle(start / scale, y / scale, (x - start) / scale, 1 / scale)
-    doc.close()
-    pdf.output(str(target))
-
-
 @needs_tesseract
 def test_text_drawn_as_shapes_is_read_like_a_scan(tmp_path: Path) -> None:
     write_release(tmp_path / "text.pdf", [Record("outlook", [EMAIL], owner=Person("Doe, Jane"))])
-    _vector_copy(tmp_path / "text.pdf", tmp_path / "vector.pdf")
+    make_vector_copy(tmp_path / "text.pdf", tmp_path / "vector.pdf")
     doc = parse(tmp_path / "vector.pdf")
     assert doc.pages[0].ocr
     [message] = doc.messages
     assert message.subject == "Interview schedule" and message.sent == "2018-12-04T15:14:00"
     assert message.sender is not None and message.sender.email == "jane.doe@nypd.org"
     assert "interview tomorrow" in message.body
+    assert doc.warnings == ["page 1: text drawn as shapes, with no text layer: read by OCR, may be misread"]
 
 
 def test_a_page_with_nothing_drawn_is_blank_without_a_warning(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+import pypdfium2 as pdfium
 from fpdf import FPDF
 from PIL import Image
 
@@ -503,8 +504,6 @@ def write_release(
 
 def make_scanned_copy(source: Path, target: Path, dpi: int = 150) -> None:
     """An image-only copy of `source`: each page rendered to grey pixels, as a scanner would."""
-    import pypdfium2 as pdfium
-
     doc = pdfium.PdfDocument(str(source))
     pdf = _fpdf()
     try:
@@ -546,6 +545,33 @@ SENTENCES = [
     "The search returned several matches that need manual review.",
 ]
 CODES = ["(b)(6)", "(b)(7)(C)", "POL 87(2)(b)", None, "(b)(5)", "POL 87(2)(e)"]
+
+
+def make_vector_copy(source: Path, target: Path, dpi: int = 200) -> None:
+    """A copy of `source` whose text is drawn as filled shapes: no text layer, no image (each page
+    rendered, and every run of dark pixels on a pixel row drawn as a thin rectangle of one path)."""
+    doc = pdfium.PdfDocument(str(source))
+    pdf = FPDF(unit="pt", format="letter")
+    scale = dpi / 72
+    for index in range(len(doc)):
+        image = doc[index].render(scale=scale, grayscale=True).to_pil().convert("L")
+        pdf.add_page()
+        with pdf.new_path() as path:
+            path.style.fill_color = "#000000"
+            path.style.stroke_color = None
+            pixels = image.load()
+            for y in range(image.height):
+                x = 0
+                while x < image.width:
+                    if pixels[x, y] >= 128:
+                        x += 1
+                        continue
+                    start = x
+                    while x < image.width and pixels[x, y] < 128:
+                        x += 1
+                    path.rectangle(start / scale, y / scale, (x - start) / scale, 1 / scale)
+    doc.close()
+    pdf.output(str(target))
 
 
 def random_person(rng: random.Random, with_email: bool = True) -> Person:
