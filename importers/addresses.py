@@ -23,7 +23,8 @@ _CODE_ONLY_RE = re.compile(r"^\(?\s*(?:\(b\)\s*\(\d\)(?:\s*\([a-f]\))?|pol\s*87|
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().strip("'\"").strip()
+    """Whitespace folded, surrounding quotes off, and a list's stray end (";" or OCR's ":" for it) dropped."""
+    return re.sub(r"\s+", " ", text).strip().strip("'\"").strip().rstrip(":;").rstrip()
 
 
 def _behalf(raw: str) -> Address | None:

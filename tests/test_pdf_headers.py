@@ -36,6 +36,7 @@ def _split(text: str, subject: str | None = None):
         ("van Dyke, Ann, Jane Doe", [("van Dyke, Ann", None), ("Jane Doe", None)]),
         ("Bob Smith, Jane Doe", [("Bob Smith", None), ("Jane Doe", None)]),
         ("Last, First M. (ORG)", [("Last, First M. (ORG)", None)]),
+        ("Lewin, Jonathan H.; Willner, John E.:", [("Lewin, Jonathan H.", None), ("Willner, John E.", None)]),
         (
             "Lewin, Jonathan H. [mailto:J.Lewin@cpd.org], Doe, Jane",
             [("Lewin, Jonathan H.", "J.Lewin@cpd.org"), ("Doe, Jane", None)],
