@@ -73,6 +73,7 @@ def test_foia_in_a_real_terminal(terminal):
     terminal.keys("n", "r")
     screen = terminal.wait_for(f"LEAKED: {LEAKED_NAME}")
     terminal.keys("/")
+    terminal.wait_for("Close search")  # typed before the bar has focus, the keys would go elsewhere
     terminal.keys("-l", "onboarding")
     screen = terminal.wait_for("1 thread · 2 messages")
     terminal.keys("Enter")
