@@ -19,7 +19,7 @@ from importers.addresses import parse_address, parse_address_list
 from importers.dates import search_date
 from importers.pdf_gmail import is_attachment_entry, take_extras
 from importers.pdf_layout import Line
-from importers.pdf_redactions import find_codes
+from importers.pdf_redactions import MARKER_RE, find_codes
 from importers.records import Address, AttachmentRecord, LeadRecord, MessageRecord, RedactionRecord
 
 _LABELS = {
@@ -59,7 +59,6 @@ _PREFIX_OCR_RE = re.compile(r"^(?P<prefix>re|fwd?|fw)\s*[;:}\].,!]\s*", re.IGNOR
 # OCR sets "@" apart from its neighbours ("<tim.clemans @ seattlepublicrecords.org>")
 _ANGLE_ADDR_RE = re.compile(r"<[^<>\s]+\s?@\s?[^<>\s]+>|^[^\s<>@]+\s?@\s?[^\s<>@]+\.\w+")
 _QUOTE_PREFIX_RE = re.compile(r"^(?:[>|]\s?)+")  # "> " marks, or OCR's reading of a Gmail quote bar
-_MARKER_RE = re.compile(r"█\[[^\]]*\]█")
 _EARLY_END = 0.75  # share of the page height above which a page's content stops when a page break ended it
 
 
@@ -166,7 +165,7 @@ def _read_block(lines: list[Line], i: int) -> tuple[dict[str, str], int] | None:
         # the From line was lost under a box or to OCR: take the marker left on the line above
         above = lines[i - 1] if i else None
         if above is not None and above.page == lines[i].page and "█" in above.text and len(above.text) < 60:
-            fields["from"] = " ".join(_MARKER_RE.findall(above.text))
+            fields["from"] = " ".join(MARKER_RE.findall(above.text))
         return fields, j
     return None
 
@@ -177,7 +176,7 @@ def _gmail_sender(text: str) -> str | None:
     who = _ANGLE_ADDR_RE.search(text)
     if who:
         return text if who.end() == len(text) else None
-    words = _MARKER_RE.sub(" ", text).split()
+    words = MARKER_RE.sub(" ", text).split()
     if words == text.split() or len(words) > 4 or any(c.isdigit() or c in ":;?!" for c in "".join(words)):
         return None
     return text
@@ -208,7 +207,7 @@ def _gmail_header(lines: list[Line], i: int, gmail: bool) -> tuple[dict[str, str
             continue
         break
     # a boxed name is weaker evidence than an address: words beside it need the bold line or a To: line
-    boxed_words = "<" not in sender and "@" not in sender and _MARKER_RE.sub("", sender).strip()
+    boxed_words = "<" not in sender and "@" not in sender and MARKER_RE.sub("", sender).strip()
     if j == i + 1 and (not gmail or (boxed_words and not lines[i].bold)):
         return None
     return fields, j
@@ -418,7 +417,7 @@ def _subject(value: str | None) -> str | None:
     its marker, so the reader sees that a subject was there."""
     if not value:
         return None
-    visible = re.sub(r"\s+", " ", _MARKER_RE.sub(" ", value)).strip()
+    visible = re.sub(r"\s+", " ", MARKER_RE.sub(" ", value)).strip()
     text = visible if any(c.isalnum() for c in visible) else value.strip()
     return _PREFIX_OCR_RE.sub(lambda m: f"{m.group('prefix')}: ", text).strip() or None
 
