@@ -31,6 +31,11 @@ class PageWarning:
     def as_json(self) -> dict:
         return {"file": self.file, "page": self.page, "reason": self.reason}
 
+    @property
+    def order(self) -> tuple[str, int]:
+        """Where it stands in a listing: by file, then page (a whole-file warning first)."""
+        return self.file, self.page or 0
+
 
 @dataclass(frozen=True)
 class OutsidePage:
@@ -45,18 +50,14 @@ class OutsidePage:
         return {"file": self.file, "page": self.page, "bates": self.bates, "blank": self.blank}
 
 
-def page_warnings(archive: Archive, document_ids: list[str] | None = None) -> list[PageWarning]:
-    """Every warning (of the given documents only, when named), by file and page."""
-    where, args = "", ()
-    if document_ids is not None:
-        where, args = f"AND w.document_id IN ({', '.join('?' * len(document_ids))})", tuple(document_ids)
+def page_warnings(archive: Archive) -> list[PageWarning]:
+    """Every warning, by file and page."""
     rows = archive._query(
-        f"""SELECT d.path, w.page, w.reason FROM warnings w
-            JOIN documents d ON d.id = w.document_id AND d.status = 'imported'
-            WHERE 1 {where} ORDER BY d.path, coalesce(w.page, 0), w.id""",
-        args,
+        """SELECT d.path, w.page, w.reason FROM warnings w
+           JOIN documents d ON d.id = w.document_id AND d.status = 'imported'
+           ORDER BY d.path, coalesce(w.page, 0), w.id"""
     )
-    return [PageWarning(r["path"], r["page"], r["reason"]) for r in rows]
+    return [PageWarning(r["path"], r["page"], r["reason"]) for r in rows]  # the SQL sorts as `order` does
 
 
 def pages_outside_emails(archive: Archive) -> list[OutsidePage]:

@@ -36,7 +36,7 @@ from foia_tui.archive.store import (
     store_rows,
 )
 from foia_tui.archive.tags import reanchor_taggings
-from foia_tui.archive.warnings import PageWarning, page_warnings
+from foia_tui.archive.warnings import PageWarning
 from foia_tui.domain.display import one_line
 from foia_tui.domain.escaping import storable
 from foia_tui.domain.production import production_names
@@ -267,9 +267,11 @@ def run_import(
         raise ArchiveUnusable(
             f"{error}; {stored} of {len(candidates)} files were stored: run the same import again to complete it"
         ) from error
+    read = set(summary.document_ids)
     for release_id in sorted({release_id for _name, release_id in release_of.values()}):
-        join_production(archive, release_id)
-    summary.warnings = page_warnings(archive, summary.document_ids)
+        joined = join_production(archive, release_id)
+        summary.warnings += [warning for document_id, warning in joined.items() if document_id in read]
+    summary.warnings.sort(key=lambda w: w.order)
     if summary.warnings:
         keep_search_unless_named(archive, NEEDS_A_LOOK, "has:warning")
     if summary.imported:
@@ -314,6 +316,8 @@ def _store_all(
                 elif isinstance(outcome, Parsed):
                     _store_with_attachments(archive, outcome, summary, force)
                     summary.document_ids.append(document_id_for(outcome.rows.sha256))
+                    rows = outcome.rows
+                    summary.warnings += [PageWarning(rows.path, page, reason) for page, reason in rows.warning_rows]
                     stored.setdefault(release_id, []).append(document_id_for(outcome.rows.sha256))
                     batch_messages += len(outcome.rows.messages)
                 else:
