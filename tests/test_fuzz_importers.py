@@ -272,11 +272,12 @@ def test_deep_nesting_ends_in_a_reason_not_a_recursion_error(tmp_path: Path, dep
 @pytest.mark.parametrize("shape", sorted(hostile_files.HUGE_HEADERS))
 def test_two_megabyte_headers_parse_in_linear_time(tmp_path: Path, shape: str) -> None:
     """Several of these once took minutes to hours (quadratic address splitting, parameter parsing, boundary
-    regexes); each now takes at most 3 s on a loaded machine, so 10 s tells linear from quadratic."""
+    regexes); each now takes a few seconds even on a loaded machine, so a 60 s guard catches a return to
+    quadratic without failing when other work shares the cores (their speed is measured in benchmarks/)."""
     data = hostile_files.HUGE_HEADERS[shape](2 << 20)
     path = tmp_path / "huge.eml"
     path.write_bytes(data)
-    check_parse(eml.parse, path, len(data), budget=10)
+    check_parse(eml.parse, path, len(data), budget=60)
 
 
 @pytest.mark.parametrize("tag", ["<ul><li>", "<ol><li>", "<blockquote>", "<dl><dd>"])

@@ -26,6 +26,42 @@ from foia_tui.domain.conversations import (
 BODY_CHARS = 8000  # enough of a body for what its author wrote and the start of what it quotes
 CHUNK = 900  # ids per IN (...) list, under SQLite's variable limit
 THREAD_NAMES = 8  # people named in the threads table's participants text
+PENDING = "pending-"  # the prefix of a thread of one, held by a stored message until the rethreading places it
+
+
+def place_unthreaded(conn: sqlite3.Connection) -> int:
+    """Give every message in no thread a thread of its own, inside the caller's transaction (the import's batch).
+
+    The rethreading runs once, after the whole import; an import killed before it would otherwise leave the
+    messages it stored in no thread, missing from every thread list until the next import. Returns how many.
+    """
+    conn.execute(
+        f"""INSERT OR IGNORE INTO threads (id, subject, first_sent, last_sent, message_count, participants,
+               has_redaction, has_leak, has_attachment)
+           SELECT '{PENDING}' || m.id, m.subject, m.sent_sort, m.sent_sort, 1,
+                  coalesce(nullif(m.sender_name, ''), m.sender_email, ''),
+                  EXISTS (SELECT 1 FROM redactions r WHERE r.message_id = m.id),
+                  EXISTS (SELECT 1 FROM redactions r WHERE r.message_id = m.id AND coalesce(r.leaked_text, '') != ''),
+                  EXISTS (SELECT 1 FROM attachments a WHERE a.message_id = m.id)
+           FROM messages m WHERE m.thread_id IS NULL"""
+    )
+    return conn.execute(f"UPDATE messages SET thread_id = '{PENDING}' || id WHERE thread_id IS NULL").rowcount
+
+
+def is_placed(thread_id: str | None) -> bool:
+    """Whether a rethreading has placed a message in this thread (not none, nor a pending thread of one)."""
+    return thread_id is not None and not thread_id.startswith(PENDING)
+
+
+def has_pending(archive: Archive) -> bool:
+    """Whether some message still waits for a rethreading (an import was killed before it ran)."""
+    # a range on the thread index: '.' is the character after PENDING's closing '-'
+    return bool(
+        archive._scalar(
+            "SELECT EXISTS (SELECT 1 FROM messages WHERE thread_id IS NULL OR thread_id >= ? AND thread_id < ?)",
+            (PENDING, PENDING[:-1] + "."),
+        )
+    )
 
 
 def message_keys(archive: Archive, participants: Participants) -> tuple[list[MessageKey], dict[str, tuple]]:

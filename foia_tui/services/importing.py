@@ -36,6 +36,7 @@ from foia_tui.archive.store import (
     store_rows,
 )
 from foia_tui.archive.tags import reanchor_taggings
+from foia_tui.archive.threads import has_pending, place_unthreaded
 from foia_tui.archive.warnings import PageWarning
 from foia_tui.domain.display import one_line
 from foia_tui.domain.escaping import storable
@@ -274,7 +275,7 @@ def run_import(
     summary.warnings.sort(key=lambda w: w.order)
     if summary.warnings:
         keep_search_unless_named(archive, NEEDS_A_LOOK, "has:warning")
-    if summary.imported:
+    if summary.imported or has_pending(archive):  # a killed import's messages are placed by the next one
         counts = rebuild_conversations(archive, full=force)
         summary.threads = counts["threads"]
         if force:  # bodies may have changed (re-OCR): move or flag excerpt taggings whose text moved
@@ -307,7 +308,7 @@ def _store_all(
     while not finished:
         batch_started, batch_messages = time.monotonic(), 0
         stored: dict[int, list[str]] = {}  # release id -> documents this batch stored or found already here
-        with archive.transaction():
+        with archive.transaction() as conn:
             for candidate, outcome in outcomes:
                 release_id = release_of[candidate.path][1]
                 if isinstance(outcome, AlreadyImported):
@@ -333,6 +334,7 @@ def _store_all(
                 finished = True
             for release_id, document_ids in stored.items():
                 attach_documents(archive, release_id, document_ids)
+            place_unthreaded(conn)  # listed even if the import dies before its rethreading
 
 
 def _releases_for(

@@ -20,7 +20,7 @@ from foia_tui.archive.people import (
     read_participants,
     write_people,
 )
-from foia_tui.archive.threads import body_loader, message_keys, write_conversations
+from foia_tui.archive.threads import body_loader, is_placed, message_keys, write_conversations
 from foia_tui.domain.conversations import assign_threads, find_duplicates, inherit_subjects
 from foia_tui.domain.people import alias_text, copy_pairs, person_name, printed_name, resolve_people
 
@@ -37,7 +37,7 @@ def rebuild_conversations(archive: Archive, *, full: bool = False) -> dict[str, 
         keys, current = message_keys(archive, participants)
         keys = inherit_subjects(keys)
         bodies = body_loader(archive)
-        seen = {} if full else {key: dup for key, (thread_id, dup, _) in current.items() if thread_id is not None}
+        seen = {} if full else {key: dup for key, (thread_id, dup, _) in current.items() if is_placed(thread_id)}
         duplicates = find_duplicates(keys, bodies, seen)
         canon = {key: head or key for key, head in duplicates.items()}
         people = plan_people(archive, participants, canon)

@@ -1,7 +1,7 @@
 """Kill `foia import` at random moments and check the archive after each kill (shared by test and benchmark).
 
 Consistent means: SQLite's integrity check passes, both FTS indexes agree with the messages table, every
-imported document has all its messages, the tags made before the kill are all there, and running the same
+imported document has all its messages, every message is in a thread, the tags made before the kill are all there, and running the same
 import again completes it.
 """
 
@@ -65,6 +65,9 @@ def consistency_problems(db: Path, tags_expected: int) -> list[str]:
         ):
             if stored != Path(path).read_bytes().count(b"\nFrom ") + 1:
                 problems.append(f"half-imported mbox {path}: {stored} messages")
+        unthreaded = conn.execute("SELECT count(*) FROM messages WHERE thread_id IS NULL").fetchone()[0]
+        if unthreaded:
+            problems.append(f"{unthreaded} messages in no thread")
         if conn.execute("SELECT count(*) FROM taggings").fetchone()[0] != tags_expected:
             problems.append("taggings lost")
     finally:
