@@ -1,8 +1,8 @@
 """Kill `foia import` at random moments and check the archive after each kill (shared by test and benchmark).
 
 Consistent means: SQLite's integrity check passes, both FTS indexes agree with the messages table, every
-imported document has all its messages, every message is in a thread, the tags made before the kill are all there, and running the same
-import again completes it.
+imported document has all its messages, every message is in a thread, the tags made before the kill are all
+there, and running the same import again completes it.
 """
 
 from __future__ import annotations
