@@ -544,8 +544,8 @@ def test_release_add_edit_rm_from_the_command_line(tmp_path):
     rows = [json.loads(line) for line in invoke("releases", "--json", "--db", db).output.splitlines()]
     assert rows == [
         {"name": "Chicago PD 2020", "agency": "CPD", "request_id": None, "filed": "2020-02-01", "produced": None,
-         "requester": None, "status": "no_records", "notes": "appealed", "documents": 0, "pages": 0, "messages": 0,
-         "redactions": 0}
+         "requester": None, "status": "no_records", "notes": "appealed", "tz": None, "tz_given": False,
+         "documents": 0, "pages": 0, "messages": 0, "redactions": 0}
     ]  # fmt: skip
     unknown = CliRunner().invoke(main, ["release", "rm", "Nope", "--db", db])
     assert unknown.exit_code == 2 and unknown.output.startswith("foia: no release named 'Nope'")

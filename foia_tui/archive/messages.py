@@ -9,7 +9,7 @@ from foia_tui.archive import Archive
 from foia_tui.archive.warnings import UNASSIGNED_PAGES, WARNINGS
 
 MESSAGE_COLUMNS = """m.id, m.thread_id, m.subject, m.sender_name, m.sender_email, m.sender_raw, m.recipients, m.cc,
-    m.sent, m.body, m.duplicate_of, m.page_start, m.page_end, m.bates_start, m.bates_end, m.copy_kind,
+    m.sent, m.sent_day, m.body, m.duplicate_of, m.page_start, m.page_end, m.bates_start, m.bates_end, m.copy_kind,
     m.date_text, d.path AS file, m.continued_page_end,
     (SELECT path FROM documents WHERE id = m.continued_in) AS continued_file"""
 
@@ -51,6 +51,7 @@ def message_objects(archive: Archive, rows: list[dict]) -> list[dict]:
             "to": _people(row["recipients"]),
             "cc": _people(row["cc"]),
             "sent": row["sent"],
+            "day": row["sent_day"],  # the day it counts on: in its release's zone (timeline, search date:)
             "source": {
                 "file": row["file"],
                 "page_start": row["page_start"],

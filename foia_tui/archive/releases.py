@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from typing import TypeVar
 
 from foia_tui.archive import Archive, ArchiveError
+from foia_tui.archive.clock import date_documents, set_zone
 from foia_tui.archive.messages import get_messages
 from foia_tui.archive.store import now_iso
 from foia_tui.archive.tags import find_anchor
@@ -65,6 +66,8 @@ class Release:
     status: str
     notes: str | None
     created_at: str
+    tz: str | None  # the zone its printed times are read in and its days counted in (foia_tui.archive.clock)
+    tz_given: int  # 1 when a person gave the zone, 0 when it was detected from the release's mail
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class ReleaseSummary(Release):
             "requester": self.requester,
             "status": self.status,
             "notes": self.notes,
+            "tz": self.tz,
+            "tz_given": bool(self.tz_given),
             "documents": self.documents,
             "pages": self.pages,
             "messages": self.messages,
@@ -116,8 +121,9 @@ def _check_fields(fields: dict) -> dict:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-def add_release(archive: Archive, name: str, **fields: str | None) -> Release:
-    """Record a release (also one that produced nothing: the collection shows requests that came back empty)."""
+def add_release(archive: Archive, name: str, *, tz: str | None = None, **fields: str | None) -> Release:
+    """Record a release (also one that produced nothing: the collection shows requests that came back empty);
+    `tz` (a zone_name) is the zone its printed times are read in, else detected from its mail."""
     given = _check_fields(fields)
     if not name.strip():
         raise ReleaseUsageError("a release needs a name")
@@ -129,14 +135,21 @@ def add_release(archive: Archive, name: str, **fields: str | None) -> Release:
             f"INSERT INTO releases (name, {', '.join(given)}, created_at) VALUES (?, {_marks(list(given))}, ?)",
             (name, *given.values(), now_iso()),
         )
+        if tz:
+            conn.execute("UPDATE releases SET tz = ?, tz_given = 1 WHERE name = ?", (tz, name))
     return get_release(archive, name)
 
 
-def edit_release(archive: Archive, name: str, *, rename: str | None = None, **fields: str | None) -> Release:
-    """Change a release's metadata; an empty string clears a field."""
+def edit_release(
+    archive: Archive, name: str, *, rename: str | None = None, tz: str | None = None, **fields: str | None
+) -> Release:
+    """Change a release's metadata; an empty string clears a field. A new `tz` (a zone_name; "" detects it from
+    the release's mail again) dates its messages again."""
     given = _check_fields(fields)
     with archive.transaction() as conn:
-        get_release(archive, name)
+        release = get_release(archive, name)
+        if tz is not None:
+            set_zone(conn, release.id, tz or None)
         if rename and rename != name:
             if conn.execute("SELECT 1 FROM releases WHERE name = ?", (rename,)).fetchone():
                 raise ReleaseUsageError(f"release {rename!r} already exists")
@@ -269,9 +282,12 @@ def delete_release(archive: Archive, name: str, *, force: bool = False) -> Relea
         conn.execute("PRAGMA defer_foreign_keys = ON")  # the taggings move to surviving copies before COMMIT
         for chunk in _chunks(orphans):
             conn.execute(f"DELETE FROM taggings WHERE id IN ({_marks(chunk)})", chunk)
+        held = conn.execute("SELECT document_id FROM release_documents WHERE release_id = ?", (release.id,))
+        kept = sorted({row[0] for row in held} - set(gone))
         conn.execute("DELETE FROM releases WHERE id = ?", (release.id,))
         for chunk in _chunks(gone):
             conn.execute(f"DELETE FROM documents WHERE id IN ({_marks(chunk)})", chunk)
+        date_documents(conn, kept)  # what other releases hold is read in their zone now
     return ReleaseRemoval(name, len(gone), len(doomed), survivors, len(orphans))
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from foia_tui.archive.clock import set_clock
+
 V1_CORE = """
 CREATE TABLE documents (
     id TEXT PRIMARY KEY,
@@ -407,5 +409,24 @@ def _v10(db: sqlite_utils.Database) -> None:
     db.executescript(V10_EVERY_BOX)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10]
+# One clock: each release has a time zone (detected from its mail's offsets, or given: tz_given); every message
+# keeps its sort key (UTC, a printed time read in its release's zone) and the day it counts on there (sent_day),
+# so ordering, the timeline and search `date:` agree. The date index carries the day, replacing (sent_sort, id).
+V11_CLOCK = """
+ALTER TABLE releases ADD COLUMN tz TEXT;
+ALTER TABLE releases ADD COLUMN tz_given INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN sent_day TEXT;
+DROP INDEX messages_sent_id;
+CREATE INDEX messages_sent_day ON messages(sent_sort, id, sent_day);
+"""
+
+
+def _v11(db: sqlite_utils.Database) -> None:
+    db.executescript(V11_CLOCK)
+    set_clock(db.conn)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11,
+]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

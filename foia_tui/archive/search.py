@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import MESSAGE_COLUMNS, message_objects
 from foia_tui.archive.store import now_iso
+from foia_tui.domain.clock import sort_window
 from foia_tui.domain.query import (
     MIN_SUBSTRING,
     And,
@@ -435,10 +436,13 @@ class _Sql:
             return "(" + " OR ".join(parts) + ")"
         if isinstance(node, Substring):
             return self.substring(node)
-        if isinstance(node, DateRange):
-            column = "sent_sort" if self.by_words else "hit.sent_sort"
-            bounds = [f"{column} >= {self.param(node.start)}"] if node.start else []
-            bounds += [f"{column} < {self.param(node.end)}"] if node.end else []
+        if isinstance(node, DateRange):  # the day each counts on, sought through the sort keys around it
+            prefix = "" if self.by_words else "hit."
+            low, high = sort_window(node.start, node.end)
+            bounds = [f"{prefix}sent_sort >= {self.param(low)}"] if low else []
+            bounds += [f"{prefix}sent_sort < {self.param(high)}"] if high else []
+            bounds += [f"{prefix}sent_day >= {self.param(node.start)}"] if node.start else []
+            bounds += [f"{prefix}sent_day < {self.param(node.end)}"] if node.end else []
             if self.by_words:
                 return self.member("rowid", f"SELECT rowid FROM messages WHERE {' AND '.join(bounds)}")
             return "(" + " AND ".join(bounds) + ")"

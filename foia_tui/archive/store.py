@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from foia_tui.archive import Archive
 from foia_tui.archive.schema import split_warning
+from foia_tui.domain.clock import moment
 from foia_tui.domain.subjects import normalise_subject
 from importers.records import Address, DocumentRecord, LeadRecord, MessageRecord, RedactionRecord
 
@@ -33,19 +34,6 @@ def message_id_for(document_sha256: str, ordinal: int) -> str:
     return hashlib.sha256(f"{document_sha256}:{ordinal}".encode()).hexdigest()[:16]
 
 
-def sort_key_for(sent: str | None) -> str | None:
-    """ISO text that sorts in time order: zoned times in UTC, printed (naive) times as printed."""
-    if not sent:
-        return None
-    try:
-        moment = datetime.fromisoformat(sent)
-    except ValueError:
-        return sent
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.isoformat(timespec="seconds")
-
-
 def _address_json(addresses: list[Address]) -> str:
     return json.dumps([{"name": a.name, "email": a.email, "raw": a.raw} for a in addresses], ensure_ascii=False)
 
@@ -62,7 +50,7 @@ def is_imported(archive: Archive, sha256: str) -> bool:
 
 MESSAGE_COLUMNS = (
     "subject", "subject_norm", "sender_name", "sender_email", "sender_raw", "recipients", "cc", "bcc", "reply_to",
-    "participants", "sent", "sent_sort", "date_text", "body", "message_id", "in_reply_to", '"references"',
+    "participants", "sent", "sent_sort", "sent_day", "date_text", "body", "message_id", "in_reply_to", '"references"',
     "page_start", "page_end", "bates_start", "bates_end", "copy_kind", "quoted_in", "quote_hidden",
 )  # fmt: skip
 INSERT_MESSAGE = (
@@ -74,6 +62,8 @@ UPDATE_MESSAGE = f"UPDATE messages SET {', '.join(f'{c} = ?' for c in MESSAGE_CO
 
 def _message_values(m: MessageRecord, ids: dict[int, str]) -> tuple:
     sender = m.sender or Address()
+    # zoned times in UTC, printed ones as printed, until the import reads them in their release's zone (archive.clock)
+    when = moment(m.sent)
     return (
         m.subject,
         normalise_subject(m.subject),
@@ -86,7 +76,8 @@ def _message_values(m: MessageRecord, ids: dict[int, str]) -> tuple:
         _address_json(m.reply_to),
         _participants_text(m),
         m.sent,
-        sort_key_for(m.sent),
+        when.sort,
+        when.day,
         m.date_text,
         m.body,
         m.message_id,

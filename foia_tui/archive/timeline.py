@@ -1,7 +1,8 @@
 """Reads and writes behind the timeline: counts per day, swimlanes, the chronology's messages and events.
 
-Each distinct email counts once (duplicates are left out), dated by `sent_sort`; a message whose date is not a
-real calendar day counts as undated. `ids`, where taken, narrows everything to a search's matching messages.
+Each distinct email counts once (duplicates are left out), on its `sent_day`: the day it falls on in its release's
+time zone (foia_tui.archive.clock); a message whose date is not a real calendar day counts as undated. `ids`, where
+taken, narrows everything to a search's matching messages.
 """
 
 from __future__ import annotations
@@ -32,15 +33,15 @@ PERSON_KEY = "coalesce(p.person_id, 'address:' || coalesce(p.email, p.name))"
 PERSON_WHERE = "coalesce(p.email, p.name, '') != '' AND p.role IN (?, ?, ?)"
 # `duplicate_of > ''` (ids are never empty) lets SQLite use the duplicate_of index, where IS NOT NULL scans.
 DUPLICATE_IDS = "SELECT id FROM messages WHERE duplicate_of > ''"
-# Counts come from the sent_sort index (covering), less the duplicates' share: reading
+# Counts come from the (sent_sort, id, sent_day) index (covering), less the duplicates' share: reading
 # duplicate_of for every row would read every message body too, since the column is stored after it.
-ALL_DAYS = "SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages WHERE sent_sort IS NOT NULL GROUP BY day"
-DUPLICATE_DAYS = """SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages
-    WHERE duplicate_of > '' AND sent_sort IS NOT NULL GROUP BY day"""
-# A few hits are looked up one by one; many are matched while scanning the (sent_sort, id) index, which is
-# cheaper past about 20,000 (the unary + keeps SQLite from seeking them by id).
-HIT_DAYS = f"""SELECT substr(sent_sort, 1, 10) AS day, count(*) FROM messages
-    WHERE {{id}} IN (SELECT value FROM json_each(?)) AND sent_sort IS NOT NULL AND id NOT IN ({DUPLICATE_IDS})
+ALL_DAYS = "SELECT sent_day AS day, count(*) FROM messages WHERE sent_day IS NOT NULL GROUP BY day"
+DUPLICATE_DAYS = """SELECT sent_day AS day, count(*) FROM messages
+    WHERE duplicate_of > '' AND sent_day IS NOT NULL GROUP BY day"""
+# A few hits are looked up one by one; many are matched while scanning the (sent_sort, id, sent_day) index, which
+# is cheaper past about 20,000 (the unary + keeps SQLite from seeking them by id).
+HIT_DAYS = f"""SELECT sent_day AS day, count(*) FROM messages
+    WHERE {{id}} IN (SELECT value FROM json_each(?)) AND sent_day IS NOT NULL AND id NOT IN ({DUPLICATE_IDS})
     GROUP BY day"""
 SCAN_ABOVE = 20_000
 PEOPLE_MESSAGES = """SELECT p.person_id, count(*), (SELECT name FROM people WHERE id = p.person_id),
@@ -109,7 +110,7 @@ def lanes_for(archive: Archive, kind: str, unit: Unit) -> list[Lane]:
 
 def person_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
     """Per day, every message each person sent or received (all their aliases together); busiest first."""
-    texts = dict(_rows(archive, "SELECT id, substr(sent_sort, 1, 10) FROM messages WHERE sent_sort IS NOT NULL"))
+    texts = dict(_rows(archive, "SELECT id, sent_day FROM messages WHERE sent_day IS NOT NULL"))
     for (duplicate,) in _rows(archive, DUPLICATE_IDS):
         texts.pop(duplicate, None)
     calendar = {text: day_of(text) if len(text) == 10 else None for text in set(texts.values())}
@@ -134,8 +135,8 @@ def thread_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
     subjects = dict(_rows(archive, "SELECT id, subject FROM threads ORDER BY message_count DESC, id LIMIT ?", (limit,)))
     rows = _rows(
         archive,
-        """SELECT thread_id, substr(sent_sort, 1, 10) AS day, count(*) FROM messages
-           WHERE thread_id IN (SELECT value FROM json_each(?)) AND duplicate_of IS NULL AND sent_sort IS NOT NULL
+        """SELECT thread_id, sent_day AS day, count(*) FROM messages
+           WHERE thread_id IN (SELECT value FROM json_each(?)) AND duplicate_of IS NULL AND sent_day IS NOT NULL
            GROUP BY thread_id, day""",
         (json.dumps(list(subjects)),),
     )
@@ -174,7 +175,7 @@ def period_summary(
     `people` and `threads` are (label, messages) pairs, most messages first; `hits` counts the search's hits.
     """
     narrow, narrow_params = _lane_filter(lane, lanes)
-    where = f"m.sent_sort >= ? AND m.sent_sort < ? AND m.duplicate_of IS NULL{narrow}"
+    where = f"m.sent_day >= ? AND m.sent_day < ? AND m.duplicate_of IS NULL{narrow}"
     params = (start.isoformat(), (end + timedelta(days=1)).isoformat(), *narrow_params)
     threads = _rows(
         archive,
@@ -206,7 +207,7 @@ def chronology_messages(archive: Archive, ids: Collection[str] | None = None) ->
         where, params = f"{where} AND m.id IN (SELECT value FROM json_each(?))", (json.dumps(list(ids)),)
     rows = archive._query(
         f"""SELECT m.id, m.subject, m.sender_name, m.sender_email, m.sender_raw, m.recipients, m.sent,
-                   m.sent_sort, m.body, m.page_start, m.page_end, m.bates_start, m.bates_end, d.path AS file
+                   m.sent_sort, m.sent_day, m.body, m.page_start, m.page_end, m.bates_start, m.bates_end, d.path AS file
             FROM messages m JOIN documents d ON d.id = m.document_id WHERE {where}
             ORDER BY m.sent_sort IS NULL, m.sent_sort, d.path, m.ordinal""",
         params,

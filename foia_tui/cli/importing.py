@@ -8,7 +8,7 @@ import click
 
 from foia_tui.archive.types import ReleaseUsageError
 from foia_tui.cli.common import emit_json, fail, storable_text, warn, with_archive
-from foia_tui.cli.releases import request_options
+from foia_tui.cli.releases import request_options, tz_option
 from foia_tui.domain.display import name_shown
 from foia_tui.services.importing import run_import
 from foia_tui.services.releases import check_release
@@ -31,6 +31,7 @@ from foia_tui.services.releases import check_release
     help="Follow symbolic links found inside the folders given (they may lead outside them).",
 )
 @request_options
+@tz_option
 @with_archive(create=True)
 def import_command(
     archive,
@@ -40,6 +41,7 @@ def import_command(
     workers: int | None,
     release: str | None,
     follow_symlinks: bool,
+    tz: str | None,
     **fields,
 ) -> None:
     """Import PDFs, .eml, .mbox, maildirs and .msg files (files, directories or globs).
@@ -49,6 +51,9 @@ def import_command(
 
     Each file joins a release (--release, else one named after the directory or file given); a file already
     imported joins the new release as another copy of the same document.
+
+    Each release has a time zone (--tz, else detected from its mail's offsets): printed times are read in it
+    for ordering, and the timeline, chronology and search date: count days in it. Shown times stay as printed.
 
     Exit status: 0 when every file imported, 1 when some failed, 2 on usage errors.
     """
@@ -73,6 +78,7 @@ def import_command(
                 release=release,
                 release_fields=fields,
                 follow_symlinks=follow_symlinks,
+                tz=tz,
             )
         except ReleaseUsageError as error:
             fail(str(error), 2)

@@ -8,6 +8,7 @@ import click
 
 from foia_tui.archive.types import ReleaseUsageError
 from foia_tui.cli.common import emit_json, emit_json_lines, fail, storable_text, with_archive
+from foia_tui.domain.clock import zone_name
 from foia_tui.domain.display import one_line
 from foia_tui.domain.releases import STATUSES, gaps_markdown, normalise_date
 from foia_tui.services.releases import (
@@ -30,6 +31,27 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     except ValueError as error:
         fail(f"--{param.name}: {error}", 2)
     return None
+
+
+def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--tz as a stored zone name ('' detects it again in `release edit`); an unknown zone is a usage error."""
+    if not value:
+        return value
+    try:
+        return zone_name(value)
+    except ValueError as error:
+        fail(f"--tz: {error}", 2)
+    return None
+
+
+def tz_option(command: Callable) -> Callable:
+    """--tz: the zone a release's printed times are read in and its days counted in."""
+    return click.option(
+        "--tz",
+        default=None,
+        callback=_zone,
+        help="Time zone of the release (America/New_York, UTC-05:00); default: detected from its mail.",
+    )(command)
 
 
 def request_options(command: Callable) -> Callable:
@@ -78,10 +100,11 @@ def releases_command(archive, as_json: bool) -> None:
         return
     for r in rows:
         when = r.produced or r.filed or "-"
+        zone = (r.tz or "-") + ("" if r.tz_given or not r.tz else " (detected)")
         click.echo(
             f"{one_line(r.name, 28):28}  {one_line(r.agency or '-', 20):20}  {r.status:11}  {when:10}  "
             f"{r.documents:>5} docs  {r.pages:>6} pages  {r.messages:>6} messages  "
-            f"{r.redactions:>6} redactions"
+            f"{r.redactions:>6} redactions  {one_line(zone, 40)}"
         )
 
 
@@ -93,10 +116,11 @@ def release_group() -> None:
 @release_group.command("add")
 @click.argument("name")
 @release_options
+@tz_option
 @with_archive(create=True)
-def release_add(archive, name: str, **fields: str | None) -> None:
+def release_add(archive, name: str, tz: str | None, **fields: str | None) -> None:
     """Record a release (also a request that produced nothing)."""
-    _usage(add_release, archive, name, **fields)
+    _usage(add_release, archive, name, tz=tz, **fields)
     click.echo(f"added release {one_line(name)!r}")
 
 
@@ -104,13 +128,15 @@ def release_add(archive, name: str, **fields: str | None) -> None:
 @click.argument("name")
 @click.option("--rename", default=None, help="A new name for the release.")
 @release_options
+@tz_option
 @with_archive()
-def release_edit(archive, name: str, rename: str | None, **fields: str | None) -> None:
+def release_edit(archive, name: str, rename: str | None, tz: str | None, **fields: str | None) -> None:
     """Change what is recorded about a release.
 
-    An empty value clears a field, e.g. --notes "".
+    An empty value clears a field, e.g. --notes ""; --tz "" detects the release's time zone from its mail again.
+    A new --tz reads its printed times in that zone, and counts its days there (timeline, search date:).
     """
-    release = _usage(edit_release, archive, name, rename=rename, **fields)
+    release = _usage(edit_release, archive, name, rename=rename, tz=tz, **fields)
     click.echo(f"updated release {one_line(release.name)!r}")
 
 

@@ -292,7 +292,8 @@ def chronology_rows(messages: Iterable[dict], events: Iterable[Event] = ()) -> l
             {
                 "kind": "message",
                 "id": m["id"],
-                "sort": m.get("sent_sort") or "~",  # undated after everything dated
+                # on the day it counts on (its release's zone), then in time order; undated after everything dated
+                "sort": (m.get("sent_day") or "~", m.get("sent_sort") or ""),
                 "date": _shown_date(m.get("sent")),
                 "from": sender,
                 "to": _names(json.loads(m.get("recipients") or "[]")),
@@ -306,7 +307,7 @@ def chronology_rows(messages: Iterable[dict], events: Iterable[Event] = ()) -> l
             {
                 "kind": "event",
                 "id": e.id,
-                "sort": e.date.isoformat(),
+                "sort": (e.date.isoformat(), ""),
                 "date": e.date.isoformat(),
                 "label": e.label,
                 "note": e.note or "",

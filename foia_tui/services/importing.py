@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from foia_tui.archive import Archive, ArchiveUnusable
+from foia_tui.archive.clock import date_documents, set_clock, set_zone
 from foia_tui.archive.messages import duplicate_count
 from foia_tui.archive.releases import attach_documents, ensure_release
 from foia_tui.archive.search import keep_search_unless_named
@@ -249,13 +250,22 @@ def run_import(
     release: str | None = None,
     release_fields: dict[str, str | None] | None = None,
     follow_symlinks: bool = False,
+    tz: str | None = None,
 ) -> ImportSummary:
-    """Import everything under `paths` in batches of whole documents, then rebuild threads once."""
+    """Import everything under `paths` in batches of whole documents, then rebuild threads once.
+
+    `tz` (a zone_name) is the zone of the releases filled; else each release's zone is detected from its mail.
+    """
     started = now_iso()
     candidates, failures = expand_paths(paths, follow_symlinks)
     summary = ImportSummary(files=len(candidates) + len(failures), failures=failures)
     release_of = _releases_for(archive, candidates, release, release_fields or {})
     summary.releases = sorted({name for name, _ in release_of.values()})
+    release_ids = sorted({release_id for _name, release_id in release_of.values()})
+    if tz is not None:
+        with archive.transaction() as conn:
+            for release_id in release_ids:
+                set_zone(conn, release_id, tz)
     if progress:
         progress(0, len(candidates))
     before = imported_sha256s(archive)
@@ -269,7 +279,9 @@ def run_import(
             f"{error}; {stored} of {len(candidates)} files were stored: run the same import again to complete it"
         ) from error
     read = set(summary.document_ids)
-    for release_id in sorted({release_id for _name, release_id in release_of.values()}):
+    with archive.transaction() as conn:  # each batch was dated in its release's zone so far: detect it again
+        set_clock(conn, release_ids)
+    for release_id in release_ids:
         joined = join_production(archive, release_id)
         summary.warnings += [warning for document_id, warning in joined.items() if document_id in read]
     summary.warnings.sort(key=lambda w: w.order)
@@ -334,6 +346,7 @@ def _store_all(
                 finished = True
             for release_id, document_ids in stored.items():
                 attach_documents(archive, release_id, document_ids)
+            date_documents(conn, [document_id for ids in stored.values() for document_id in ids])
             place_unthreaded(conn)  # listed even if the import dies before its rethreading
 
 

@@ -38,7 +38,7 @@ __all__ = [
 
 
 def bucket_counts(archive: Archive, unit: Unit, ids: Collection[str] | None = None) -> Series:
-    """Distinct emails per day, week (from Monday) or month, by `sent_sort`."""
+    """Distinct emails per day, week (from Monday) or month, counted on the day each falls on in its release's zone."""
     return day_counts(archive, ids).rollup(unit)
 
 
@@ -57,5 +57,5 @@ def load_timeline(archive: Archive, ids: Collection[str] | None = None) -> Timel
 def chronology(archive: Archive, ids: Collection[str] | None = None) -> list[dict]:
     """Chronology rows: the messages (all, or `ids`) and the events between the first and last of them."""
     messages = chronology_messages(archive, ids)
-    days = sorted(d for d in (day_of(m["sent_sort"]) for m in messages) if d)
+    days = sorted(d for d in (day_of(m["sent_day"]) for m in messages) if d)
     return chronology_rows(messages, list_events(archive, days[0], days[-1]) if days else [])
