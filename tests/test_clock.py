@@ -186,6 +186,16 @@ def test_tz_at_import_and_release_edit_change_the_counts(mail, tmp_path):
     # a printed 11 PM on the last day of a month counts in that month, whatever its UTC instant
     late = [m for m in fixed if len(m["sent"]) == 19 and m["sent"][11:13] >= "20"]
     assert late and all(m["day"] == m["sent"][:10] for m in late)
+    # threads show the days their emails count on
+    days: dict[str, list[str]] = {}
+    for m in fixed:
+        days.setdefault(m["thread_id"], []).append(m["day"])
+    threads = json_lines("threads", "--db", str(db))
+    assert {t["id"]: (t["first_day"], t["last_day"]) for t in threads} == {
+        thread: (min(d), max(d)) for thread, d in days.items()
+    }
+    one = next(t for t in threads if t["first_day"] != t["first_sent"][:10])
+    assert f"{one['first_day']}..{one['last_day']}" in run("threads", "--db", str(db))
 
     run("release", "edit", "East", "--tz", "", "--db", str(db))  # detect it again
     (release,) = json_lines("releases", "--db", str(db))

@@ -37,6 +37,9 @@ class ThreadSummary:
     has_leak: bool
     has_attachment: bool
     tags: tuple[str, ...] = ()
+    # the days its emails count on (each in its release's zone): what the list shows; first/last_sent order it
+    first_day: str | None = None
+    last_day: str | None = None
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,7 @@ def totals(archive: Archive) -> Totals:
 def _summaries(archive: Archive, rows: list[dict]) -> list[ThreadSummary]:
     ids = [row["id"] for row in rows]
     tags: dict[str, list[str]] = defaultdict(list)
+    days: dict[str, tuple[str | None, str | None]] = {}
     if ids:
         for row in archive._query(
             f"""SELECT DISTINCT m.thread_id, t.name FROM taggings tg
@@ -197,6 +201,12 @@ def _summaries(archive: Archive, rows: list[dict]) -> list[ThreadSummary]:
             tuple(ids),
         ):
             tags[row["thread_id"]].append(row["name"])
+        for row in archive._query(
+            f"""SELECT thread_id, min(sent_day) AS first_day, max(sent_day) AS last_day FROM messages
+                WHERE thread_id IN ({_placeholders(ids)}) AND duplicate_of IS NULL GROUP BY thread_id""",
+            tuple(ids),
+        ):
+            days[row["thread_id"]] = (row["first_day"], row["last_day"])
     return [
         ThreadSummary(
             id=row["id"],
@@ -209,6 +219,8 @@ def _summaries(archive: Archive, rows: list[dict]) -> list[ThreadSummary]:
             has_leak=bool(row["has_leak"]),
             has_attachment=bool(row["has_attachment"]),
             tags=tuple(tags[row["id"]]),
+            first_day=days.get(row["id"], (None, None))[0],
+            last_day=days.get(row["id"], (None, None))[1],
         )
         for row in rows
     ]

@@ -242,11 +242,19 @@ def thread_participants(archive: Archive, thread_ids: list[str] | None = None) -
     return {thread: list(people) for thread, people in names.items()}
 
 
+# The days a thread's emails count on (each in its release's zone, foia_tui.archive.clock): what is shown as its
+# dates, while first_sent and last_sent (sort keys) order threads.
+THREAD_DAYS = """
+    (SELECT min(sent_day) FROM messages WHERE thread_id = threads.id AND duplicate_of IS NULL) AS first_day,
+    (SELECT max(sent_day) FROM messages WHERE thread_id = threads.id AND duplicate_of IS NULL) AS last_day"""
+
+
 def list_threads(archive: Archive, *, limit: int | None = None) -> list[dict]:
     """`foia threads --json` objects, in time order of their first message (undated threads last)."""
     rows = archive._query(
-        """SELECT id, subject, first_sent, last_sent, message_count, has_redaction, has_leak, has_attachment
-           FROM threads ORDER BY first_sent IS NULL, first_sent, id LIMIT ?""",
+        f"""SELECT id, subject, first_sent, last_sent, {THREAD_DAYS}, message_count, has_redaction, has_leak,
+                   has_attachment
+            FROM threads ORDER BY first_sent IS NULL, first_sent, id LIMIT ?""",
         (-1 if limit is None else limit,),
     )
     names = thread_participants(archive, [r["id"] for r in rows]) if limit is not None else thread_participants(archive)
@@ -260,6 +268,8 @@ def _thread_object(row: dict, participants: list[str]) -> dict:
         "participants": participants,
         "first_sent": row["first_sent"],
         "last_sent": row["last_sent"],
+        "first_day": row["first_day"],
+        "last_day": row["last_day"],
         "message_count": row["message_count"],
         "has_redactions": bool(row["has_redaction"]),
         "has_leaks": bool(row["has_leak"]),
@@ -286,8 +296,9 @@ def get_thread(archive: Archive, thread_id: str) -> dict | None:
     """One thread with its shown messages in reading order, each reply after the message it answers
     (`foia list --json` objects plus parent_id and copies, the number of other stored copies)."""
     row = archive._query(
-        """SELECT id, subject, first_sent, last_sent, message_count, has_redaction, has_leak, has_attachment
-           FROM threads WHERE id = ?""",
+        f"""SELECT id, subject, first_sent, last_sent, {THREAD_DAYS}, message_count, has_redaction, has_leak,
+                   has_attachment
+            FROM threads WHERE id = ?""",
         (thread_id,),
     )
     if not row:

@@ -20,7 +20,7 @@ def threads_command(archive, as_json: bool, limit: int | None) -> None:
         emit_json_lines(threads)
         return
     for t in threads:
-        dates = f"{(t['first_sent'] or '-')[:10]}..{(t['last_sent'] or '-')[:10]}"
+        dates = f"{t['first_day'] or '-'}..{t['last_day'] or '-'}"
         flag = "R" if t["has_redactions"] else " "
         subject, people = one_line(t["subject"] or "", 50), one_line(", ".join(t["participants"]), 40)
         click.echo(f"{t['id']}  {dates}  {t['message_count']:>4}  {flag}  {subject:50}  {people}")
@@ -62,7 +62,7 @@ def render_thread(thread: dict) -> str:
     """A thread as plain text; every piece of document text passes through foia_tui.domain.display."""
     messages = thread["messages"]
     number = {m["id"]: index for index, m in enumerate(messages, 1)}
-    dates = f"{(thread['first_sent'] or '-')[:10]} .. {(thread['last_sent'] or '-')[:10]}"
+    dates = f"{thread['first_day'] or '-'} .. {thread['last_day'] or '-'}"
     flags = ", with redactions" if thread["has_redactions"] else ""
     lines = [
         f"Thread {thread['id']}: {one_line(thread['subject'] or '(no subject)', 100)}",

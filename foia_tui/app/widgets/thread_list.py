@@ -212,7 +212,7 @@ class ThreadList(ScrollView, can_focus=True, inherit_bindings=False):
         text.append("!" if thread.has_leak else " ", style("thread-list--leak"))
         text.append("+" if thread.has_attachment else " ", style("thread-list--attachment"))
         text.append(" ")
-        dates = day_span(thread.first_sent, thread.last_sent) if width >= 70 else day(thread.last_sent) or "undated"
+        dates = day_span(thread.first_day, thread.last_day) if width >= 70 else day(thread.last_day) or "undated"
         text.append(f"{dates:<21} " if width >= 70 else f"{dates:<10} ", style("thread-list--date"))
         if width >= 60:
             people_width = max(12, min(24, width // 5))
