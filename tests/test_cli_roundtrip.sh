@@ -63,14 +63,24 @@ foia tag rm lunches --yes | grep -q "Deleted tag lunches" || fail "tag rm --yes"
 foia import --force "$work/mail" >/dev/null 2>&1
 [ "$(foia tag list --json | json 'sum(t["taggings"] for t in data)')" = 4 ] || fail "taggings lost on re-import"
 
-foia export -o "$work/brief.md" 2>/dev/null
+foia export -o "$work/brief.md" --date 2024-05-01 2>/dev/null
 grep -q '^> budget was cut by 40 percent$' "$work/brief.md" || fail "excerpt quote missing"
-grep -q '^> \\# Not a heading \\| &lt;script>alert(1)&lt;/script>$' "$work/brief.md" || fail "hostile line not escaped"
-grep -q '^— 2019-03-04 10:15:00-05:00 · Jane Doe &lt;jane@agency.example.gov> → Bob Roe' "$work/brief.md" \
+grep -q '^> \\# Not a heading | \\<script>alert(1)\\</script>$' "$work/brief.md" || fail "hostile line not escaped"
+grep -q '^— 2019-03-04 10:15:00-05:00 · Jane Doe \\<jane@agency.example.gov> → Bob Roe' "$work/brief.md" \
     || fail "citation line"
 grep -q '^\*\*Note\*\* (roundtrip, .*): cut admitted$' "$work/brief.md" || fail "note"
-foia export -o "$work/again.md" 2>/dev/null
-cmp -s "$work/brief.md" "$work/again.md" || fail "two exports of the same archive differ"
+grep -q '^Made 2024-05-01 from archive archive.db.$' "$work/brief.md" || fail "made line"
+grep -q '^Archive last imported: ' "$work/brief.md" || fail "last import line"
+foia export -o "$work/again.md" --date 2024-05-01 2>/dev/null
+cmp -s "$work/brief.md" "$work/again.md" || fail "two exports of the same archive at the same --date differ"
+# An existing file is kept unless --force; -o - is standard output.
+foia export -o "$work/brief.md" --format txt 2>"$work/err" && fail "an existing file was replaced"
+cmp -s "$work/brief.md" "$work/again.md" || fail "the refused export changed the file"
+grep -q "brief.md exists: not replaced (--force replaces it)" "$work/err" || fail "refusal: $(cat "$work/err")"
+foia export -o "$work/brief.md" --format txt --force 2>/dev/null
+grep -q '^“budget was cut by 40 percent”$' "$work/brief.md" || fail "--force with --format txt"
+(cd "$work" && foia export -o - --date 2024-05-01 >"$work/stdout.md")
+[ ! -e "$work/-" ] && cmp -s "$work/stdout.md" "$work/again.md" || fail "-o - did not write to standard output"
 
 foia export --tag evidence --format json >"$work/brief.json"
 [ "$(json '(data["passages"][0]["text"], data["passages"][0]["tagged_by"], len(data["passages"]))' <"$work/brief.json")" \

@@ -20,8 +20,18 @@ from markdown_it import MarkdownIt
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import list_messages
 from foia_tui.archive.tags import Tag, TaggedPassage, last_import_time, tag_excerpt, tag_messages, tag_thread
+from foia_tui.domain.citations import CitedBox, OtherCopy
 from foia_tui.domain.escaping import csv_cell
-from foia_tui.services.export import FIELDS, Export, build_export, format_for, to_csv, to_json, to_markdown
+from foia_tui.services.export import (
+    FIELDS,
+    Export,
+    build_export,
+    format_for,
+    to_csv,
+    to_json,
+    to_markdown,
+    to_text,
+)
 from foia_tui.services.importing import run_import
 from tests.support.mailgen import make_message
 
@@ -70,6 +80,12 @@ def passage(**overrides) -> TaggedPassage:
         "anchor_status": "ok",
         "tagged_by": "investigator",
         "tagged_at": "2024-05-01T12:00:00+00:00",
+        "releases": ("NYPD FOIL 2020-PL-0312 part_1 <round 1>",),
+        "also": (
+            OtherCopy("NYPD FOIL 2020-PL-0312 part 2", "/r/2/NYPD_part_2.pdf", 7, "NYPD-FOIL-000203"),
+            OtherCopy("HSI referral", "/r/hsi/[draft] *copy*.pdf", 4, None),
+        ),
+        "boxes": (CitedBox("(b)(6)", leaked=True, offset=700), CitedBox("b7c", shown_by=("HSI referral",), offset=900)),
     }
     return TaggedPassage(**(fields | overrides))
 
@@ -98,6 +114,9 @@ def hostile_export() -> Export:
             note=None,
             anchor_status="moved",
             file="mail/b.eml",
+            releases=(),
+            also=(),
+            boxes=(),
         ),
         passage(tag="C# | `code` tag", kind="thread", start=None, end=None, text="", anchor_status="ok", page_end=3),
         passage(tag="Contents", text="budget was cut by 40 percent", anchor_status="lost", note=None),
@@ -109,10 +128,11 @@ def hostile_export() -> Export:
         filters="tags budget; messages matching from:jane",
         tags=tags,
         passages=passages,
+        last_import="2024-05-01T08:00:00+00:00",
     )
 
 
-@pytest.mark.parametrize(("fmt", "render"), [("md", to_markdown), ("json", to_json), ("csv", to_csv)])
+@pytest.mark.parametrize(("fmt", "render"), [("md", to_markdown), ("json", to_json), ("csv", to_csv), ("txt", to_text)])
 def test_golden_export_of_hostile_content(fmt: str, render) -> None:
     """Regenerate with FOIA_UPDATE_GOLDEN=1 after a deliberate format change (and read the diff)."""
     path = GOLDEN / f"hostile_export.{fmt}"
@@ -222,7 +242,7 @@ def test_format_from_output_name() -> None:
         "md",
         "json",
         "csv",
-        "md",
+        "txt",
         "md",
     ]
     assert format_for("x.csv", "json") == "json"
@@ -259,11 +279,17 @@ def tagged_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Archive:
     archive.close()
 
 
-def test_export_from_an_archive_is_deterministic_and_dated_by_its_last_import(tagged_archive: Archive) -> None:
-    first = to_markdown(build_export(tagged_archive))
-    assert first == to_markdown(build_export(tagged_archive))
-    assert f"as of {last_import_time(tagged_archive)}" in first
-    assert "Made from archive archive.db" in first
+def test_export_is_dated_by_its_making_and_names_the_last_import(tagged_archive: Archive) -> None:
+    """The header's date is the export's time; the archive's last import is a line of its own; a fixed --date
+    gives the same bytes every time."""
+    before = datetime.now(UTC).replace(microsecond=0)
+    export = build_export(tagged_archive)
+    assert before <= datetime.fromisoformat(export.made_at) <= datetime.now(UTC)
+    assert export.last_import == last_import_time(tagged_archive)
+    first = to_markdown(build_export(tagged_archive, made_at="2030-01-01T00:00:00+00:00"))
+    assert first == to_markdown(build_export(tagged_archive, made_at="2030-01-01T00:00:00+00:00"))
+    assert "Made 2030-01-01T00:00:00+00:00 from archive archive.db." in first
+    assert f"Archive last imported: {last_import_time(tagged_archive)}." in first
     export = build_export(tagged_archive)
     assert [(p.tag, p.subject, p.kind) for p in export.passages] == [
         ("budget", "Re: Budget", "message"),  # date order within a tag: March 2 before March 4
@@ -272,7 +298,7 @@ def test_export_from_an_archive_is_deterministic_and_dated_by_its_last_import(ta
         ("quote", "Budget", "excerpt"),
     ]
     assert export.passages[-1].text == "budget was cut by 40 percent"
-    assert "— 2019-03-04 10:00:00+00:00 · Jane Doe &lt;jane@agency.example.gov> → Bob Roe" in first
+    assert "— 2019-03-04 10:00:00+00:00 · Jane Doe \\<jane@agency.example.gov> → Bob Roe" in first
     assert re.search(r"\*\*Note\*\* \(investigator, [0-9T:+-]+\): two of them", first)
 
 

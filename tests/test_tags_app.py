@@ -183,7 +183,7 @@ async def test_export_dialog_previews_and_writes(small, tmp_path: Path) -> None:
         assert "3 passages under 2 tags" in shown
         await pilot.press("ctrl+s")
         await settle(pilot)
-    assert target.read_bytes().decode() == to_markdown(build_export(small.archive))
+    assert undated(target.read_bytes().decode()) == undated(to_markdown(build_export(small.archive)))
     assert app.result == f"Exported 3 passages to {target}."
 
     app = ScreenApp(ExportDialog(small.archive, None, str(target)))
@@ -196,6 +196,30 @@ async def test_export_dialog_previews_and_writes(small, tmp_path: Path) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
     assert (tmp_path / "brief.csv").read_bytes().decode() == to_csv(build_export(small.archive, tags=["key-quote"]))
+
+
+def undated(markdown: str) -> str:
+    """An export without its 'Made <now> …' line (the time it was made)."""
+    return "\n".join(line for line in markdown.split("\n") if not line.startswith("Made "))
+
+
+async def test_export_dialog_proposes_a_free_name_and_asks_before_overwriting(small, tmp_path: Path) -> None:
+    (tmp_path / "brief.md").write_text("my brief\n")
+    app = ScreenApp(ExportDialog(small.archive, None, str(tmp_path / "brief.md")))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        path = app.modal.query_one("#export-path")
+        assert path.value == str(tmp_path / "brief-2.md")  # brief.md exists: never proposed
+        path.value = str(tmp_path / "brief.md")  # the investigator names the existing file on purpose
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        status = str(app.modal.query_one("#export-status", Static).render())
+        assert status == f"{tmp_path / 'brief.md'} exists: press Export (ctrl+s) again to replace it."
+        assert (tmp_path / "brief.md").read_text() == "my brief\n"  # asked, not written
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert "# Tagged excerpts" in (tmp_path / "brief.md").read_text()
+    assert app.result == f"Exported 3 passages to {tmp_path / 'brief.md'}."
 
 
 def view_text(screen: MainScreen) -> str:

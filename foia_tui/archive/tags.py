@@ -17,6 +17,7 @@ from rich.color import Color, ColorParseError
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.messages import get_messages
 from foia_tui.archive.store import now_iso
+from foia_tui.domain.citations import CitedBox, OtherCopy
 
 MAX_NAME_CHARS = 80
 FUZZY_MIN_SCORE = 85.0  # rapidfuzz partial_ratio: OCR fixes score 90+, a different sentence far less
@@ -80,6 +81,9 @@ class TaggedPassage:
     anchor_status: str
     tagged_by: str | None
     tagged_at: str
+    releases: tuple[str, ...] = ()  # the releases that produced this copy
+    also: tuple[OtherCopy, ...] = ()  # the email's other copies (quotes in replies left out)
+    boxes: tuple[CitedBox, ...] = ()  # the redaction boxes inside the passage
 
 
 @dataclass
@@ -388,6 +392,56 @@ def _person(p: dict) -> str:
     return name or email or "?"
 
 
+@dataclass(frozen=True)
+class _Box:
+    message_id: str
+    code: str | None
+    body_offset: int | None
+    leaked: bool
+
+
+def _copies(archive: Archive, canonical_ids: list[str], cited: set[str]) -> dict[str, list[dict]]:
+    """Each email's copies (canonical id -> rows, once per release holding them); quotes in replies left out
+    unless cited themselves."""
+    copies: dict[str, list[dict]] = {}
+    for i in range(0, len(canonical_ids), CHUNK):
+        chunk = canonical_ids[i : i + CHUNK]
+        marks = ", ".join("?" for _ in chunk)
+        for row in archive._query(
+            f"""SELECT m.id, coalesce(m.duplicate_of, m.id) AS canon, m.copy_kind, r.name AS release, d.path AS file,
+                       m.page_start, m.bates_start AS bates
+                FROM messages m JOIN documents d ON d.id = m.document_id
+                LEFT JOIN release_documents rd ON rd.document_id = d.id LEFT JOIN releases r ON r.id = rd.release_id
+                WHERE m.id IN ({marks}) OR m.duplicate_of IN ({marks})
+                ORDER BY r.name IS NULL, r.name, d.path, m.page_start, m.ordinal""",
+            (*chunk, *chunk),
+        ):
+            if row["copy_kind"] != "quoted" or row["id"] in cited:
+                copies.setdefault(row["canon"], []).append(row)
+    return copies
+
+
+def _boxes(archive: Archive, message_ids: list[str]) -> dict[str, list[_Box]]:
+    found: dict[str, list[_Box]] = {}
+    for i in range(0, len(message_ids), CHUNK):
+        chunk = message_ids[i : i + CHUNK]
+        for row in archive._query(
+            f"""SELECT message_id, code, body_offset, coalesce(leaked_text, '') != '' AS leaked FROM redactions
+                WHERE message_id IN ({", ".join("?" for _ in chunk)})
+                ORDER BY body_offset IS NOT NULL, body_offset, id""",
+            tuple(chunk),
+        ):
+            found.setdefault(row["message_id"], []).append(_Box(**row | {"leaked": bool(row["leaked"])}))
+    return found
+
+
+def _in_passage(box: _Box, start: int | None, end: int | None) -> bool:
+    """A box is in a whole message (header boxes too); in an excerpt when its marker starts inside it."""
+    if start is None:
+        return True
+    return box.body_offset is not None and start <= box.body_offset < (end if end is not None else start)
+
+
 def tagged_passages(archive: Archive, tags: list[str] | None = None) -> list[TaggedPassage]:
     """Every tagging (of `tags`, or all) with its message's citation, in tag order then date order."""
     where, params = "1", ()
@@ -406,9 +460,14 @@ def tagged_passages(archive: Archive, tags: list[str] | None = None) -> list[Tag
     messages = {}
     for i in range(0, len(message_ids), CHUNK):
         messages.update((m["id"], m) for m in get_messages(archive, message_ids[i : i + CHUNK]))
+    canonical = list(dict.fromkeys(m["duplicate_of"] or m["id"] for m in messages.values()))
+    copies = _copies(archive, canonical, set(message_ids))
+    boxes = _boxes(archive, message_ids)
     passages = []
     for t in taggings:
         m = messages[t.message_id]
+        rows = copies.get(m["duplicate_of"] or m["id"], [])
+        others = [c for c in rows if c["id"] != m["id"]]
         body = m["body"] or ""
         if t.start is None:
             text = body
@@ -437,6 +496,13 @@ def tagged_passages(archive: Archive, tags: list[str] | None = None) -> list[Tag
                 anchor_status=t.anchor_status,
                 tagged_by=t.created_by,
                 tagged_at=t.created_at,
+                releases=tuple(c["release"] for c in rows if c["id"] == m["id"] and c["release"]),
+                also=tuple(OtherCopy(c["release"], c["file"], c["page_start"], c["bates"]) for c in others),
+                boxes=tuple(
+                    CitedBox(b.code, b.leaked, offset=b.body_offset)
+                    for b in boxes.get(m["id"], [])
+                    if _in_passage(b, t.start, t.end)
+                ),
             )
         )
     return passages

@@ -1,4 +1,7 @@
-"""`foia export`: tagged passages as a cited Markdown brief, JSON or CSV."""
+"""`foia export`: tagged passages as a cited Markdown brief, plain text, JSON or CSV.
+
+A file is never replaced without --force; `-o -` is standard output, as no -o is.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import click
 from foia_tui.cli.common import fail, with_archive
 from foia_tui.domain.display import controls_shown, name_shown
 from foia_tui.domain.query import QueryError
+from foia_tui.domain.wording import plural
 from foia_tui.services.export import FORMATS, build_export, format_for, now_iso, render
 
 
@@ -31,14 +35,21 @@ def _made_at(value: str | None) -> str | None:
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default=None, help="Default: from -o's extension, else md."
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write here (default: stdout).")
-@click.option("--title", default=None, help="The Markdown title (default: 'Tagged excerpts').")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="Write here ('-' or none: stdout).",
+)
+@click.option("--force", is_flag=True, help="Replace the -o file if it exists (without it, an existing file is kept).")
+@click.option("--title", default=None, help="The title (default: 'Tagged excerpts').")
 @click.option(
     "--date",
     "made_at",
     default=None,
-    help="The 'made at' time to print, or 'now' (default: the archive's last import, so the same archive "
-    "always exports the same bytes).",
+    help="The 'made at' time to print (default: now); fix it (e.g. 2024-05-01) and the same archive always "
+    "exports the same bytes.",
 )
 @with_archive(readonly=True)
 def export_command(
@@ -47,6 +58,7 @@ def export_command(
     query: str | None,
     fmt: str | None,
     output: str | None,
+    force: bool,
     title: str | None,
     made_at: str | None,
 ) -> None:
@@ -56,6 +68,8 @@ def export_command(
         export = build_export(archive, tags=list(tags), query=query, title=title, made_at=_made_at(made_at))
     except QueryError as error:
         fail(f"--query: {error}", 2)
+    if output == "-":
+        output = None
     fmt = format_for(output, fmt)
     text = render(export, fmt)
     if output is None:
@@ -65,9 +79,14 @@ def export_command(
         click.echo(controls_shown(text) if fmt == "csv" and stdout.isatty() else text, nl=False)
         return
     try:
-        Path(output).write_text(text, encoding="utf-8", newline="")
+        with Path(output).open("w" if force else "x", encoding="utf-8", newline="") as file:  # "x": never replaces
+            file.write(text)
+    except FileExistsError:
+        fail(f"{output} exists: not replaced (--force replaces it)")
     except OSError as error:
         fail(f"{output}: cannot write ({error.strerror})")
     click.echo(
-        f"Exported {len(export.passages)} passages under {len(export.tags)} tags to {name_shown(output)}.", err=True
+        f"Exported {plural(len(export.passages), 'passage')} under {plural(len(export.tags), 'tag')}"
+        f" to {name_shown(output)}.",
+        err=True,
     )

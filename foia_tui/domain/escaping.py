@@ -74,3 +74,65 @@ def storable(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:  # a surrogate no byte stands for
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# --- Markdown that stays readable: escape only what CommonMark (and GFM tables, strikethrough) would act on ---
+
+_ASCII_PUNCT = r"!-/:-@\[-`{-~"
+_EMAIL_CHARS = r"A-Za-z0-9.!#$%&'*+/=?^_`{|}~-"
+_NEEDED = re.compile(
+    rf"\\(?=[{_ASCII_PUNCT}]|$)"  # a backslash that would escape what follows it, or break the line
+    r"|[*`~]"  # emphasis, code spans and fences, strikethrough
+    r"|(?P<underscores>(?<!_)_+(?!_))"  # kept inside a word (snake_case, file_names), escaped elsewhere
+    rf"|<(?=[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|/[A-Za-z]|[!?]|[A-Za-z][A-Za-z0-9+.-]{{1,31}}:|[{_EMAIL_CHARS}]+@)"
+    r"|&(?=#[0-9]{1,7};|#[xX][0-9A-Fa-f]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)"  # an entity that would be decoded
+    r"|\](?=\()"  # the end of an inline link or image
+    r"|(?<=[ \t])#(?=#*[ \t]*$)"  # a closing sequence a heading would drop
+)
+_LINK_TEXT = re.compile(r"[\[\]]")
+_LINE_START = (
+    re.compile(r"^(?=#{1,6}(?:[ \t]|$))"),  # ATX heading
+    re.compile(r"^(?=[>\[])"),  # block quote, link reference definition or footnote
+    re.compile(r"^(?=[-+](?:[ \t]|$))"),  # bullet list
+    re.compile(r"^(?=-[- \t]*$|=+[ \t]*$)"),  # thematic break or setext underline
+    re.compile(r"^\d{1,9}(?=[.)](?:[ \t]|$))"),  # ordered list: the backslash goes before its '.' or ')'
+)
+_TABLE_DELIMITER = re.compile(r"[|:\- \t]*")
+
+
+def _escape(match: re.Match) -> str:
+    if match.group("underscores"):
+        text, start, end = match.string, match.start(), match.end()
+        if start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum():
+            return match.group()
+    return "".join("\\" + char for char in match.group())
+
+
+def md_text(line: str, *, link_text: bool = False) -> str:
+    """One line of document text as literal Markdown, escaped only where a renderer would otherwise act:
+    `C:\\Users`, `file_name.pdf`, `(b)(6)` and `a < b` stay as they are; `*`, `<b>`, `# ` at a line's start do not."""
+    if not line.strip():
+        return ""
+    body = line.lstrip(" \t")
+    indent = line[: len(line) - len(body)].replace("\t", "    ").replace(" ", "\u00a0")  # no code blocks
+    body = _NEEDED.sub(_escape, body.rstrip())
+    if link_text:
+        body = _LINK_TEXT.sub(lambda m: "\\" + m.group(), body)
+    if "|" in body and "-" in body and _TABLE_DELIMITER.fullmatch(body):
+        body = body.replace("|", "\\|")  # a table's delimiter row: without it no table forms
+    for pattern in _LINE_START:
+        match = pattern.match(body)
+        if match:
+            body = body[: match.end()] + "\\" + body[match.end() :]
+            break
+    return indent + body
+
+
+def md_line(text: str | None, *, link_text: bool = False) -> str:
+    """Document text on one Markdown line (a heading, a citation), its line breaks made spaces."""
+    return md_text(" ".join(controls_shown(text or "").split()), link_text=link_text)
+
+
+def md_lines(text: str) -> list[str]:
+    """Document text as literal Markdown lines, its line structure kept."""
+    return [md_text(line) for line in controls_shown(text).split("\n")]

@@ -1,7 +1,8 @@
 """The export dialog (`e`): choose tags, format and file, see a preview of the export, write it.
 
 The preview is the export itself (the same `foia_tui.services.export` code as `foia export`), built in a worker whenever
-a choice changes, and shown as literal text through `foia_tui.domain.display`.
+a choice changes, and shown as literal text through `foia_tui.domain.display`. The file it proposes does not exist
+yet (brief-2.md beside brief.md), and writing over a file that does asks first.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from foia_tui.app import loading
 from foia_tui.archive import Archive
 from foia_tui.archive.types import Tag
-from foia_tui.domain.display import one_line, safe_rich
-from foia_tui.services.export import FORMATS, Export, build_export, render
+from foia_tui.domain.display import name_shown, one_line, safe_rich
+from foia_tui.domain.wording import plural
+from foia_tui.services.export import FORMATS, Export, build_export, free_path, render
 from foia_tui.services.tagging import list_tags
 
 PREVIEW_CHARS = 20_000
@@ -65,7 +67,10 @@ class ExportDialog(ModalScreen[str | None]):
         super().__init__()
         self.archive = archive
         self.search = query or None
-        self.default_path = path or str(Path.cwd() / "foia-export.md")
+        self.wanted = Path(path or Path.cwd() / "foia-export.md")  # what to name it; proposed once it is free
+        self.default_path = str(free_path(self.wanted))
+        self.proposed = self.default_path
+        self.confirmed: Path | None = None  # an existing file the investigator agreed to write over
         self.export: Export | None = None
         self.text = ""
 
@@ -138,7 +143,10 @@ class ExportDialog(ModalScreen[str | None]):
         export, text = built
         self.export, self.text = export, text
         self._preview(safe_rich(text, limit=PREVIEW_CHARS))
-        self._status(f"{len(export.passages)} passages under {len(export.tags)} tags · {len(text):,} characters")
+        self._status(
+            f"{plural(len(export.passages), 'passage')} under {plural(len(export.tags), 'tag')}"
+            f" · {plural(len(text), 'character')}"
+        )
 
     def _status(self, text: str, *, error: bool = False) -> None:
         self.query_one("#export-status", Static).update(Text(one_line(text, 300), style="red" if error else ""))
@@ -152,7 +160,9 @@ class ExportDialog(ModalScreen[str | None]):
     def on_radio_set_changed(self) -> None:
         path_input = self.query_one("#export-path", Input)
         path = Path(path_input.value)
-        if path.suffix.lower().lstrip(".") in FORMATS:
+        if path_input.value == self.proposed:  # still our proposal: propose a free name in the new format
+            self.proposed = path_input.value = str(free_path(self.wanted.with_suffix(f".{self.fmt}")))
+        elif path.suffix.lower().lstrip(".") in FORMATS:
             path_input.value = str(path.with_suffix(f".{self.fmt}"))
         self.refresh_preview()
 
@@ -170,11 +180,15 @@ class ExportDialog(ModalScreen[str | None]):
             self._status("Nothing to export yet.", error=True)
             return
         path = Path(self.query_one("#export-path", Input).value.strip() or self.default_path).expanduser()
+        if path.exists() and path != self.confirmed:
+            self.confirmed = path
+            self._status(f"{name_shown(path)} exists: press Export (ctrl+s) again to replace it.", error=True)
+            return
         export, text = self.export, self.text
 
         def write() -> str:
             write_export(path, text)
-            return f"Exported {len(export.passages)} passages to {path}."
+            return f"Exported {plural(len(export.passages), 'passage')} to {path}."
 
         loading.load(self, "export-write", write, self.dismiss, self._failed)
 
