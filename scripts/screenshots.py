@@ -1,4 +1,4 @@
-"""Screenshots for the README tour (docs/*.svg): the app on a private copy of archive.db.sample, driven with Pilot.
+"""Screenshots for the README tour (docs/*.svg): the app on a working copy of archive.db.sample, driven with Pilot.
 
     python scripts/screenshots.py             # after rebuilding the sample: regenerate docs/*.svg
     python scripts/screenshots.py --out DIR   # write the SVGs elsewhere
@@ -27,6 +27,7 @@ from textual.widgets import Input
 from foia_tui.app.app import FoiaApp
 from foia_tui.app.widgets.search_bar import DEBOUNCE_S
 from foia_tui.archive import Archive
+from foia_tui.cli import opening
 from foia_tui.cli.opening import SAMPLE
 from tests.conftest import settle  # waits until the app's workers are done and drawn
 
@@ -66,8 +67,8 @@ STEPS = (
 
 
 def sample_notice(path: Path) -> str:
-    """What `foia` says when it opens the sample (foia_tui/cli/opening.py)."""
-    return f"No archive here: showing a private copy of the bundled sample ({path})."
+    """What `foia` says when it opens the sample on a first start (foia_tui/cli/opening.py)."""
+    return opening.sample_notice(path, made=True)
 
 
 def app_on_sample(folder: Path) -> FoiaApp:

@@ -72,7 +72,7 @@ def listed_subjects(app) -> list[str]:
 def first_start(app) -> None:
     counts = stats(app.archive)
     text = screen_text(app)
-    notice = "No archive here: showing a private copy of the bundled sample"
+    notice = "No archive here: showing the working copy of the sample (new), kept at "
     assert main_screen(app).status.notice.startswith(notice) and notified(app)[0].startswith(notice)
     assert f"{counts['threads']} threads · {counts['messages']} messages" in text
     sections = [node.label.plain for node in app.screen.query_one(Sidebar).root.children]

@@ -8,7 +8,7 @@ from foia_tui.cli.common import db_option
 from foia_tui.cli.export import export_command
 from foia_tui.cli.importing import import_command
 from foia_tui.cli.listing import list_command, stats_command, warnings_command
-from foia_tui.cli.opening import open_app, open_command
+from foia_tui.cli.opening import open_app, open_command, sample_command
 from foia_tui.cli.people import people_group
 from foia_tui.cli.redactions import redactions_command
 from foia_tui.cli.releases import compare_command, gaps_command, release_group, releases_command
@@ -25,8 +25,8 @@ from foia_tui.cli.timeline import event_group, timeline_command
 def main(ctx: click.Context, db: str | None) -> None:
     """foia: import public-records releases into a searchable archive and read them.
 
-    With no command, opens the app on the archive (--db, $FOIA_DB or ./archive.db), or on a private copy
-    of the bundled sample when there is none.
+    With no command, opens the app on the archive (--db, $FOIA_DB or ./archive.db), or on the working copy
+    of the bundled sample when there is none (`foia sample` says where it is).
     """
     if ctx.invoked_subcommand is None:
         open_app(db)
@@ -38,6 +38,7 @@ for command in (
     stats_command,
     warnings_command,
     open_command,
+    sample_command,
     timeline_command,
     event_group,
     releases_command,
