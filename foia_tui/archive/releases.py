@@ -8,6 +8,7 @@ email are its rows, each counted once per release its document belongs to.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, fields
 from typing import TypeVar
@@ -207,6 +208,14 @@ def attach_documents(archive: Archive, release_id: int, document_ids: list[str])
                     SELECT ?, f.id FROM family f JOIN documents d ON d.id = f.id WHERE d.status = 'imported'""",
                 (*chunk, release_id),
             )
+
+
+def documents_held(archive: Archive, release_ids: list[int]) -> int:
+    """How many (release, document) links these releases have: whether an import gave them anything."""
+    return archive._scalar(
+        "SELECT count(*) FROM release_documents WHERE release_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(release_ids),),
+    )
 
 
 RELEASE_COUNTS = """

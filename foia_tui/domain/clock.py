@@ -28,7 +28,7 @@ PREFERRED = (
     "America/Sao_Paulo", "Europe/London", "Europe/Berlin", "Europe/Athens", "Europe/Moscow", "Asia/Jerusalem",
     "Australia/Sydney", "Australia/Adelaide", "Pacific/Auckland",
 )  # fmt: skip
-SAMPLE_LIMIT = 2_000  # distinct (hour, offset) pairs a detection weighs: enough to see both sides of DST
+SAMPLE_LIMIT = 1_000  # distinct (hour, offset) pairs a detection weighs: enough to see both sides of DST
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def moment(sent: str | None, tz: tzinfo | None = None) -> Moment:
 
 
 def _offsets(sents: Iterable[str | None]) -> Counter[tuple[datetime, timedelta]]:
-    """(UTC hour, printed offset) of every zoned time, counted."""
+    """(UTC hour, aware, and printed offset) of every zoned time, counted."""
     found: Counter[tuple[datetime, timedelta]] = Counter()
     for sent in sents:
         try:
@@ -148,9 +148,9 @@ def detect_zone(sents: Iterable[str | None]) -> str | None:
     best, best_score = None, fixed_score
     for name in _candidates():
         tz = ZoneInfo(name)
-        if probe.replace(tzinfo=UTC).astimezone(tz).utcoffset() != common:
+        if probe.astimezone(tz).utcoffset() != common:
             continue
-        score = sum(n for (when, offset), n in sample if when.replace(tzinfo=UTC).astimezone(tz).utcoffset() == offset)
+        score = sum(n for (when, offset), n in sample if when.astimezone(tz).utcoffset() == offset)
         if score > best_score:
             best, best_score = name, score
     return best or fixed_name(common)

@@ -22,7 +22,7 @@ from pathlib import Path
 from foia_tui.archive import Archive, ArchiveUnusable
 from foia_tui.archive.clock import date_documents, set_clock, set_zone
 from foia_tui.archive.messages import duplicate_count
-from foia_tui.archive.releases import attach_documents, ensure_release
+from foia_tui.archive.releases import attach_documents, documents_held, ensure_release
 from foia_tui.archive.search import keep_search_unless_named
 from foia_tui.archive.store import (
     DocumentRows,
@@ -269,6 +269,7 @@ def run_import(
     if progress:
         progress(0, len(candidates))
     before = imported_sha256s(archive)
+    held = documents_held(archive, release_ids)
     known = before if not force else set()
     try:
         outcomes = _read_all(candidates, known, workers)
@@ -279,8 +280,9 @@ def run_import(
             f"{error}; {stored} of {len(candidates)} files were stored: run the same import again to complete it"
         ) from error
     read = set(summary.document_ids)
-    with archive.transaction() as conn:  # each batch was dated in its release's zone so far: detect it again
-        set_clock(conn, release_ids)
+    if summary.imported or documents_held(archive, release_ids) != held:
+        with archive.transaction() as conn:  # each batch was dated in its release's zone so far: detect it again
+            set_clock(conn, release_ids)
     for release_id in release_ids:
         joined = join_production(archive, release_id)
         summary.warnings += [warning for document_id, warning in joined.items() if document_id in read]
