@@ -253,3 +253,15 @@ def test_the_migration_sets_the_clock_of_an_older_archive(mail, tmp_path):
     assert release_zones(db) == {"East": "America/New_York"}
     assert months_by_timeline(db) == expected
     check_agreement(db)
+
+
+def test_a_copy_in_two_releases_is_read_in_the_first_ones_zone_until_that_one_goes(mail, tmp_path):
+    db = tmp_path / "f.db"
+    run("import", str(mail["east"]), "--release", "First", "--tz", "Asia/Tokyo", "--db", str(db), "--workers", "1")
+    run("import", str(mail["east"]), "--release", "Second", "--tz", "UTC-05:00", "--db", str(db), "--workers", "1")
+    first = listed(db)
+    assert all(m["day"] == expected_day(m["sent"], TOKYO) for m in first)
+    run("release", "rm", "First", "--db", str(db))
+    assert release_zones(db) == {"Second": "UTC-05:00"}
+    check_agreement(db)
+    assert [m["day"] for m in listed(db)] != [m["day"] for m in first]
