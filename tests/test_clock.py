@@ -20,11 +20,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
+from textual.widgets import Static
 
+from foia_tui.app.app import FoiaApp
+from foia_tui.app.screens.releases import ReleasesScreen
 from foia_tui.archive import Archive
 from foia_tui.archive.schema import SCHEMA_VERSION
 from foia_tui.cli import main
 from foia_tui.domain.clock import detect_zone, moment, sort_window, zone, zone_name
+from tests.conftest import settle
+from tests.support.archive_factory import screen_text
 
 NY, BERLIN, TOKYO = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Tokyo")
 PRINTED = None  # a Date header with no zone: a wall-clock time, read in the release's zone
@@ -265,3 +270,27 @@ def test_a_copy_in_two_releases_is_read_in_the_first_ones_zone_until_that_one_go
     assert release_zones(db) == {"Second": "UTC-05:00"}
     check_agreement(db)
     assert [m["day"] for m in listed(db)] != [m["day"] for m in first]
+
+
+async def test_the_app_shows_a_releases_zone_and_threads_on_their_days(mail, tmp_path):
+    db = tmp_path / "g.db"
+    run("import", str(mail["east"]), "--release", "East", "--db", str(db), "--workers", "1")
+    threads = {t["id"]: t for t in json_lines("threads", "--db", str(db))}
+    archive = Archive.open(db)
+    app = FoiaApp(archive)
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            shown = screen_text(app)
+            newest = sorted(threads.values(), key=lambda t: (t["last_sent"], t["id"]), reverse=True)[:20]
+            # an evening in New York, the next day in UTC: the list shows the day it counts on
+            late = next(t for t in newest if t["last_day"] != t["last_sent"][:10])
+            (row,) = [line for line in shown.splitlines() if late["subject"] in line]
+            assert late["last_day"] in row and late["last_sent"][:10] not in row
+            await pilot.press("L")
+            await settle(pilot)
+            assert isinstance(app.screen, ReleasesScreen)
+            detail = " ".join(str(app.screen.query_one("#releases-detail", Static).render()).split())
+            assert "times in America/New_York (detected)" in detail
+    finally:
+        archive.close()

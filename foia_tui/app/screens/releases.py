@@ -126,11 +126,14 @@ class ReleasesScreen(Screen[str | None]):
         self.describe(event.cursor_row)
 
     def describe(self, index: int) -> None:
-        """The request behind the highlighted release: its whole name and agency, number, requester, notes."""
+        """The request behind the highlighted release: its whole name and agency, number, requester, notes, and
+        the time zone its days are counted in."""
         if not 0 <= index < len(self.releases):
             return
         r = self.releases[index]
+        zone = f"times in {r.tz}{'' if r.tz_given else ' (detected)'}" if r.tz else ""
         parts = [r.agency or "", f"request {r.request_id}" if r.request_id else "", r.requester or "", r.notes or ""]
+        parts.append(zone)
         line = " · ".join(one_line(p, 120) for p in parts if p)
         self.query_one("#releases-detail", Static).update(Text(f"{one_line(r.name, 200)}  {line}"))
 
