@@ -90,7 +90,7 @@ _NEEDED = re.compile(
     r"|(?<=[ \t])#(?=#*[ \t]*$)"  # a closing sequence a heading would drop
 )
 _LINK_TEXT = re.compile(r"[\[\]]")
-_LINE_START = (
+_BLOCK_STARTS = (
     re.compile(r"^(?=#{1,6}(?:[ \t]|$))"),  # ATX heading
     re.compile(r"^(?=[>\[])"),  # block quote, link reference definition or footnote
     re.compile(r"^(?=[-+](?:[ \t]|$))"),  # bullet list
@@ -120,7 +120,7 @@ def md_text(line: str, *, link_text: bool = False) -> str:
         body = _LINK_TEXT.sub(lambda m: "\\" + m.group(), body)
     if "|" in body and "-" in body and _TABLE_DELIMITER.fullmatch(body):
         body = body.replace("|", "\\|")  # a table's delimiter row: without it no table forms
-    for pattern in _LINE_START:
+    for pattern in _BLOCK_STARTS:
         match = pattern.match(body)
         if match:
             body = body[: match.end()] + "\\" + body[match.end() :]
