@@ -115,6 +115,14 @@ def get_messages(archive: Archive, ids: list[str]) -> list[dict]:
     return message_objects(archive, [by_id[i] for i in ids if i in by_id])
 
 
+# Files that could not be imported (their document rows), and what the last import skipped that has no row: a named
+# pipe, a link loop, a link not followed, an attachment that could not be read.
+FAILURES = """
+    SELECT (SELECT count(*) FROM documents WHERE status = 'failed')
+         + (SELECT count(*) FROM json_each((SELECT failures FROM import_log ORDER BY id DESC LIMIT 1)) f
+            WHERE json_extract(f.value, '$.file') NOT IN (SELECT path FROM documents WHERE status = 'failed'))"""
+
+
 def stats(archive: Archive) -> dict[str, int]:
     """The archive's headline counts."""
     counts = {
@@ -130,7 +138,7 @@ def stats(archive: Archive) -> dict[str, int]:
         "attachments": "SELECT count(*) FROM attachments",
         "tags": "SELECT count(*) FROM tags",
         "taggings": "SELECT count(*) FROM taggings",
-        "failures": "SELECT count(*) FROM documents WHERE status = 'failed'",
+        "failures": FAILURES,
         "unassigned_pages": UNASSIGNED_PAGES,
         "warnings": WARNINGS,
     }

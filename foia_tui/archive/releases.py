@@ -194,6 +194,19 @@ def ensure_release(archive: Archive, name: str, **fields: str | None) -> int:
         return release.id
 
 
+def drop_empty_releases(archive: Archive, release_ids: list[int]) -> list[str]:
+    """Remove those of these releases that hold no document (an import made them and every file failed);
+    returns their names."""
+    with archive.transaction() as conn:
+        empty = archive._query(
+            """SELECT id, name FROM releases WHERE id IN (SELECT value FROM json_each(?))
+               AND NOT EXISTS (SELECT 1 FROM release_documents rd WHERE rd.release_id = releases.id)""",
+            (json.dumps(release_ids),),
+        )
+        conn.executemany("DELETE FROM releases WHERE id = ?", [(row["id"],) for row in empty])
+    return [row["name"] for row in empty]
+
+
 def attach_documents(archive: Archive, release_id: int, document_ids: list[str]) -> None:
     """Link documents to a release, with the documents imported from their attachments."""
     with archive.transaction() as conn:

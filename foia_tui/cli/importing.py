@@ -10,6 +10,7 @@ from foia_tui.archive.types import ReleaseUsageError
 from foia_tui.cli.common import emit_json, fail, storable_text, warn, with_archive
 from foia_tui.cli.releases import request_options, tz_option
 from foia_tui.domain.display import name_shown
+from foia_tui.domain.wording import plural
 from foia_tui.services.importing import run_import
 from foia_tui.services.releases import check_release
 
@@ -23,7 +24,7 @@ from foia_tui.services.releases import check_release
     "--release",
     default=None,
     callback=storable_text,
-    help="Release the files belong to (default: named after each path given).",
+    help="Release the files belong to (default: one for the run, named after the path given).",
 )
 @click.option(
     "--follow-symlinks",
@@ -49,8 +50,9 @@ def import_command(
     Only regular files are read; symbolic links inside the folders given are not followed unless
     --follow-symlinks (each real folder is then read once, so a link loop costs one line).
 
-    Each file joins a release (--release, else one named after the directory or file given); a file already
-    imported joins the new release as another copy of the same document.
+    The files join one release: --release, else one for the whole run, named after the path given (the
+    production its parts form, the folder that holds the files given). A file already imported joins it as
+    another copy of the same document; a release the import made that no file made it into is not kept.
 
     Each release has a time zone (--tz, else detected from its mail's offsets): printed times are read in it
     for ordering, and the timeline, chronology and search date: count days in it. Shown times stay as printed.
@@ -86,10 +88,11 @@ def import_command(
         emit_json(summary.as_json())
     else:
         click.echo(
-            f"{summary.files} files: {summary.imported} imported, {summary.skipped} already in the archive, "
-            f"{len(summary.failures)} failed; {summary.messages_added} messages added, "
-            f"{summary.duplicates} duplicate copies; release: {', '.join(map(name_shown, summary.releases)) or '-'}"
-            + (f"; {len(summary.warnings)} warnings (foia warnings lists them)" if summary.warnings else "")
+            f"{plural(summary.files, 'file')}: {summary.imported} imported, {summary.skipped} already in the archive, "
+            f"{len(summary.failures)} failed; {plural(summary.messages_added, 'message')} added, "
+            f"{plural(summary.duplicates, 'duplicate copy')}; "
+            f"release: {', '.join(map(name_shown, summary.releases)) or '-'}"
+            + (f"; {plural(len(summary.warnings), 'warning')} (foia warnings lists them)" if summary.warnings else "")
         )
     for failure in summary.failures:
         warn(f"{failure.file}: {failure.reason}")

@@ -7,6 +7,8 @@ that id. Exposures come from aligning the words around each redaction marker wit
 
 from __future__ import annotations
 
+import glob
+import itertools
 import re
 import statistics
 from collections import defaultdict
@@ -49,6 +51,27 @@ def default_release_name(path: Path) -> str:
     """An import without --release goes to a release named after the directory or file given (no extension)."""
     resolved = path.resolve()
     return resolved.name if resolved.is_dir() else resolved.stem or resolved.name
+
+
+def run_release_name(paths: list[str]) -> str:
+    """The one release an import without --release fills: named after the path given (a glob by the folder it
+    searches), after the folder that holds every file given, else after each path given, joined by " + "."""
+    given = [Path(_before_magic(p)) for p in paths] or [Path(".")]
+    if len(given) == 1:
+        return default_release_name(given[0])
+    parents = {p.resolve().parent for p in given if not p.is_dir()}
+    if len(parents) == 1 and not any(p.is_dir() for p in given):
+        return parents.pop().name or "import"
+    return " + ".join(dict.fromkeys(default_release_name(p) for p in given))
+
+
+def _before_magic(pattern: str) -> str:
+    """A glob's fixed part: 'release/*.pdf' searches 'release' (a path without wildcards is itself)."""
+    parts = Path(pattern).parts
+    fixed = list(itertools.takewhile(lambda part: not glob.has_magic(part), parts))
+    if len(fixed) == len(parts):
+        return pattern
+    return str(Path(*fixed)) if fixed else "."
 
 
 def release_query(name: str) -> str:

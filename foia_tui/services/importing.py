@@ -22,7 +22,13 @@ from pathlib import Path
 from foia_tui.archive import Archive, ArchiveUnusable
 from foia_tui.archive.clock import date_documents, set_clock, set_zone
 from foia_tui.archive.messages import duplicate_count
-from foia_tui.archive.releases import attach_documents, documents_held, ensure_release
+from foia_tui.archive.releases import (
+    attach_documents,
+    check_release,
+    documents_held,
+    drop_empty_releases,
+    ensure_release,
+)
 from foia_tui.archive.search import keep_search_unless_named
 from foia_tui.archive.store import (
     DocumentRows,
@@ -42,7 +48,7 @@ from foia_tui.archive.warnings import PageWarning
 from foia_tui.domain.display import one_line
 from foia_tui.domain.escaping import storable
 from foia_tui.domain.production import production_names
-from foia_tui.domain.releases import default_release_name
+from foia_tui.domain.releases import default_release_name, run_release_name
 from foia_tui.services.production import join_production
 from foia_tui.services.rethreading import rebuild_conversations
 from foia_tui.services.workers import TOO_LARGE, UNEXPECTED, Stopped, run_bounded
@@ -259,8 +265,7 @@ def run_import(
     started = now_iso()
     candidates, failures = expand_paths(paths, follow_symlinks)
     summary = ImportSummary(files=len(candidates) + len(failures), failures=failures)
-    release_of = _releases_for(archive, candidates, release, release_fields or {})
-    summary.releases = sorted({name for name, _ in release_of.values()})
+    release_of, created = _releases_for(archive, list(paths), candidates, release, release_fields or {})
     release_ids = sorted({release_id for _name, release_id in release_of.values()})
     if tz is not None:
         with archive.transaction() as conn:
@@ -295,6 +300,8 @@ def run_import(
         if force:  # bodies may have changed (re-OCR): move or flag excerpt taggings whose text moved
             reanchor_taggings(archive)
     summary.duplicates = duplicate_count(archive)
+    dropped = set(drop_empty_releases(archive, created))  # a file that failed makes no release
+    summary.releases = sorted({name for name, _ in release_of.values()} - dropped)
     log_import(
         archive,
         started,
@@ -353,19 +360,27 @@ def _store_all(
 
 
 def _releases_for(
-    archive: Archive, candidates: list[Candidate], release: str | None, fields: dict[str, str | None]
-) -> dict[Path, tuple[str, int]]:
-    """(release name, id) for every file: the one named, else one per path given (or per production, for its parts
-    given one by one); checked before anything is written."""
-    # thousands of files share the few paths given; a folder's name that was not UTF-8 is stored escaped
-    name_of = functools.cache(lambda path: storable(default_release_name(path)))
-    names = {c.path: release or name_of(c.top or c.path) for c in candidates}
-    if not release:  # parts of one production given one by one ("… PART 3.pdf", "… PART 4.pdf") are one release
+    archive: Archive, paths: list[str], candidates: list[Candidate], release: str | None, fields: dict[str, str | None]
+) -> tuple[dict[Path, tuple[str, int]], list[int]]:
+    """(release name, id) for every file, and the ids of the releases made for this import (dropped at its end if
+    no file made it in); checked before anything is written.
+
+    Without --release the whole run is one release: the production its files form ("… PART 3.pdf", "… PART
+    4.pdf"), else named after the path given (see domain.releases.run_release_name)."""
+    if release:
+        names = dict.fromkeys((c.path for c in candidates), release)
+    else:
+        # thousands of files share the few paths given; a folder's name that was not UTF-8 is stored escaped
+        name_of = functools.cache(lambda path: storable(default_release_name(path)))
+        names = {c.path: name_of(c.top or c.path) for c in candidates}
         production = production_names(sorted(set(names.values())))
         names = {path: production.get(name, name) for path, name in names.items()}
+        if len(set(names.values())) > 1:
+            names = dict.fromkeys(names, storable(run_release_name(paths)))
     with archive.transaction():
+        new = {name for name in set(names.values()) if check_release(archive, name) is None}
         ids = {name: ensure_release(archive, name, **fields) for name in sorted(set(names.values()))}
-    return {path: (name, ids[name]) for path, name in names.items()}
+    return {path: (name, ids[name]) for path, name in names.items()}, [ids[name] for name in sorted(new)]
 
 
 def _store_with_attachments(archive: Archive, parsed: Parsed, summary: ImportSummary, force: bool) -> None:
