@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from foia_tui.archive import Archive
@@ -153,3 +155,28 @@ def test_wording_helpers() -> None:
         " text layer); HSI shows what 1 box hides."
     )
     assert box_note((), whole=False) == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("#>|-=*_`~[]()!<>&\\:+./@;1 aZé\t█"), max_size=60))
+def test_one_escaped_line_renders_as_exactly_its_text(text: str) -> None:
+    """A citation line, a heading and a link's text say what the document says, and nothing renders as markup."""
+    renderer = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    want = " ".join(text.split())
+    for markdown, wrapper in (
+        (md_line(text), "paragraph_open"),
+        (f"## {md_line(text)}", "heading_open"),
+        (f"- [{md_line(text, link_text=True)}](#x)", "bullet_list_open"),
+    ):
+        tokens = renderer.parse(markdown)
+        if not want:
+            continue
+        assert tokens[0].type == wrapper, (text, markdown)
+        inline = [t for t in tokens if t.type == "inline"]
+        assert len(inline) == 1, (text, markdown)
+        children = inline[0].children or []
+        kinds = {c.type for c in children}
+        allowed = {"text", "softbreak"} | ({"link_open", "link_close"} if wrapper == "bullet_list_open" else set())
+        assert kinds <= allowed, (text, markdown, kinds)
+        shown = "".join(c.content for c in children if c.type == "text")
+        assert " ".join(shown.split()) == want, (text, markdown)

@@ -89,7 +89,7 @@ _NEEDED = re.compile(
     r"|\](?=\()"  # the end of an inline link or image
     r"|(?<=[ \t])#(?=#*[ \t]*$)"  # a closing sequence a heading would drop
 )
-_LINK_TEXT = re.compile(r"[\[\]]")
+_NEEDED_IN_LINK_TEXT = re.compile(_NEEDED.pattern + r"|[\[\]]")  # a link's text: every bracket too
 _BLOCK_STARTS = (
     re.compile(r"^(?=#{1,6}(?:[ \t]|$))"),  # ATX heading
     re.compile(r"^(?=[>\[])"),  # block quote, link reference definition or footnote
@@ -115,9 +115,7 @@ def md_text(line: str, *, link_text: bool = False) -> str:
         return ""
     body = line.lstrip(" \t")
     indent = line[: len(line) - len(body)].replace("\t", "    ").replace(" ", "\u00a0")  # no code blocks
-    body = _NEEDED.sub(_escape, body.rstrip())
-    if link_text:
-        body = _LINK_TEXT.sub(lambda m: "\\" + m.group(), body)
+    body = (_NEEDED_IN_LINK_TEXT if link_text else _NEEDED).sub(_escape, body.rstrip())
     if "|" in body and "-" in body and _TABLE_DELIMITER.fullmatch(body):
         body = body.replace("|", "\\|")  # a table's delimiter row: without it no table forms
     for pattern in _BLOCK_STARTS:
