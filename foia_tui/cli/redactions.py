@@ -6,6 +6,7 @@ import click
 
 from foia_tui.cli.common import emit_json_lines, storable_text, with_archive
 from foia_tui.domain.redaction_log import code_counts, log_csv, log_line, log_markdown
+from foia_tui.domain.wording import plural
 from foia_tui.services.redaction_log import redaction_log
 
 
@@ -31,4 +32,4 @@ def redactions_command(archive, release: str | None, code: str | None, as_json: 
         for box in boxes:
             click.echo(log_line(box))
         counts = ", ".join(f"{e.printed if e else 'no code'} {n}" for e, n in code_counts(boxes))
-        click.echo(f"{len(boxes)} box{'es' if len(boxes) != 1 else ''}" + (f": {counts}" if counts else ""))
+        click.echo(plural(len(boxes), "box") + (f": {counts}" if counts else ""))

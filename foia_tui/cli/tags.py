@@ -7,6 +7,7 @@ import click
 from foia_tui.cli.common import emit_json, fail, with_archive
 from foia_tui.domain.display import one_line
 from foia_tui.domain.query import QueryError
+from foia_tui.domain.wording import plural
 from foia_tui.services.searching import matching_message_ids
 from foia_tui.services.tagging import (
     delete_tag,
@@ -76,7 +77,7 @@ def add_command(
         if not ids:
             fail(f"no messages match {query!r}")
         added = tag_messages(archive, tag, ids, note=note)
-    click.echo(f"Tagged {added} message{'s' if added != 1 else ''} with {one_line(get_tag(archive, tag).name)}.")
+    click.echo(f"Tagged {plural(added, 'message')} with {one_line(get_tag(archive, tag).name)}.")
 
 
 @tag_group.command("list")
@@ -102,7 +103,7 @@ def list_command(archive, as_json: bool) -> None:
         return
     for t in tags:
         messages = f"{t.messages:6} message{'s' if t.messages != 1 else ' '}"
-        line = f"{one_line(t.name, 30):30} {messages} {t.taggings:6} tagging{'s' if t.taggings != 1 else ''}"
+        line = f"{one_line(t.name, 30):30} {messages} {t.taggings:6} {'tagging' if t.taggings == 1 else 'taggings'}"
         click.echo(f"{line}  {one_line(t.description, 60)}".rstrip())
 
 
@@ -115,17 +116,18 @@ def rm_command(archive, tag: str, message_ids: tuple[str, ...], yes: bool) -> No
     """Delete TAG and all its taggings (asks first), or with --message take it off those messages only."""
     if message_ids:
         removed = untag_messages(archive, tag, list(message_ids))
-        click.echo(f"Removed {removed} tagging{'s' if removed != 1 else ''}.")
+        click.echo(f"Removed {plural(removed, 'tagging')}.")
         return
     found = get_tag(archive, tag)
     if not yes:
         click.confirm(
-            f"Delete tag {one_line(found.name)!r} and its {found.taggings} tagging(s) on {found.messages} message(s)?",
+            f"Delete tag {one_line(found.name)!r} and its {plural(found.taggings, 'tagging')} on "
+            f"{plural(found.messages, 'message')}?",
             abort=True,
             err=True,
         )
     removed = delete_tag(archive, tag)
-    click.echo(f"Deleted tag {one_line(found.name)} ({removed} tagging{'s' if removed != 1 else ''}).")
+    click.echo(f"Deleted tag {one_line(found.name)} ({plural(removed, 'tagging')}).")
 
 
 @tag_group.command("rename")

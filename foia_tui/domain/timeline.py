@@ -17,6 +17,7 @@ from typing import Literal
 from foia_tui.domain.citations import page_range
 from foia_tui.domain.display import one_line
 from foia_tui.domain.escaping import md_inline
+from foia_tui.domain.wording import plural
 
 Unit = Literal["day", "week", "month"]
 UNITS: tuple[Unit, ...] = ("day", "week", "month")
@@ -235,11 +236,6 @@ class TimelineData:
         if not busy:
             return index
         return bucket_index(first, min(busy) if step > 0 else max(busy), self.unit)
-
-
-def plural(n: int, word: str) -> str:
-    """'1 message', '2,000 messages'."""
-    return f"{n:,} {word}{'s' * (n != 1)}"
 
 
 # -- chronology -----------------------------------------------------------------------------------------------
