@@ -126,7 +126,7 @@ async def test_keys_move_the_cursor_and_enter_opens_the_thread(small):
         assert screen.thread.subject == "Onboarding" and threads.cursor == 1
 
 
-async def test_thread_view_reads_in_order_and_n_p_enter_move_and_expand(small):
+async def test_thread_view_reads_in_order_and_j_k_enter_move_and_expand(small):
     app = FoiaApp(small.archive)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -136,10 +136,10 @@ async def test_thread_view_reads_in_order_and_n_p_enter_move_and_expand(small):
         assert view.focused_message_id == small.ids["trial0"]
         assert "Happy to set up the trial" in view_text(screen)
         assert "We continue to receive positive results" not in view_text(screen)  # collapsed
-        await pilot.press("n", "n")
+        await pilot.press("J", "J")
         assert view.focused_message_id == small.ids["trial2"]
         assert "We continue to receive positive results" in view_text(screen)
-        await pilot.press("p")
+        await pilot.press("K")
         assert view.focused_message_id == small.ids["trial1"]
         await pilot.press("enter")  # collapse the focused email
         assert "App is working great" not in view_text(screen)
@@ -283,8 +283,10 @@ async def test_sidebar_entries_filter_the_thread_list(small):
         sidebar.focus()
         await pilot.press("q")
         assert app.focused is screen.thread_list
-        await pilot.press("s")
+        await pilot.press("ctrl+b")
         assert not sidebar.display
+        await pilot.press("s")  # s shows it again, focused
+        assert sidebar.display and app.focused is sidebar
 
 
 async def test_original_page_shows_the_pdf_page_beside_its_text(small):
@@ -339,6 +341,9 @@ async def test_help_screen_lists_every_binding(small):
             descriptions
         )
         assert ("O", "Original page of a copy", "Main screen") in rows
+        assert ("n", "Next match", "Main screen") in rows and ("S", "Save search", "Main screen") in rows
+        operators = str(help_screen.query_one("#help-operators", Static).render())
+        assert "exemption:b6" in operators and "date:2019-01..2019-03" in operators
         assert {"Leaked text", "Refresh", "Help", "Commands", "Quit", "Open thread", "Expand/collapse"} <= descriptions
         assert ("j / ↓", "Next thread in list", "Thread list") in rows
         await pilot.press("escape")

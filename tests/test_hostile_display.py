@@ -115,9 +115,9 @@ async def test_every_widget_draws_hostile_text_literally(hostile):
         screen = app.screen
         assert "[bold red]LOUD[/]" in assert_inert(screen.query_one(ThreadList))
         sidebar = screen.query_one(Sidebar)
-        assert "[bold red]LOUD[/]" in assert_inert(sidebar)
+        assert "[bold red]" in assert_inert(sidebar)  # cut to the sidebar's width, still literal
         labels = [leaf.label.plain for section in sidebar.root.children for leaf in section.children]
-        assert "#[bold red]LOUD[/] [@click=app.quit]quit" in " ".join(labels)
+        assert "#[bold red]LOUD[/] …k[/link] 1" in labels  # cut in the middle to fit, literal at both ends, count after
 
         started = time.perf_counter()
         await pilot.press("enter")

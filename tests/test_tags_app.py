@@ -286,7 +286,7 @@ async def test_tagging_keys_are_in_footer_help_and_palette(small) -> None:
         described = {e.description: e.keys for e in binding_catalogue(app.screen)}
         assert described["Tag message"] == "t"
         assert described["Tag thread"] == "T"
-        assert described["Select text to tag"] == "v"
+        assert described["Excerpt"] == "v"
         assert described["Export"] == "e"
         assert "Export" in screen_text(app)  # the footer
         await pilot.press("enter")

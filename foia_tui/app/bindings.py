@@ -50,3 +50,28 @@ def binding_catalogue(screen: Screen) -> list[BindingEntry]:
         BindingEntry(" / ".join(keys), binding.description, binding.action, area, node)
         for (area, _), (keys, binding, node) in grouped.items()
     ]
+
+
+MOVES = ("cursor_", "scroll_", "page_", "next_", "previous_", "first", "last", "focus_", "back", "close", "cancel")
+
+
+def is_move(entry: BindingEntry) -> bool:
+    """Whether a binding only moves the cursor or the focus (the palette lists what does something first)."""
+    return entry.action.split(".")[-1].startswith(MOVES)
+
+
+# What an investigator does, in the order the palette offers it; then other actions, then cursor moves.
+LEADING_ACTIONS = (
+    "save_search", "export", "tag('message')", "select_text", "annotations", "releases", "compare", "timeline",
+    "redactions", "search", "tag('thread')", "refresh",
+)  # fmt: skip
+
+
+def actions_first(entries: list[BindingEntry]) -> list[BindingEntry]:
+    """The palette's order: things to do (save a search, export, tag, compare) before cursor moves."""
+
+    def rank(entry: BindingEntry) -> tuple[bool, int]:
+        action = entry.action.removeprefix("app.")
+        return is_move(entry), LEADING_ACTIONS.index(action) if action in LEADING_ACTIONS else len(LEADING_ACTIONS)
+
+    return sorted(entries, key=rank)

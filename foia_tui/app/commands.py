@@ -1,4 +1,5 @@
-"""The command palette's provider: one command per binding of the current screen (see bindings.py)."""
+"""The command palette's provider: one command per binding of the current screen (see bindings.py), things to
+do before cursor moves."""
 
 from __future__ import annotations
 
@@ -6,14 +7,14 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from foia_tui.app.bindings import BindingEntry, binding_catalogue
+from foia_tui.app.bindings import BindingEntry, actions_first, binding_catalogue
 
 
 class BindingCommands(Provider):
     """Every action reachable by a key, runnable by name."""
 
     def _entries(self) -> list[BindingEntry]:
-        return binding_catalogue(self.screen)
+        return actions_first(binding_catalogue(self.screen))
 
     def _run(self, entry: BindingEntry):
         return partial(self.app.run_action, entry.action, entry.namespace)

@@ -31,6 +31,7 @@ from foia_tui.archive import Archive
 from foia_tui.archive.messages import MESSAGE_COLUMNS, message_objects
 from foia_tui.archive.store import now_iso
 from foia_tui.domain.clock import sort_window
+from foia_tui.domain.matching import Term, highlight_terms
 from foia_tui.domain.query import (
     MIN_SUBSTRING,
     And,
@@ -159,6 +160,27 @@ def matching_message_ids(archive: Archive, query_text: str) -> list[str]:
     return [row["id"] for row in rows]
 
 
+@dataclass(frozen=True)
+class ThreadMatches:
+    """The emails of one thread a search matches (reading order is the thread view's) and what to highlight."""
+
+    message_ids: frozenset[str]
+    terms: tuple[Term, ...]
+
+
+def thread_matches(archive: Archive, query_text: str, thread_id: str) -> ThreadMatches:
+    """Which emails of a thread a search matches, copies of an email included (the view shows the best copy);
+    raises QueryError for a malformed query."""
+    plan = _plan(archive, query_text)
+    source, where, params = plan.sql(archive, by_words=False, per_row=True, copies=True)
+    rows = archive._query(
+        f"""SELECT coalesce(hit.duplicate_of, hit.id) AS id FROM {source}
+            WHERE hit.thread_id = :thread_of_match AND {where}""",
+        {**params, "thread_of_match": thread_id},
+    )
+    return ThreadMatches(frozenset(row["id"] for row in rows), tuple(highlight_terms(plan.tree)))
+
+
 def _newest_threads(archive: Archive, where: str, params: dict, count: int) -> list[str]:
     """The threads of the newest matches (hit = messages), newest first, until `count` threads are found."""
     threads: dict[str, None] = {}
@@ -274,15 +296,17 @@ class _Plan:
         order = "hit.rank, hit.rowid" if ranked else "hit.sent_sort DESC, hit.id DESC"
         return source, where, order, params, ranked
 
-    def sql(self, archive: Archive, *, by_words: bool, per_row: bool = False) -> tuple[str, str, dict]:
+    def sql(
+        self, archive: Archive, *, by_words: bool, per_row: bool = False, copies: bool = False
+    ) -> tuple[str, str, dict]:
         """FROM and WHERE clauses and their parameters, `hit` being either the word index (read along the
         words every match has) or messages (read along the date index). Along the word index, a term that
         is a set of message ids is checked by reading each row's id (`per_row`, for at most RANK_LIMIT
         rows), or by turning the set into rowids (for counting any number); so is a substring (see
-        _Sql.substring)."""
+        _Sql.substring). Copies of an email another copy stands for are left out unless `copies`."""
         sql = _Sql(archive, by_words=by_words and self.driver is not None, per_row=per_row)
         conditions = [sql.condition(node) for node in self.rest]
-        if not any(isinstance(leaf, Filter) and leaf.field == "is" for leaf in leaves(self.tree)):
+        if not copies and not any(isinstance(leaf, Filter) and leaf.field == "is" for leaf in leaves(self.tree)):
             conditions.append(f"NOT {sql.member('rowid', DUPLICATE_ROWIDS)}")
         if self.driver is not None:
             driver = sql.param(self.driver)

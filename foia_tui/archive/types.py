@@ -23,7 +23,7 @@ from foia_tui.archive.browse import (
 )
 from foia_tui.archive.people import Person
 from foia_tui.archive.releases import Release, ReleaseSummary, ReleaseUsageError
-from foia_tui.archive.search import SearchResult
+from foia_tui.archive.search import SearchResult, ThreadMatches
 from foia_tui.archive.tags import Tag, TaggedPassage, Tagging
 from foia_tui.domain.releases import CitedSource, Comparison, ExposedPassage
 
@@ -50,6 +50,7 @@ __all__ = [
     "Tag",
     "TaggedPassage",
     "Tagging",
+    "ThreadMatches",
     "ThreadSummary",
     "Totals",
 ]

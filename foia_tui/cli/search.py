@@ -6,6 +6,7 @@ import click
 
 from foia_tui.cli.common import emit_json_lines, fail, with_archive
 from foia_tui.domain.display import one_line
+from foia_tui.domain.query import QUERY_LANGUAGE
 from foia_tui.services.searching import (
     RANK_LIMIT,
     delete_saved_search,
@@ -16,16 +17,7 @@ from foia_tui.services.searching import (
 )
 
 LANGUAGE = f"""\b
-Query language (terms are ANDed; AND, OR, NOT in capitals; -term; parentheses):
-  budget  "draft letter"  budg*       words (stemmed), phrases, prefixes
-  ~udget  sub:udget                   text inside words, e.g. OCR that ran words together
-                                      (a word with no whole-word match is searched this way too)
-  from:  to:  cc:  bcc:               any alias of a person: address, name words in any order
-  subject:budget  subject:"a phrase"
-  date:2019-01..2019-03  date:2019  date:..2019-03  before:2019-02  after:2019-01-15
-  tag:NAME  thread:ID  doc:PATH-PART  bates:NYPD-000123  release:NAME  agency:NAME
-  has:redaction  has:leak  has:attachment  has:warning  exemption:b6  exemption:b7c  exemption:87(2)(b)
-  is:duplicate                        duplicate copies (left out unless asked for)
+{QUERY_LANGUAGE}
 Results come best match first (bm25) when every match has the words and at most {RANK_LIMIT:,} messages do;
 otherwise newest first."""
 

@@ -76,6 +76,16 @@ def one_line(text: str | None, width: int | None = None) -> str:
     return line
 
 
+def middle_cut(text: str | None, width: int) -> str:
+    """A single safe line cut in its middle to `width`, so names that share a long start stay apart
+    ("NYPD-FOIL-2020-0001…PART 3.pdf" and "…PART 4.pdf")."""
+    line = one_line(text)
+    if len(line) <= width:
+        return line
+    tail = max((width - 1) // 3, 0)  # names part at their ends ("PART 3"), and are read from their starts
+    return line[: max(width - 1 - tail, 0)] + "…" + (line[-tail:] if tail else "")
+
+
 def safe_rich(text: str | None, style: str = "", limit: int = MAX_BODY_CHARS) -> Text:
     """A Rich Text of document text: literal characters, never markup."""
     return Text(safe_text(text, limit), style=style)

@@ -33,6 +33,18 @@ _DATE = re.compile(r"(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?")
 _SEARCHABLE = re.compile(r"[^\W_]")  # a letter or digit: what the word index keeps of a token
 
 
+QUERY_LANGUAGE = """Query language (terms are ANDed; AND, OR, NOT in capitals; -term; parentheses):
+  budget  "draft letter"  budg*       words (stemmed), phrases, prefixes
+  ~udget  sub:udget                   text inside words, e.g. OCR that ran words together
+                                      (a word with no whole-word match is searched this way too)
+  from:  to:  cc:  bcc:               any alias of a person: address, name words in any order
+  subject:budget  subject:"a phrase"
+  date:2019-01..2019-03  date:2019  date:..2019-03  before:2019-02  after:2019-01-15
+  tag:NAME  thread:ID  doc:PATH-PART  bates:NYPD-000123  release:NAME  agency:NAME
+  has:redaction  has:leak  has:attachment  has:warning  exemption:b6  exemption:b7c  exemption:87(2)(b)
+  is:duplicate                        duplicate copies (left out unless asked for)"""  # foia search --help, app help
+
+
 class QueryError(ValueError):
     """A query that cannot be run; one line saying what is wrong and where (`position` counts from 0)."""
 

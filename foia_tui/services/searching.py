@@ -15,6 +15,7 @@ from foia_tui.archive.search import (
     saved_searches,
     search_messages,
     search_threads,
+    thread_matches,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "saved_searches",
     "search_messages",
     "search_threads",
+    "thread_matches",
 ]

@@ -1,4 +1,5 @@
-"""The help screen (`?`): every binding of the screen it was opened from, generated from the bindings."""
+"""The help screen (`?`): every binding of the screen it was opened from, generated from the bindings, then the
+search operators with examples (as `foia search --help` gives them)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 from foia_tui.app.bindings import binding_catalogue
+from foia_tui.domain.query import QUERY_LANGUAGE
 
 LEGEND = (
     "Thread list markers: █ redactions · ! leaked text under a box · + attachments · #tag tags.  "
@@ -35,6 +37,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Keys", style="bold"), id="help-title")
             yield DataTable(id="help-table", cursor_type="row", zebra_stripes=True)
             yield Static(Text(LEGEND), id="help-legend")
+            yield Static(Text(QUERY_LANGUAGE), id="help-operators")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

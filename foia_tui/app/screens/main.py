@@ -14,10 +14,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer
 
 from foia_tui.app import loading
+from foia_tui.app.footer import KeysFirst
 from foia_tui.app.screens.export_dialog import ExportDialog
 from foia_tui.app.screens.tag_picker import TagPicker, TagTarget, tag_target
 from foia_tui.app.widgets.search_bar import SearchBar
@@ -27,10 +27,11 @@ from foia_tui.app.widgets.status import StatusLine
 from foia_tui.app.widgets.thread_list import ThreadList, ThreadSource
 from foia_tui.app.widgets.thread_view import ThreadView
 from foia_tui.archive import Archive
-from foia_tui.archive.types import MessageDetail, SidebarData, ThreadSummary, Totals
+from foia_tui.archive.types import MessageDetail, SidebarData, ThreadMatches, ThreadSummary, Totals
+from foia_tui.domain.display import one_line
 from foia_tui.domain.query import QueryError
 from foia_tui.services import reading
-from foia_tui.services.searching import count_matches, matching_thread_ids
+from foia_tui.services.searching import count_matches, matching_thread_ids, thread_matches
 
 EMPTY_ARCHIVE = "This archive is empty. Import a release with:  foia import PATH --db {path}"
 
@@ -43,28 +44,34 @@ def boxes(count: int) -> str:
     return f"{count:,} box{'' if count == 1 else 'es'}"
 
 
-class MainScreen(Screen):
+class MainScreen(KeysFirst):
     """Three panes over one archive."""
 
     BINDING_GROUP_TITLE = "Main screen"
     AUTO_FOCUS = "#threads"
+    # What a reader uses most leads the footer (80 columns hold these); the rest are in help (?) and the palette.
+    FOOTER_FIRST = ("slash", "t", "v", "e", "g", "question_mark", "s", "n")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("/", "search", "Search"),
-        Binding("n", "next_message", "Next message"),
-        Binding("p", "previous_message", "Previous message"),
-        Binding("]", "next_thread", "Next thread"),
-        Binding("[", "previous_thread", "Previous thread"),
+        Binding("n", "next_match", "Next match"),
+        Binding("N", "previous_match", "Previous match", show=False),
+        Binding("J", "next_message", "Next message", show=False),
+        Binding("K", "previous_message", "Previous message", show=False),
+        Binding("S", "save_search", "Save search"),
+        Binding("]", "next_thread", "Next thread", show=False),
+        Binding("[", "previous_thread", "Previous thread", show=False),
         Binding("o", "original", "Original page"),
         Binding("O", "original(1)", "Original page of a copy", show=False),
         Binding("r", "toggle_leaks", "Leaked text"),
         Binding("t", "tag('message')", "Tag message"),
-        Binding("T", "tag('thread')", "Tag thread"),
-        Binding("v", "select_text", "Select text to tag"),
+        Binding("T", "tag('thread')", "Tag thread", show=False),
+        Binding("v", "select_text", "Excerpt"),
         Binding("e", "export", "Export"),
-        Binding("R,f5", "refresh", "Refresh"),
-        Binding("s", "toggle_sidebar", "Sidebar", show=False),
-        Binding("escape", "clear_search", "Clear search"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("R,f5", "refresh", "Refresh", show=False),
+        Binding("s", "focus_sidebar", "Sidebar"),
+        Binding("ctrl+b", "toggle_sidebar", "Show or hide the sidebar", show=False),
+        Binding("escape", "clear_search", "Clear search", show=False),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(self, archive: Archive, notice: str | None = None) -> None:
@@ -75,6 +82,7 @@ class MainScreen(Screen):
         self.totals: Totals | None = None
         self.thread: ThreadSummary | None = None
         self._reading = False  # an email is focused in the thread view (o and r work)
+        self._matched_query = ""  # the search whose matches the thread view shows
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -210,14 +218,32 @@ class MainScreen(Screen):
     def open_thread(self, thread: ThreadSummary, *, focus: bool = True) -> None:
         self.thread = thread
         self.reading_view.border_title = "Thread"
-        self._load("thread", partial(reading.thread_messages, self.archive, thread.id), self._show_thread)
+        self._load("thread", partial(self._read_thread, thread.id, self.query_text), self._show_thread)
         if focus:
             self.reading_view.focus()
 
-    def _show_thread(self, messages: list[MessageDetail]) -> None:
+    def _read_thread(self, thread_id: str, query: str) -> tuple[list[MessageDetail], str, ThreadMatches | None]:
+        """A thread's emails and, under a search, which of them it matches (runs in a worker)."""
+        messages = reading.thread_messages(self.archive, thread_id)
+        try:
+            return messages, query, thread_matches(self.archive, query, thread_id) if query else None
+        except QueryError:
+            return messages, query, None
+
+    def _show_thread(self, read: tuple[list[MessageDetail], str, ThreadMatches | None]) -> None:
+        messages, query, matches = read
         subject = self.thread.subject if self.thread else None
-        self.reading_view.show_messages(messages, subject)
-        self.reading_view.border_title = f"Thread ({plural(len(messages), 'message')})"
+        view = self.reading_view
+        fresh = not (messages and view.messages and messages[0].thread_id == view.messages[0].thread_id)
+        view.show_messages(messages, subject)
+        if fresh or query != self._matched_query:
+            view.show_matches(matches)
+            self._matched_query = query
+        view.border_title = f"Thread ({plural(len(messages), 'message')})"
+        self._say_match(view.match_position)
+
+    def _say_match(self, position: tuple[int, int] | None) -> None:
+        self.status.match = f"match {position[0]} of {position[1]}" if position else ""
 
     def on_thread_list_opened(self, message: ThreadList.Opened) -> None:
         self.open_thread(message.thread)
@@ -244,12 +270,40 @@ class MainScreen(Screen):
             return (message is not None and bool(message.copies)) or None
         if action in ("original", "toggle_leaks", "tag", "select_text"):
             return message is not None or None
-        if action == "clear_search":
+        if action in ("clear_search", "save_search"):
             return bool(self.query_text)
         return True
 
     def action_search(self) -> None:
         self.query_one(SearchBar).open()
+
+    def _step_match(self, step: int) -> None:
+        """n / N: the next or previous place the search matched in the open thread (else the next email)."""
+        view = self.reading_view
+        if not view.messages:
+            self.thread_list.action_open()
+            return
+        position = view.step_match(step)
+        if position is None:
+            self._step_message(step > 0)
+        self._say_match(position)
+
+    def action_next_match(self) -> None:
+        self._step_match(1)
+
+    def action_previous_match(self) -> None:
+        self._step_match(-1)
+
+    def action_save_search(self) -> None:
+        """S: keep the current search under a name (asked for, the query itself proposed)."""
+        from foia_tui.app.screens.save_search import SaveSearchDialog
+
+        self.app.push_screen(SaveSearchDialog(self.archive, self.query_text), self._saved_search)
+
+    def _saved_search(self, name: str | None) -> None:
+        if name:
+            self.notify(f"Saved the search as {one_line(name, 80)}.", title="Saved searches", timeout=4)
+            self._load("sidebar", partial(reading.sidebar, self.archive), self._show_sidebar)
 
     def action_clear_search(self) -> None:
         self.query_one(SearchBar).input.value = ""
@@ -313,6 +367,14 @@ class MainScreen(Screen):
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
         sidebar.display = not sidebar.display
+        if not sidebar.display and sidebar.has_focus:
+            self.thread_list.focus()
+
+    def action_focus_sidebar(self) -> None:
+        """s: into the sidebar (shown again if hidden); Escape or q there goes back to the list."""
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = True
+        sidebar.focus()
 
     # Tagging and export (foia_tui.app.screens.tag_picker / export_dialog, foia_tui.app.widgets.selection)
 
@@ -338,7 +400,7 @@ class MainScreen(Screen):
             self.thread_list.set_source(self.thread_list.source, keep_cursor=True)
         self._load("sidebar", partial(reading.sidebar, self.archive), self._show_sidebar)
         if self.thread is not None:
-            self._load("thread", partial(reading.thread_messages, self.archive, self.thread.id), self._show_thread)
+            self._load("thread", partial(self._read_thread, self.thread.id, self.query_text), self._show_thread)
 
     def action_select_text(self) -> None:
         view, message = self.reading_view, self.reading_view.focused_message
@@ -375,7 +437,7 @@ class MainScreen(Screen):
         if self.query_text:
             self.run_search(self.query_text)
         if self.thread is not None:
-            self._load("thread", partial(reading.thread_messages, self.archive, self.thread.id), self._show_thread)
+            self._load("thread", partial(self._read_thread, self.thread.id, self.query_text), self._show_thread)
         added = totals.messages - before.messages if before else 0
         if added > 0:
             self.notify(f"{plural(added, 'new message')} since the last look.", title="Refreshed")

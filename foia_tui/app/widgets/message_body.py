@@ -105,9 +105,11 @@ def render_body(
     styles: BodyStyles,
     selection: tuple[int, int] | None = None,
     exposures: Sequence[Exposure] = (),
+    marks: Sequence[tuple[int, int, Style]] = (),
 ) -> RenderedBody:
     """The body as styled, literal text; `selection` is a stored-offset span to highlight; `exposures` are the
-    boxes (by marker offset) whose text another copy shows."""
+    boxes (by marker offset) whose text another copy shows; `marks` are stored-offset spans drawn in their own
+    style under the selection (search matches, excerpts)."""
     exposed = {exposure.offset: exposure for exposure in exposures}
     hidden = max(0, len(body) - MAX_BODY_CHARS)
     stored = body[:MAX_BODY_CHARS] if hidden else body
@@ -144,6 +146,10 @@ def render_body(
         text.append(f"\n▸ quoted text folded: {rendered.folded_lines} lines (z unfolds)", styles.fold)
     if hidden:
         text.append("\n" + TRUNCATED.format(hidden=hidden), styles.fold)
+    for mark_start, mark_end, style in marks:
+        if mark_start < len(visible):
+            start, end = rendered.drawn_offset(mark_start), rendered.drawn_offset(mark_end)
+            text.stylize(style, start, max(end, start + 1))
     if selection is not None:
         start, end = rendered.drawn_offset(selection[0]), rendered.drawn_offset(selection[1])
         text.stylize(styles.selection, start, max(end, start + 1))

@@ -18,10 +18,11 @@ from textual.widgets.tree import TreeNode
 
 from foia_tui.app.widgets.message_body import box
 from foia_tui.archive.types import SidebarData, SidebarEntry
-from foia_tui.domain.display import one_line
+from foia_tui.domain.display import middle_cut
 from foia_tui.domain.redactions import CODED_MARKER
 
-LABEL_WIDTH = 40
+LABEL_WIDTH = 40  # until the sidebar knows its width
+LABEL_MARGIN = 9  # guides, a leaf's indent and its count
 REDACTED_GROUP = "Redacted"
 
 
@@ -60,9 +61,15 @@ class Sidebar(Tree[str]):
         super().__init__("Archive", id=id)
         self.show_root = False
         self.guide_depth = 2
+        self._data: SidebarData | None = None
+        self._label_width = LABEL_WIDTH
+        self._resizing = False
 
     def show(self, data: SidebarData) -> None:
         """Fill the tree from fresh counts, keeping which sections (and the redacted group) are open."""
+        self._data = data
+        self._label_width = self._fitting_width()
+        cursor = self.cursor_line
         opened = {self._title(node): node.is_expanded for node in self._groups()}
         self.clear()
         self.root.add_leaf(self._label("All messages", data.messages), data="")
@@ -87,7 +94,19 @@ class Sidebar(Tree[str]):
                     group.add_leaf(self._redacted_label(entry), data=person_query(entry))
             if title == "Documents" and data.documents_total > len(entries):
                 section.add_leaf(Text(f"… {data.documents_total - len(entries):,} more", style="dim"))
-        self.cursor_line = 0
+        self.cursor_line = cursor if self._resizing else 0
+
+    def _fitting_width(self) -> int:
+        """Characters a label may take: the sidebar's width less its guides and a count."""
+        return max(self.size.width - LABEL_MARGIN, 10) if self.size.width else LABEL_WIDTH
+
+    def on_resize(self) -> None:
+        if self._data is not None and self._fitting_width() != self._label_width:
+            self._resizing = True
+            try:
+                self.show(self._data)
+            finally:
+                self._resizing = False
 
     def _groups(self) -> list[TreeNode[str]]:
         """The nodes that open and close: the sections and the redacted people's group."""
@@ -98,12 +117,11 @@ class Sidebar(Tree[str]):
     def _title(node: TreeNode[str]) -> str:
         return node.label.plain.split(" (")[0]
 
-    @staticmethod
-    def _redacted_label(entry: SidebarEntry) -> Text:
+    def _redacted_label(self, entry: SidebarEntry) -> Text:
         """A redacted correspondent as printed (a box as the thread view draws it), with its emails and how
         many people are printed that way."""
         printed = CODED_MARKER.sub(lambda marker: box(marker.group(1)), entry.label)
-        label = Text(one_line(printed, LABEL_WIDTH), style="italic")
+        label = Text(middle_cut(printed, self._label_width), style="italic")
         label.append(f" {entry.count:,}", style="dim")
         if entry.people != 1:
             label.append(f" · {entry.people:,} people", style="dim")
@@ -115,9 +133,8 @@ class Sidebar(Tree[str]):
         label.append(f" {count:,}", style="dim")
         return label
 
-    @staticmethod
-    def _entry_label(section: str, entry: SidebarEntry) -> Text:
-        name = one_line(PurePath(entry.label).name if section == "Documents" else entry.label, LABEL_WIDTH)
+    def _entry_label(self, section: str, entry: SidebarEntry) -> Text:
+        name = middle_cut(PurePath(entry.label).name if section == "Documents" else entry.label, self._label_width)
         if section == "Tags":
             name = "#" + name
         label = Text(name)

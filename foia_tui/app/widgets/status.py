@@ -26,6 +26,7 @@ class StatusLine(Widget):
     archive_path: reactive[str] = reactive("")
     query: reactive[str] = reactive("")
     counts: reactive[str] = reactive("")
+    match: reactive[str] = reactive("")  # "match 2 of 5" while n / N step through a search's matches
     notice: reactive[str] = reactive("")
     problem: reactive[str] = reactive("")
 
@@ -37,6 +38,8 @@ class StatusLine(Widget):
             text.append(one_line(self.query, 80), style="italic")
         if self.counts:
             text.append("  " + self.counts)
+        if self.match:
+            text.append("  " + self.match, style="bold")
         if self.problem:
             text.append("  ")
             text.append(one_line(self.problem, 200), style="bold red")

@@ -12,6 +12,8 @@ For widgets and screens that build on it (tag picker, selection mode, export):
 - `select_span(start, end)` / `clear_selection()` / `selection`: highlight a span of the focused email's
   stored body (start == end draws a one-character cursor), expanding and scrolling to it;
 - `focus_message(message_id)`, `show_messages(messages)` (keeps cursor and open emails by id);
+- `show_matches(matches)` / `step_match(step)`: a search's matches in this thread, highlighted in subject and
+  body; the matching emails are expanded and `step_match` moves the cursor from match to match (`n`/`N`);
 - `MessageFocused` is posted whenever the cursor moves to another email.
 """
 
@@ -43,9 +45,10 @@ from foia_tui.app.widgets.message_body import (
     quote_start,
     render_body,
 )
-from foia_tui.archive.types import Copy, MessageDetail, Redaction
+from foia_tui.archive.types import Copy, MessageDetail, Redaction, ThreadMatches
 from foia_tui.domain.citations import page_range
 from foia_tui.domain.display import one_line
+from foia_tui.domain.matching import match_spans
 
 INDENT = "  "
 
@@ -54,6 +57,15 @@ INDENT = "  "
 class _LineTarget:
     kind: str  # "header" or "fold"
     message: int
+
+
+@dataclass(frozen=True)
+class Match:
+    """One place a search matched: a span of an email's stored body, or (start None) its subject or people."""
+
+    message_id: str
+    start: int | None
+    end: int | None
 
 
 @dataclass(frozen=True)
@@ -108,6 +120,8 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         "thread-view--selection",
         "thread-view--tag",
         "thread-view--empty",
+        "thread-view--match",
+        "thread-view--match-current",
     }
 
     DEFAULT_CSS = """
@@ -129,6 +143,8 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         & > .thread-view--selection { background: $primary; color: $text; }
         & > .thread-view--tag { color: $accent; }
         & > .thread-view--empty { color: $text-muted; text-style: italic; }
+        & > .thread-view--match { background: $warning 50%; color: $text; }
+        & > .thread-view--match-current { background: $warning; color: $background; text-style: bold; }
     }
     """
 
@@ -155,6 +171,9 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         self._starts: list[int] = []
         self._targets: dict[int, _LineTarget] = {}
         self._bodies: dict[str, tuple[int, _Details]] = {}
+        self._matches: ThreadMatches | None = None
+        self._match_list: list[Match] = []
+        self._match_index: int | None = None
         self._headers: LRUCache[tuple, Strip] = LRUCache(1024)
         self._details: LRUCache[tuple, _Details] = LRUCache(128)
 
@@ -213,6 +232,7 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
             self._expanded = {ids[0]} if ids else set()
             self._unfolded.clear()
             self._selection = None
+            self._matches, self._match_list, self._match_index = None, [], None
             cursor = 0
         self.set_reactive(ThreadView.cursor, cursor)
         if not messages:
@@ -221,6 +241,62 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         if not same_thread:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.post_message(self.MessageFocused(self.focused_message))
+
+    @property
+    def match_position(self) -> tuple[int, int] | None:
+        """(1-based number of the current match, how many), or None when no search matched here."""
+        if not self._match_list:
+            return None
+        return (self._match_index or 0) + 1, len(self._match_list)
+
+    def show_matches(self, matches: ThreadMatches | None) -> None:
+        """Highlight a search's matches (None: no search) and put the cursor on the first, its email expanded."""
+        self._matches = matches
+        self._match_list, self._match_index = [], None
+        if matches is not None:
+            for message in self._messages:
+                if message.id in matches.message_ids:
+                    spans = match_spans(message.body, list(matches.terms))
+                    self._match_list += [Match(message.id, a, b) for a, b in spans] or [Match(message.id, None, None)]
+                    self._expanded.add(message.id)
+        self._clear_caches()
+        if self._match_list:
+            self._go_to_match(0)
+        else:
+            self._rebuild()
+
+    def step_match(self, step: int) -> tuple[int, int] | None:
+        """Move to the next (`step` 1) or previous (-1) match, round the thread; its position, as match_position."""
+        if not self._match_list:
+            return None
+        here = -1 if self._match_index is None and step > 0 else (self._match_index or 0)
+        self._go_to_match((here + step) % len(self._match_list))
+        return self.match_position
+
+    def _go_to_match(self, index: int) -> None:
+        self._match_index = index
+        match = self._match_list[index]
+        ids = [m.id for m in self._messages]
+        message = self._messages[ids.index(match.message_id)]
+        self._expanded.add(message.id)
+        cut = quote_start(message.body)
+        if match.start is not None and cut is not None and match.start >= cut:
+            self._unfolded.add(message.id)  # the match is in the quoted chain: show it
+        self._move_to(ids.index(match.message_id), expand=True)
+        if match.start is not None:
+            line = self._line_of_offset(message.id, match.start)
+            if line is not None:
+                self._scroll_later(max(line - 2, 0))
+
+    def _marks_of(self, message: MessageDetail) -> tuple[tuple[int, int, Style], ...]:
+        """The search matches to draw in an email's body, the current one in its own style."""
+        current = self._match_list[self._match_index] if self._match_index is not None else None
+        match, now = self._style("match"), self._style("match-current")
+        return tuple(
+            (m.start, m.end, now if m == current else match)
+            for m in self._match_list
+            if m.message_id == message.id and m.start is not None and m.end is not None
+        )
 
     def focus_message(self, message_id: str) -> None:
         ids = [m.id for m in self._messages]
@@ -341,10 +417,11 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         if not expanded:
             return [header]
         selection = self._selection[1:] if self._selection and self._selection[0] == message.id else None
-        details_key = (message.id, width, message.id in self._unfolded, self.show_leaks, selection)
+        marks = self._marks_of(message)
+        details_key = (message.id, width, message.id in self._unfolded, self.show_leaks, selection, marks)
         details = self._details.get(details_key)
         if details is None:
-            details = self._details[details_key] = self._draw_details(message, width, selection)
+            details = self._details[details_key] = self._draw_details(message, width, selection, marks)
         start = len(self._lines) + 1
         self._bodies[message.id] = (start, details)
         if details.fold_line is not None:
@@ -376,7 +453,13 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
             line.stylize(self._style("cursor"))
         return self._strips(line, width)[0]
 
-    def _draw_details(self, message: MessageDetail, width: int, selection: tuple[int, int] | None) -> _Details:
+    def _draw_details(
+        self,
+        message: MessageDetail,
+        width: int,
+        selection: tuple[int, int] | None,
+        marks: tuple[tuple[int, int, Style], ...] = (),
+    ) -> _Details:
         lines: list[Strip] = []
         inner = width - len(INDENT)
         field = self._style("field")
@@ -395,7 +478,7 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         if message.date_text and one_line(message.date_text) != date:
             date += f"  (printed: {one_line(message.date_text, 80)})"
         row("Date:", date)
-        row("Subject:", one_line(message.subject or "(no subject)"))
+        row("Subject:", self._subject_text(message))
         row(
             "Source:",
             self._source(
@@ -423,6 +506,7 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
             styles=self._body_styles(),
             selection=selection,
             exposures=message.exposures,
+            marks=marks,
         )
         body_start = len(lines)
         body = rendered.text if rendered.text.plain else Text("(empty body)", field)
@@ -433,6 +517,14 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         lines.extend(self._extras(message, width))
         lines.append(Strip.blank(width))
         return _Details(lines, body_start, self._line_offsets(rendered.text, inner), fold_line, rendered)
+
+    def _subject_text(self, message: MessageDetail) -> Text:
+        """The subject as a row shows it, a search's words in it highlighted."""
+        subject = Text(one_line(message.subject or "(no subject)"))
+        if self._matches is not None and message.id in self._matches.message_ids:
+            for start, end in match_spans(subject.plain, list(self._matches.terms), column="subject"):
+                subject.stylize(self._style("match"), start, end)
+        return subject
 
     def _body_styles(self) -> BodyStyles:
         return BodyStyles(
