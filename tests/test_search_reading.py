@@ -9,6 +9,7 @@ from foia_tui.app.widgets.search_bar import SearchBar
 from foia_tui.domain.matching import Term, highlight_terms, match_spans
 from foia_tui.domain.query import parse
 from foia_tui.services.searching import saved_searches
+from foia_tui.services.tagging import message_taggings
 from tests.conftest import settle
 from tests.support.archive_factory import build_small_archive, screen_text
 
@@ -71,6 +72,22 @@ async def test_search_opens_the_matching_email_highlighted_and_n_steps_through_m
         assert "match 2 of 2" in screen_text(app)
         await pilot.press("K")  # message-to-message moves keep their own keys
         assert view.focused_message_id == small.ids["trial1"]
+
+
+async def test_an_excerpt_started_at_a_match_selects_the_match(tmp_path):
+    small = build_small_archive(tmp_path)
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await search_and_open(pilot, "positive results")
+        await pilot.press("n", "v")  # the second match, "results", is the selection's start
+        assert "SELECT 7 chars" in screen_text(app) and "“results”" in screen_text(app)
+        footer = screen_text(app).rstrip().split("\n")[-1]
+        assert footer.lstrip().startswith("w Next word")  # selection mode's keys lead while it has them
+        await pilot.press("W", "W", "t", *"quotes", "enter")
+        await settle(pilot)
+        (excerpt,) = [t for t in message_taggings(small.archive, small.ids["trial2"]) if t.kind == "excerpt"]
+        assert excerpt.quoted_text == "results. Budget"
+        assert screen.reading_view.focused_message_id == small.ids["trial2"]
 
 
 async def test_without_a_search_n_moves_to_the_next_email_and_nothing_is_highlighted(tmp_path):

@@ -46,6 +46,14 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", self.session, *keys)
 
+    def wait_until(self, done, what: str, timeout: float = 10.0) -> None:
+        """Poll until done() holds (the screen changes between two keys, e.g. a bar closing)."""
+        deadline = time.monotonic() + timeout
+        while not done():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} never happened; the screen was:\n{self.screen()}")
+            time.sleep(0.1)
+
 
 @pytest.fixture
 def terminal(tmp_path):
@@ -53,9 +61,10 @@ def terminal(tmp_path):
     small.archive.close()
     session = f"foia-e2e-{tmp_path.name}"[:60]
     term = Terminal(session)
-    # COLUMNS/LINES (set by some test runners) would override the pane's real size.
+    # COLUMNS/LINES (set by some test runners) would override the pane's real size; the app runs in tmp_path,
+    # where an export it proposes lands.
     command = f"env -u COLUMNS -u LINES TERM=xterm-256color {foia_command()} --db {small.path}"
-    term.tmux("new-session", "-d", "-s", session, "-x", "140", "-y", "40", command)
+    term.tmux("new-session", "-d", "-s", session, "-x", "140", "-y", "40", "-c", str(tmp_path), command)
     try:
         yield term
     finally:
@@ -97,3 +106,33 @@ def test_foia_in_a_real_terminal(terminal):
         time.sleep(0.1)
     else:
         raise AssertionError("q did not quit the app")
+
+
+def test_search_open_next_match_tag_the_excerpt_and_export_it(terminal, tmp_path):
+    terminal.wait_for("3 threads · 6 messages")
+    terminal.keys("/")
+    terminal.wait_for("Close search")
+    terminal.keys("-l", "positive results")
+    terminal.wait_for("1 thread · 1 message")
+    terminal.keys("Enter")
+    terminal.wait_until(lambda: not terminal.screen().startswith("/"), "the search bar closing")
+    terminal.keys("Enter")  # open the one thread found: on its matching email, the first match current
+    terminal.wait_for("match 1 of 2")
+    terminal.keys("n")
+    terminal.wait_for("match 2 of 2")
+    terminal.keys("v")
+    terminal.wait_for("SELECT 7 chars “results”")  # selection starts on the match n went to
+    terminal.keys("W", "W")
+    terminal.wait_for("“results. Budget”")
+    terminal.keys("t")
+    terminal.wait_for("Tag excerpt")
+    terminal.keys("-l", "evidence")
+    terminal.keys("Enter")
+    terminal.wait_until(lambda: "SELECT" not in terminal.screen(), "selection mode ending once tagged")
+    terminal.wait_for("#evidence")
+    terminal.keys("e")
+    terminal.wait_for("Only the search: positive results")
+    terminal.keys("C-s")
+    terminal.wait_for("Exported 1 passage")
+    written = (tmp_path / "foia-export.md").read_text()
+    assert "results. Budget" in written and "evidence" in written

@@ -1,7 +1,8 @@
 """The footer's order: the keys that matter in a view first, so an 80-column footer shows them.
 
 Textual's footer lists the focused widget's keys, then the screen's, then the app's, and cuts what does not
-fit; a screen that names its FOOTER_FIRST keys has those listed first, in that order, whatever has focus.
+fit; a screen that names its FOOTER_FIRST keys has those listed first, in that order, unless the focused
+widget is a mode of its own (FOOTER_LEADS, as selection mode is): then its keys lead.
 """
 
 from __future__ import annotations
@@ -20,5 +21,7 @@ class KeysFirst(Screen):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         bindings = super().active_bindings
+        mode = self.focused if getattr(self.focused, "FOOTER_LEADS", False) else None
+        own = {key: active for key, active in bindings.items() if mode is not None and active.node is mode}
         first = {key: bindings[key] for key in self.FOOTER_FIRST if key in bindings}
-        return {**first, **bindings}
+        return {**own, **first, **bindings}

@@ -403,9 +403,13 @@ class MainScreen(KeysFirst):
             self._load("thread", partial(self._read_thread, self.thread.id, self.query_text), self._show_thread)
 
     def action_select_text(self) -> None:
+        """Selection mode, starting on the search match under the cursor when there is one."""
         view, message = self.reading_view, self.reading_view.focused_message
         if message is not None and not self.query(SelectionBar):
-            bar = SelectionBar(view, message.id, message.body, id="selection")
+            match = view.current_match
+            here = match is not None and match.message_id == message.id and match.start is not None
+            span = (match.start, match.end) if here and match.end is not None else None
+            bar = SelectionBar(view, message.id, message.body, span, id="selection")
             self.mount(bar, before=self.status)
             bar.focus()
 

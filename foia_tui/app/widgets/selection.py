@@ -30,7 +30,8 @@ SEPARATORS = {
 class BodySelection:
     """A span [start, end) of a body, moved and stretched by words, lines and paragraphs."""
 
-    def __init__(self, body: str, start: int = 0) -> None:
+    def __init__(self, body: str, start: int = 0, end: int | None = None) -> None:
+        """Select the word at `start` or after it; with `end`, exactly [start, end) (a search match)."""
         self.body = body
         self._spans: dict[str, tuple[list[int], list[int]]] = {}
         starts, ends = self._units("word")
@@ -39,6 +40,8 @@ class BodySelection:
             self.start, self.end = starts[first], ends[first]
         else:
             self.start = self.end = len(body)
+        if end is not None and 0 <= start < end <= len(body):
+            self.start, self.end = start, end
 
     def _units(self, unit: str) -> tuple[list[int], list[int]]:
         """Start and end offsets of every word, line or paragraph (computed once per unit)."""
@@ -99,6 +102,7 @@ class SelectionBar(Widget, can_focus=True):
     """Selection mode: holds the keys while focused; `t` posts TagRequested, Esc posts Closed."""
 
     BINDING_GROUP_TITLE = "Selecting text"
+    FOOTER_LEADS = True  # a mode: while it has the keys, the footer shows them first
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("w,right", "move('word', 1)", "Next word"),
         Binding("b,left", "move('word', 0)", "Previous word", show=False),
@@ -136,11 +140,13 @@ class SelectionBar(Widget, can_focus=True):
     class Closed(Message):
         """Selection mode ended."""
 
-    def __init__(self, view: SpanView, message_id: str, body: str, *, id: str | None = None) -> None:
+    def __init__(
+        self, view: SpanView, message_id: str, body: str, span: tuple[int, int] | None = None, *, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.view = view
         self.message_id = message_id
-        self.selection = BodySelection(body)
+        self.selection = BodySelection(body, *(span or (0, None)))
 
     def on_mount(self) -> None:
         self._show()

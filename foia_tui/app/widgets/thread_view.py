@@ -249,6 +249,11 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
             return None
         return (self._match_index or 0) + 1, len(self._match_list)
 
+    @property
+    def current_match(self) -> Match | None:
+        """The match the cursor was last taken to by a search or n/N (None without a search)."""
+        return self._match_list[self._match_index or 0] if self._match_list else None
+
     def show_matches(self, matches: ThreadMatches | None) -> None:
         """Highlight a search's matches (None: no search) and put the cursor on the first, its email expanded."""
         self._matches = matches
