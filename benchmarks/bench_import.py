@@ -1,9 +1,11 @@
-"""Import speed against `notmuch new`, and threading accuracy against the generator's truth (issue 3).
+"""Import speed against `notmuch new` on two corpora, and threading accuracy against each one's truth (issue 20).
 
-    python benchmarks/gen_maildir.py --count 20000            # once: writes /tmp/foia-maildir-20000 (+ truth)
-    python benchmarks/bench_import.py [/tmp/foia-maildir-20000]
+    python benchmarks/gen_maildir.py --count 20000         # once: /tmp/foia-maildir-20000 (+ truth), generated
+    python benchmarks/real_mail_corpus.py --count 20000    # once: /tmp/foia-realmail-20000 (+ truth), real list mail
+    python benchmarks/bench_import.py [MAILDIR ...]        # default: both
 
-Both tools index the same maildir from scratch; the ratio is foia's messages/second over notmuch's.
+Both tools index the same maildir from scratch; the ratio is foia's messages/second over notmuch's. CPU is
+user + system time of each command and everything it waited for; peak RSS is its largest process's.
 Threading is scored pairwise: precision and recall over all pairs of messages put in one thread.
 """
 
@@ -18,27 +20,42 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass
 from math import comb
 from pathlib import Path
 
 FOIA = str(Path(sys.executable).with_name("foia"))
 
 
-def timed(command: list[str], env: dict | None = None) -> tuple[float, str]:
-    """Seconds the command took, and what it printed."""
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    cpu: float  # user + system seconds, children included
+    peak_mb: float  # the largest process's peak resident set
+    printed: str
+
+
+def timed(command: list[str], env: dict | None = None) -> Run:
+    """Run a command to the end: how long it took, its CPU and memory, what it printed."""
     started = time.perf_counter()
-    done = subprocess.run(command, check=True, capture_output=True, env=env, text=True)
-    return time.perf_counter() - started, done.stdout
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+    printed = child.stdout.read() if child.stdout else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise subprocess.CalledProcessError(child.returncode, command)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(time.perf_counter() - started, cpu, usage.ru_maxrss / 1024, printed)
 
 
-def notmuch_seconds(maildir: Path, scratch: Path) -> float | None:
+def notmuch_run(maildir: Path, scratch: Path) -> Run | None:
     if not shutil.which("notmuch"):
         return None
     copy = scratch / "notmuch-maildir"
     shutil.copytree(maildir, copy)
     config = scratch / "notmuch-config"
     config.write_text(f"[database]\npath={copy}\n[new]\ntags=\n[maildir]\nsynchronize_flags=false\n")
-    return timed(["notmuch", "new", "--quiet"], env={**os.environ, "NOTMUCH_CONFIG": str(config)})[0]
+    return timed(["notmuch", "new", "--quiet"], env={**os.environ, "NOTMUCH_CONFIG": str(config)})
 
 
 def pairwise(truth: dict[str, int], predicted: dict[str, str]) -> tuple[float, float]:
@@ -53,34 +70,44 @@ def pairwise(truth: dict[str, int], predicted: dict[str, str]) -> tuple[float, f
     return precision, recall
 
 
-def main() -> None:
-    maildir = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/foia-maildir-20000")
+def bench(maildir: Path) -> None:
     truth_file = maildir.with_name(maildir.name + ".truth.jsonl")
-    if not (maildir / "cur").exists():
-        sys.exit(f"no maildir at {maildir}: run benchmarks/gen_maildir.py first")
+    if not (maildir / "cur").exists() or not truth_file.exists():
+        print(f"{maildir}: no maildir and truth there (see this file's docstring to make them)\n")
+        return
     truth = {}
     for line in truth_file.read_text().splitlines():
         row = json.loads(line)
         truth[row["message_id"]] = row["thread"]
+    count = sum(1 for folder in ("cur", "new") for _ in (maildir / folder).iterdir())
     with tempfile.TemporaryDirectory() as scratch:
         db = Path(scratch) / "bench.db"
-        foia_s, _ = timed([FOIA, "import", str(maildir), "--db", str(db)])
+        foia = timed([FOIA, "import", str(maildir), "--db", str(db)])
         conn = sqlite3.connect(db)
         predicted = dict(conn.execute("SELECT message_id, thread_id FROM messages WHERE message_id IS NOT NULL"))
         stored = conn.execute("SELECT count(*) FROM messages").fetchone()[0]
         conn.close()
-        again_s, again = timed([FOIA, "import", str(maildir), "--db", str(db), "--json"])
-        notmuch_s = notmuch_seconds(maildir, Path(scratch))
-    count = len(truth)
+        again = timed([FOIA, "import", str(maildir), "--db", str(db), "--json"])
+        notmuch = notmuch_run(maildir, Path(scratch))
     precision, recall = pairwise(truth, predicted)
-    print(f"messages: {count} in the maildir, {stored} stored")
-    added_again = json.loads(again)["messages_added"]
-    print(f"foia import: {foia_s:.1f} s = {count / foia_s:,.0f} msg/s")
-    print(f"re-import of the same files: {again_s:.1f} s, {added_again} messages added")
-    if notmuch_s:
-        print(f"notmuch new: {notmuch_s:.1f} s = {count / notmuch_s:,.0f} msg/s")
-        print(f"ratio foia/notmuch (messages per second): {notmuch_s / foia_s:.2f}")
-    print(f"threading: pairwise precision {precision:.4f}, recall {recall:.4f}")
+    print(f"{maildir}: {count} messages in the maildir, {stored} stored")
+    print(f"  foia import:  {foia.seconds:5.1f} s = {count / foia.seconds:6,.0f} msg/s, {_use(foia)}")
+    added_again = json.loads(again.printed)["messages_added"]
+    print(f"  re-import of the same files: {again.seconds:.1f} s, {added_again} messages added")
+    if notmuch:
+        print(f"  notmuch new:  {notmuch.seconds:5.1f} s = {count / notmuch.seconds:6,.0f} msg/s, {_use(notmuch)}")
+        print(f"  ratio foia/notmuch (messages per second): {notmuch.seconds / foia.seconds:.2f}")
+    print(f"  threading: pairwise precision {precision:.4f}, recall {recall:.4f}\n")
+
+
+def _use(run: Run) -> str:
+    return f"CPU {run.cpu:.1f} s, peak RSS {run.peak_mb:.0f} MB"
+
+
+def main() -> None:
+    given = [Path(p) for p in sys.argv[1:]] or [Path("/tmp/foia-maildir-20000"), Path("/tmp/foia-realmail-20000")]
+    for maildir in given:
+        bench(maildir)
 
 
 if __name__ == "__main__":
