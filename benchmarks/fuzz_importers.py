@@ -156,6 +156,7 @@ def _foia(args: list[str], budget: float) -> subprocess.CompletedProcess | str:
         return "hang"
     shown = (done.stdout + done.stderr).decode(errors="replace")
     if done.returncode not in (0, 1) or "Traceback" in shown or any(c in shown for c in RAW):
+        print(f"  crash in foia {args[0]} (exit {done.returncode}): {shown[-300:]!a}", flush=True)
         return "crash"
     return done
 
