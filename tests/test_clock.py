@@ -201,6 +201,9 @@ def test_tz_at_import_and_release_edit_change_the_counts(mail, tmp_path):
     }
     one = next(t for t in threads if t["first_day"] != t["first_sent"][:10])
     assert f"{one['first_day']}..{one['last_day']}" in run("threads", "--db", str(db))
+    searched = json_lines("search", "--threads", "--limit", "1000", "date:2019", "--db", str(db))
+    found = {t["thread_id"]: t for t in searched}
+    assert (found[one["id"]]["first_day"], found[one["id"]]["last_day"]) == (one["first_day"], one["last_day"])
 
     run("release", "edit", "East", "--tz", "", "--db", str(db))  # detect it again
     (release,) = json_lines("releases", "--db", str(db))

@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 from foia_tui.archive import Archive
 from foia_tui.archive.messages import MESSAGE_COLUMNS, message_objects
 from foia_tui.archive.store import now_iso
+from foia_tui.archive.threads import THREAD_DAYS
 from foia_tui.domain.clock import sort_window
 from foia_tui.domain.matching import Term, highlight_terms
 from foia_tui.domain.query import (
@@ -64,7 +65,7 @@ WORD_ROWIDS = "SELECT rowid FROM messages_fts WHERE messages_fts MATCH {}"
 SUBSTRING_COLUMNS = ("subject", "body", "participants")  # what messages_trigram indexes
 WORD_TOKENIZER = "tokenize='porter'"  # as schema.py makes messages_fts
 PASSAGE_COLUMNS = ("body", "subject", "indexed_participants")  # where a snippet is looked for, in order
-THREAD_COLUMNS = "id AS thread_id, subject, message_count, first_sent, last_sent, participants"
+THREAD_COLUMNS = f"id AS thread_id, subject, message_count, first_sent, last_sent, participants, {THREAD_DAYS}"
 
 
 @dataclass

@@ -91,7 +91,7 @@ def _print_messages(messages: list[dict]) -> None:
 
 def _print_threads(threads: list[dict]) -> None:
     for t in threads:
-        span = f"{(t.get('first_sent') or '-')[:10]}..{(t.get('last_sent') or '-')[:10]}"
+        span = f"{t.get('first_day') or '-'}..{t.get('last_day') or '-'}"  # days in each release's zone
         hits = f"{t['hits']}/{t.get('message_count') or '?'}"
         click.echo(f"{t['thread_id']}  {span:22}  {hits:>7}  {one_line(t.get('subject') or '', 60)}")
 
