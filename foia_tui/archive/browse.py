@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from foia_tui.archive import Archive
+from foia_tui.archive.tags import Tagging, thread_taggings
 from foia_tui.domain.redactions import MARKER_START
 from foia_tui.domain.releases import CitedSource
 
@@ -119,7 +120,8 @@ class MessageDetail:
     redactions: list[Redaction] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     copies: list[Copy] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # tags on the whole email (by itself or through its thread)
+    excerpts: list[Tagging] = field(default_factory=list)  # its excerpt taggings, in body order
     releases: list[str] = field(default_factory=list)  # releases that produced this copy's document
     exposures: list[Exposure] = field(default_factory=list)
     continued_file: str | None = None  # the next file of the production, where this email ends
@@ -289,12 +291,12 @@ def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
     ):
         attachments[row["message_id"]].append(Attachment(row["name"], row["content_type"], row["size"]))
     tags: dict[str, list[str]] = defaultdict(list)
-    for row in archive._query(
-        """SELECT DISTINCT tg.message_id, t.name FROM taggings tg JOIN tags t ON t.id = tg.tag_id
-           JOIN messages m ON m.id = tg.message_id WHERE m.thread_id = ? ORDER BY t.name""",
-        (thread_id,),
-    ):
-        tags[row["message_id"]].append(row["name"])
+    excerpts: dict[str, list[Tagging]] = defaultdict(list)
+    for tagging in thread_taggings(archive, thread_id):
+        if tagging.kind == "excerpt":
+            excerpts[tagging.message_id].append(tagging)
+        elif tagging.tag not in tags[tagging.message_id]:
+            tags[tagging.message_id].append(tagging.tag)
     warnings: dict[str, list[str]] = defaultdict(list)
     for row in archive._query(
         """SELECT m.id, w.page, w.reason FROM messages m JOIN warnings w ON w.document_id = m.document_id
@@ -345,6 +347,7 @@ def thread_messages(archive: Archive, thread_id: str) -> list[MessageDetail]:
                 redactions=redactions[row["id"]],
                 attachments=attachments[row["id"]],
                 tags=tags[row["id"]],
+                excerpts=sorted(excerpts[row["id"]], key=lambda t: (t.start, t.end, t.tag.casefold())),
                 releases=json.loads(row["releases"]),
                 continued_file=row["continued_file"],
                 continued_page_end=row["continued_page_end"],

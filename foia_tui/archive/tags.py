@@ -314,18 +314,86 @@ def message_taggings(archive: Archive, message_id: str) -> list[Tagging]:
     return _taggings(archive, "g.message_id = ?", (message_id,))
 
 
-def untag_messages(archive: Archive, tag: str, message_ids: list[str]) -> int:
-    """Take a tag off messages (their excerpt taggings of that tag too); returns how many taggings went."""
-    with archive.transaction() as conn:
+def untag_messages(archive: Archive, tag: str, message_ids: list[str]) -> list[Tagging]:
+    """Take a tag off messages (their excerpt taggings of that tag too); returns the taggings that went, as they
+    were, so `restore_taggings` can put them back."""
+    with archive.transaction():
         tag_id = get_tag(archive, tag).id
-        removed = 0
+        found: list[Tagging] = []
         for i in range(0, len(message_ids), CHUNK):
             chunk = message_ids[i : i + CHUNK]
             marks = ", ".join("?" for _ in chunk)
-            removed += conn.execute(
-                f"DELETE FROM taggings WHERE tag_id = ? AND message_id IN ({marks})", (tag_id, *chunk)
+            found += _taggings(archive, f"g.tag_id = ? AND g.message_id IN ({marks})", (tag_id, *chunk))
+        return delete_taggings(archive, [t.id for t in found])
+
+
+def delete_taggings(archive: Archive, ids: list[int]) -> list[Tagging]:
+    """Delete taggings by id; returns them as they were (unknown ids are skipped)."""
+    with archive.transaction() as conn:
+        gone: list[Tagging] = []
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            gone += _taggings(archive, f"g.id IN ({marks})", tuple(chunk))
+            conn.execute(f"DELETE FROM taggings WHERE id IN ({marks})", tuple(chunk))
+    return gone
+
+
+def restore_taggings(archive: Archive, taggings: list[Tagging]) -> int:
+    """Put deleted taggings back exactly as they were: same id (unless a new tagging took it since), span, quote,
+    note, author and time; the tag is made again if it went too. A tagging of a message no longer in the archive
+    stays gone; one whose tag, message and span were tagged again since keeps that tagging, its note filled in
+    from the old one when it has none. Returns how many came back."""
+    restored = 0
+    with archive.transaction() as conn:
+        for t in taggings:
+            tag_id = create_tag(archive, t.tag).id
+            taken = archive._scalar("SELECT count(*) FROM taggings WHERE id = ?", (t.id,))
+            restored += conn.execute(
+                """INSERT INTO taggings (id, tag_id, message_id, start, "end", quoted_text, note, created_by,
+                       created_at, anchor_status, via_thread)
+                   SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?)
+                   ON CONFLICT (tag_id, message_id, coalesce(start, -1), coalesce("end", -1))
+                   DO UPDATE SET note = coalesce(note, excluded.note)""",
+                (
+                    None if taken else t.id,
+                    tag_id,
+                    t.message_id,
+                    t.start,
+                    t.end,
+                    t.quoted_text,
+                    t.note,
+                    t.created_by,
+                    t.created_at,
+                    t.anchor_status,
+                    t.via_thread,
+                    t.message_id,
+                ),
             ).rowcount
-    return removed
+    return restored
+
+
+def set_note(archive: Archive, tagging_id: int, note: str | None) -> Tagging:
+    """Set (or, with None or blank, clear) a tagging's note; returns the tagging as it is now."""
+    with archive.transaction() as conn:
+        changed = conn.execute(
+            "UPDATE taggings SET note = ? WHERE id = ?", ((note or "").strip() or None, tagging_id)
+        ).rowcount
+        if not changed:
+            raise ArchiveError(f"no tagging with id {tagging_id} (deleted meanwhile?)")
+    return get_tagging(archive, tagging_id)
+
+
+def get_tagging(archive: Archive, tagging_id: int) -> Tagging:
+    found = _taggings(archive, "g.id = ?", (tagging_id,))
+    if not found:
+        raise ArchiveError(f"no tagging with id {tagging_id} (deleted meanwhile?)")
+    return found[0]
+
+
+def thread_taggings(archive: Archive, thread_id: str) -> list[Tagging]:
+    """Every tagging of a thread's messages, in the order `message_taggings` gives them."""
+    return _taggings(archive, "g.message_id IN (SELECT id FROM messages WHERE thread_id = ?)", (thread_id,))
 
 
 def find_anchor(body: str, quoted: str, near: int) -> tuple[int, int] | None:

@@ -7,6 +7,7 @@ they reach the reads and writes through foia_tui.services (tests/test_layers.py 
 from __future__ import annotations
 
 from foia_tui.archive import ArchiveError
+from foia_tui.archive.annotations import Annotation
 from foia_tui.archive.browse import (
     Attachment,
     CitedExposure,
@@ -28,6 +29,7 @@ from foia_tui.archive.tags import Tag, TaggedPassage, Tagging
 from foia_tui.domain.releases import CitedSource, Comparison, ExposedPassage
 
 __all__ = [
+    "Annotation",
     "ArchiveError",
     "Attachment",
     "CitedExposure",

@@ -116,7 +116,7 @@ def rm_command(archive, tag: str, message_ids: tuple[str, ...], yes: bool) -> No
     """Delete TAG and all its taggings (asks first), or with --message take it off those messages only."""
     if message_ids:
         removed = untag_messages(archive, tag, list(message_ids))
-        click.echo(f"Removed {plural(removed, 'tagging')}.")
+        click.echo(f"Removed {plural(len(removed), 'tagging')}.")
         return
     found = get_tag(archive, tag)
     if not yes:
