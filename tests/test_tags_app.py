@@ -82,11 +82,14 @@ async def test_tag_picker_completes_fuzzily_and_creates_tags(small) -> None:
     assert (tagging.note, tagging.created_by, tagging.kind) == ("call DHS", "pilot", "message")
 
     app = ScreenApp(TagPicker(small.archive, TagTarget("message", homeland)))
-    async with app.run_test(size=SIZE) as pilot:  # ctrl+r takes the highlighted tag off; Esc cancels
+    async with app.run_test(size=SIZE) as pilot:  # ctrl+r takes the highlighted tag off once confirmed
         await settle(pilot)
         await pilot.press(*"new lead", "ctrl+r")
         await settle(pilot)
-    assert app.result == "Removed new lead (1 tagging)."
+        assert "Take the tag new lead off this message" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert app.result is None  # the app is told of the deletion (to undo it), not the opener
     assert "new lead" not in {t.tag for t in message_taggings(small.archive, homeland)}
 
 

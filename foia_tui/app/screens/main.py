@@ -83,6 +83,7 @@ class MainScreen(KeysFirst):
         self.thread: ThreadSummary | None = None
         self._reading = False  # an email is focused in the thread view (o and r work)
         self._matched_query = ""  # the search whose matches the thread view shows
+        self._jump_to: tuple[str, int | None] | None = None  # (email, body offset) to show once its thread is read
 
     def compose(self) -> ComposeResult:
         yield SearchBar(id="search")
@@ -241,6 +242,21 @@ class MainScreen(KeysFirst):
             self._matched_query = query
         view.border_title = f"Thread ({plural(len(messages), 'message')})"
         self._say_match(view.match_position)
+        if self._jump_to is not None:
+            view.focus_message(*self._jump_to)
+            self._jump_to = None
+
+    def show_message(self, thread_id: str, message_id: str, offset: int | None = None) -> None:
+        """Open a thread on one of its emails, scrolled to a body offset (an annotation's Enter)."""
+        self._jump_to = (message_id, offset)
+        self._load("jump", partial(reading.threads_by_ids, self.archive, [thread_id]), self._open_jumped)
+
+    def _open_jumped(self, threads: list[ThreadSummary]) -> None:
+        if threads:
+            self.open_thread(threads[0])
+        else:
+            self._jump_to = None
+            self.notify("That email's thread is no longer in the archive.", timeout=6)
 
     def _say_match(self, position: tuple[int, int] | None) -> None:
         self.status.match = f"match {position[0]} of {position[1]}" if position else ""

@@ -4,13 +4,15 @@ Enter takes the highlighted line: a tag whose name holds what was typed, else "c
 that only look alike (a typo away) are listed below it, one ↓ away, so a new name is never swallowed by a guess.
 
 The picker tags what it was opened on (a message, a whole thread, or an excerpt chosen in selection mode) from a
-worker thread, and dismisses with a one-line account of what it did (None when cancelled).
+worker thread, and dismisses with a one-line account of what it did (None when cancelled). Taking a tag off
+(ctrl+r) asks first, and is told to the app (foia_tui.app.changes.Deleted), which keeps it for `u`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rapidfuzz import fuzz
@@ -24,9 +26,12 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from foia_tui.app import loading
+from foia_tui.app.changes import Deleted
+from foia_tui.app.screens.confirm import ConfirmDialog
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.archive.types import MessageDetail, Tag
 from foia_tui.domain.display import one_line
+from foia_tui.services.annotations import Deletion, take_tag_off
 from foia_tui.services.tagging import (
     clean_name,
     list_tags,
@@ -35,7 +40,6 @@ from foia_tui.services.tagging import (
     tag_messages,
     tag_thread,
     thread_message_ids,
-    untag_messages,
 )
 
 FUZZY_CUTOFF = 60
@@ -102,11 +106,10 @@ def apply_tag(archive: Archive, target: TagTarget, name: str, note: str | None) 
     )
 
 
-def remove_tag(archive: Archive, target: TagTarget, name: str) -> str:
+def remove_tag(archive: Archive, target: TagTarget, name: str) -> Deletion:
     """Take a tag off the target's message (or every message of its thread)."""
     ids = thread_message_ids(archive, target.thread_id) if target.kind == "thread" and target.thread_id else []
-    removed = untag_messages(archive, name, ids or [target.message_id])
-    return f"Removed {one_line(name)} ({removed} tagging{'s' if removed != 1 else ''})."
+    return take_tag_off(archive, name, ids or [target.message_id])
 
 
 class TagPicker(ModalScreen[str | None]):
@@ -244,7 +247,18 @@ class TagPicker(ModalScreen[str | None]):
         if self.target.kind == "excerpt" or name is None or name not in self.applied:
             self._problem("Highlight a tag this message carries (✓) to remove it.")
             return
-        self._apply(lambda: remove_tag(self.archive, self.target, name))
+        where = "every message of the thread" if self.target.kind == "thread" else "this message"
+        question = f"Take the tag {one_line(name, 60)} off {where} (its excerpts of that tag too)?"
+        self.app.push_screen(ConfirmDialog(question), partial(self._remove, name))
+
+    def _remove(self, name: str, yes: bool | None) -> None:
+        if yes:
+            remove = partial(remove_tag, self.archive, self.target, name)
+            loading.load(self, "tag-apply", remove, self._removed, self._failed)
+
+    def _removed(self, deletion: Deletion) -> None:
+        self.app.post_message(Deleted(deletion))
+        self.dismiss(None)
 
     def _apply(self, change: Callable[[], str]) -> None:
         loading.load(self, "tag-apply", change, self.dismiss, self._failed)

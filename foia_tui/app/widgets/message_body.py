@@ -39,6 +39,7 @@ class RenderedBody:
     text: Text
     pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
     folded_lines: int = 0  # lines hidden behind the fold line (0: nothing folded)
+    left_out: list[int] = field(default_factory=list)  # stored offsets of the notes not drawn (folded or cut off)
 
     def drawn_offset(self, stored: int) -> int:
         """Where a stored body offset is drawn (inside a box or a changed piece: its nearest edge)."""
@@ -52,10 +53,29 @@ class RenderedBody:
             return drawn_start + (stored - start)
         return drawn_start
 
+    def drawn_spans(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Where the stored span [start, end) is drawn, piece by piece: a box whole, never a note between pieces."""
+        spans = []
+        for piece_start, piece_end, drawn_start, drawn_end in self.pieces:
+            if piece_end <= start or piece_start >= end:
+                continue
+            if piece_end - piece_start != drawn_end - drawn_start:
+                spans.append((drawn_start, drawn_end))
+            else:
+                spans.append(
+                    (drawn_start + max(start - piece_start, 0), drawn_start + min(end, piece_end) - piece_start)
+                )
+        return spans
+
 
 def box(code: str | None) -> str:
     """A redaction box as drawn: '█ (b)(6) █'."""
     return f"█ {one_line(code or 'REDACTED', 40)} █"
+
+
+def boxes_drawn(text: str) -> str:
+    """Text with each redaction marker drawn as its box, for a line that quotes a body (a name, an excerpt)."""
+    return CODED_MARKER.sub(lambda marker: box(marker.group(1)), text)
 
 
 def leak_note(leaked_text: str, *, show: bool, styles: BodyStyles) -> Text:
@@ -106,10 +126,12 @@ def render_body(
     selection: tuple[int, int] | None = None,
     exposures: Sequence[Exposure] = (),
     marks: Sequence[tuple[int, int, Style]] = (),
+    notes: Sequence[tuple[int, Text]] = (),
 ) -> RenderedBody:
     """The body as styled, literal text; `selection` is a stored-offset span to highlight; `exposures` are the
     boxes (by marker offset) whose text another copy shows; `marks` are stored-offset spans drawn in their own
-    style under the selection (search matches, excerpts)."""
+    style under the selection (search matches, excerpts); `notes` are drawn where they stand in the stored body
+    (an excerpt's note on the line after it), the ones folded away or cut off listed in `left_out`."""
     exposed = {exposure.offset: exposure for exposure in exposures}
     hidden = max(0, len(body) - MAX_BODY_CHARS)
     stored = body[:MAX_BODY_CHARS] if hidden else body
@@ -118,15 +140,28 @@ def render_body(
     rendered = RenderedBody(Text())
     text = rendered.text
 
+    waiting = sorted(notes, key=lambda note: note[0])
+
     def add(piece: str, start: int, end: int, style: Style | None = None) -> None:
         drawn_start = len(text)
         text.append(piece, style)
         rendered.pieces.append((start, end, drawn_start, len(text)))
 
+    def add_plain(start: int, end: int) -> None:
+        """Body text between boxes, each note that stands in it drawn at its place."""
+        while waiting and waiting[0][0] < end:
+            at, note = waiting.pop(0)
+            if at > start:
+                add(safe_text(visible[start:at], len(visible)), start, at)
+                start = at
+            text.append_text(note)
+        if end > start:
+            add(safe_text(visible[start:end], len(visible)), start, end)
+
     position = 0
     for match, redaction in match_redactions(visible, redactions):
         if match.start() > position:
-            add(safe_text(visible[position : match.start()], len(visible)), position, match.start())
+            add_plain(position, match.start())
         code = (redaction.code if redaction and redaction.code else None) or match.group(1)
         add(box(code), match.start(), match.end(), styles.redaction)
         notes = Text()
@@ -138,8 +173,10 @@ def render_body(
         if show_leaks and notes.plain.strip():
             text.append(" ")
         position = match.end()
-    if position < len(visible):
-        add(safe_text(visible[position:], len(visible)), position, len(visible))
+    add_plain(position, len(visible))
+    while waiting and waiting[0][0] <= len(visible):
+        text.append_text(waiting.pop(0)[1])
+    rendered.left_out = [at for at, _ in waiting]
     if cut is not None:
         rendered.folded_lines = stored.count("\n", cut) + 1
         text.rstrip()
@@ -147,9 +184,8 @@ def render_body(
     if hidden:
         text.append("\n" + TRUNCATED.format(hidden=hidden), styles.fold)
     for mark_start, mark_end, style in marks:
-        if mark_start < len(visible):
-            start, end = rendered.drawn_offset(mark_start), rendered.drawn_offset(mark_end)
-            text.stylize(style, start, max(end, start + 1))
+        for start, end in rendered.drawn_spans(mark_start, mark_end):
+            text.stylize(style, start, end)
     if selection is not None:
         start, end = rendered.drawn_offset(selection[0]), rendered.drawn_offset(selection[1])
         text.stylize(styles.selection, start, max(end, start + 1))

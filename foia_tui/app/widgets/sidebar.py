@@ -16,10 +16,9 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from foia_tui.app.widgets.message_body import box
+from foia_tui.app.widgets.message_body import boxes_drawn
 from foia_tui.archive.types import SidebarData, SidebarEntry
 from foia_tui.domain.display import middle_cut
-from foia_tui.domain.redactions import CODED_MARKER
 
 LABEL_WIDTH = 40  # until the sidebar knows its width
 LABEL_MARGIN = 9  # guides, a leaf's indent and its count
@@ -120,7 +119,7 @@ class Sidebar(Tree[str]):
     def _redacted_label(self, entry: SidebarEntry) -> Text:
         """A redacted correspondent as printed (a box as the thread view draws it), with its emails and how
         many people are printed that way."""
-        printed = CODED_MARKER.sub(lambda marker: box(marker.group(1)), entry.label)
+        printed = boxes_drawn(entry.label)
         label = Text(middle_cut(printed, self._label_width), style="italic")
         label.append(f" {entry.count:,}", style="dim")
         if entry.people != 1:

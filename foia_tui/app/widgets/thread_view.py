@@ -1,9 +1,11 @@
 """The thread view: a thread's emails in reading order, drawn with the Line API.
 
 Each email is a header line (sender → recipients, date, provenance) that Enter expands to the full message:
-headers, source (file, pages, Bates), the releases that produced it, tags, the body (redaction boxes with their
-codes; leaked text, and the text another release shows under a box, behind `r`; quoted chains folded behind
-one line), attachments and the other copies of the same email (each with its release, file, pages and Bates).
+headers, source (file, pages, Bates), the releases that produced it, tags (the whole email's apart from its
+excerpts'), the body (redaction boxes with their codes; leaked text, and the text another release shows under a
+box, behind `r`; quoted chains folded behind one line; excerpts highlighted, each one's tag and note on the line
+after it: foia_tui.app.widgets.excerpts), attachments and the other copies of the same email (each with its
+release, file, pages and Bates).
 
 For widgets and screens that build on it (tag picker, selection mode, export):
 - `messages`, `focused_message`, `focused_message_id`: what is shown and which email the cursor is on
@@ -11,7 +13,7 @@ For widgets and screens that build on it (tag picker, selection mode, export):
 - `body_text(message_id=None)`: the stored body (offsets in taggings refer to this text);
 - `select_span(start, end)` / `clear_selection()` / `selection`: highlight a span of the focused email's
   stored body (start == end draws a one-character cursor), expanding and scrolling to it;
-- `focus_message(message_id)`, `show_messages(messages)` (keeps cursor and open emails by id);
+- `focus_message(message_id, offset=None)`, `show_messages(messages)` (keeps cursor and open emails by id);
 - `show_matches(matches)` / `step_match(step)`: a search's matches in this thread, highlighted in subject and
   body; the matching emails are expanded and `step_match` moves the cursor from match to match (`n`/`N`);
 - `MessageFocused` is posted whenever the cursor moves to another email.
@@ -36,6 +38,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from foia_tui.app import formatting
+from foia_tui.app.widgets.excerpts import ExcerptStyles, excerpt_marks, excerpt_notes, tags_row, unshown_lines
 from foia_tui.app.widgets.message_body import (
     BodyStyles,
     RenderedBody,
@@ -122,6 +125,8 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         "thread-view--empty",
         "thread-view--match",
         "thread-view--match-current",
+        "thread-view--excerpt",
+        "thread-view--excerpt-note",
     }
 
     DEFAULT_CSS = """
@@ -145,6 +150,8 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         & > .thread-view--empty { color: $text-muted; text-style: italic; }
         & > .thread-view--match { background: $warning 50%; color: $text; }
         & > .thread-view--match-current { background: $warning; color: $background; text-style: bold; }
+        & > .thread-view--excerpt { background: $success 30%; text-style: underline; }
+        & > .thread-view--excerpt-note { color: $success; text-style: italic; }
     }
     """
 
@@ -294,19 +301,23 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
                 self._scroll_later(max(line - 2, 0))
 
     def _marks_of(self, message: MessageDetail) -> tuple[tuple[int, int, Style], ...]:
-        """The search matches to draw in an email's body, the current one in its own style."""
+        """The excerpts, then the search matches over them (the current one in its own style), in an email's body."""
         current = self._match_list[self._match_index] if self._match_index is not None else None
         match, now = self._style("match"), self._style("match-current")
-        return tuple(
+        return excerpt_marks(message, self._style("excerpt")) + tuple(
             (m.start, m.end, now if m == current else match)
             for m in self._match_list
             if m.message_id == message.id and m.start is not None and m.end is not None
         )
 
-    def focus_message(self, message_id: str) -> None:
+    def focus_message(self, message_id: str, offset: int | None = None) -> None:
+        """Put the cursor on an email, expanded, scrolled to where a stored body offset is drawn when given."""
         ids = [m.id for m in self._messages]
         if message_id in ids:
             self._move_to(ids.index(message_id), expand=True)
+            line = None if offset is None else self._line_of_offset(message_id, offset)
+            if line is not None:
+                self._scroll_later(max(line - 2, 0))
 
     def select_span(self, start: int, end: int) -> None:
         """Highlight [start, end) of the focused email's stored body and bring it into view."""
@@ -500,8 +511,9 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
             row("Warning:", Text(one_line(warning, 200), self._style("warning")))
         if message.releases or any(copy.releases for copy in message.copies):
             row("Release:", self._releases(message))
-        if message.tags:
-            row("Tags:", Text(" ".join(f"#{one_line(t, 40)}" for t in message.tags), self._style("tag")))
+        tags = tags_row(message, self._style("tag"))
+        if tags is not None:
+            row("Tags:", tags)
         lines.append(Strip.blank(width))
         rendered = render_body(
             message.body,
@@ -512,6 +524,7 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
             selection=selection,
             exposures=message.exposures,
             marks=marks,
+            notes=excerpt_notes(message, self._excerpt_styles()),
         )
         body_start = len(lines)
         body = rendered.text if rendered.text.plain else Text("(empty body)", field)
@@ -519,6 +532,8 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
         lines.extend(body_strips)
         fold_line = body_start + len(body_strips) - 1 if rendered.folded_lines else None
         lines.append(Strip.blank(width))
+        for line in unshown_lines(message, rendered.left_out, self._excerpt_styles()):
+            lines.extend(self._strips(Text(INDENT) + line, width, indent=2 * len(INDENT)))
         lines.extend(self._extras(message, width))
         lines.append(Strip.blank(width))
         return _Details(lines, body_start, self._line_offsets(rendered.text, inner), fold_line, rendered)
@@ -540,6 +555,9 @@ class ThreadView(ScrollView, can_focus=True, inherit_bindings=False):
             fold=self._style("fold"),
             selection=self._style("selection"),
         )
+
+    def _excerpt_styles(self) -> ExcerptStyles:
+        return ExcerptStyles(self._style("excerpt"), self._style("excerpt-note"), self._style("tag"))
 
     @staticmethod
     def _releases(message: MessageDetail) -> str:
