@@ -426,7 +426,47 @@ def _v11(db: sqlite_utils.Database) -> None:
     set_clock(db.conn)
 
 
+# An import batch indexes its new messages in one statement per index at the end of its transaction, not row by
+# row: a row trigger writing to FTS5 opens a statement savepoint, and FTS5 flushes its pending terms to a new
+# segment at every savepoint, so row by row cost the writer three quarters of its time (15.8 s of CPU against
+# 4.5 s for 20,000 generated messages). While a batch's transaction holds a row in deferred_index, the triggers
+# leave the messages it inserted (rowid > after_rowid) to it; every other write, by foia or by anyone with sqlite3,
+# is indexed by the triggers as before. The row never outlives its transaction (foia_tui.archive.indexing).
+INDEX_TRIGGERS = "".join(
+    f"""
+CREATE TRIGGER {name}_ai AFTER INSERT ON messages
+WHEN NOT EXISTS (SELECT 1 FROM deferred_index WHERE new.rowid > after_rowid) BEGIN
+    INSERT INTO {index}(rowid, subject, body, participants)
+        VALUES (new.rowid, new.subject, new.body, new.participants);
+END;
+CREATE TRIGGER {name}_ad AFTER DELETE ON messages
+WHEN NOT EXISTS (SELECT 1 FROM deferred_index WHERE old.rowid > after_rowid) BEGIN
+    INSERT INTO {index}({index}, rowid, subject, body, participants)
+        VALUES ('delete', old.rowid, old.subject, old.body, old.participants);
+END;
+CREATE TRIGGER {name}_au AFTER UPDATE OF subject, body, participants ON messages
+WHEN NOT EXISTS (SELECT 1 FROM deferred_index WHERE old.rowid > after_rowid) BEGIN
+    INSERT INTO {index}({index}, rowid, subject, body, participants)
+        VALUES ('delete', old.rowid, old.subject, old.body, old.participants);
+    INSERT INTO {index}(rowid, subject, body, participants)
+        VALUES (new.rowid, new.subject, new.body, new.participants);
+END;
+"""
+    for name, index in (("messages", "messages_fts"), ("messages_trigram", "messages_trigram"))
+)
+INDEX_TRIGGER_NAMES = [f"{name}_{when}" for name in ("messages", "messages_trigram") for when in ("ai", "ad", "au")]
+V12_DEFERRED_INDEX = (
+    "CREATE TABLE deferred_index (after_rowid INTEGER NOT NULL);\n"
+    + "".join(f"DROP TRIGGER IF EXISTS {trigger};\n" for trigger in INDEX_TRIGGER_NAMES)
+    + INDEX_TRIGGERS
+)
+
+
+def _v12(db: sqlite_utils.Database) -> None:
+    db.executescript(V12_DEFERRED_INDEX)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11,
+    _v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v9, _v10, _v11, _v12,
 ]  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -169,7 +170,8 @@ def store_rows(
     """store_document for rows built elsewhere (see DocumentRows)."""
     document_id = document_id_for(rows.sha256)
     with archive.transaction() as conn:
-        if is_imported(archive, rows.sha256) and not force:
+        here = is_imported(archive, rows.sha256)
+        if here and not force:
             return StoreResult(document_id, 0, True)
         conn.execute(
             """INSERT INTO documents (id, path, sha256, kind, page_count, status, error, parent_message_id,
@@ -181,13 +183,13 @@ def store_rows(
             (document_id, rows.path, rows.sha256, rows.kind, rows.page_count, rows.warnings, parent_message_id,
              now_iso()),
         )  # fmt: skip
-        conn.execute("DELETE FROM pages WHERE document_id = ?", (document_id,))
-        conn.execute("DELETE FROM warnings WHERE document_id = ?", (document_id,))
+        if here:  # a forced re-read replaces what the file gave before (a new or failed one has none of it)
+            for table in ("pages", "warnings", "leads", "redactions"):
+                conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
         conn.executemany(
             "INSERT INTO warnings (document_id, page, reason) VALUES (?, ?, ?)",
             [(document_id, page, reason) for page, reason in rows.warning_rows],
         )
-        conn.execute("DELETE FROM leads WHERE document_id = ?", (document_id,))
         if rows.lead is not None:
             conn.execute(
                 """INSERT INTO leads (document_id, page_start, page_end, text, recipients, cc, subject)
@@ -198,21 +200,12 @@ def store_rows(
             "INSERT INTO pages (document_id, number, text, bates, ocr) VALUES (?, ?, ?, ?, ?)",
             [(document_id, *page) for page in rows.pages],
         )
-        added = 0
-        for message_id, ordinal, *values in rows.messages:
-            if conn.execute(INSERT_MESSAGE, (message_id, document_id, ordinal, *values)).rowcount:
-                added += 1
-                continue
-            # A forced re-read: the message is updated in place, so its id, thread and tags stay.
-            conn.execute(UPDATE_MESSAGE, (*values, message_id))
-            for table in ("participants", "attachments"):
-                conn.execute(f"DELETE FROM {table} WHERE message_id = ?", (message_id,))
+        added = _insert_messages(conn, document_id, rows.messages, forced=here)
         conn.executemany(
             "INSERT INTO participants (message_id, role, position, name, email, raw) VALUES (?, ?, ?, ?, ?, ?)",
             rows.participants,
         )
-        # A forced re-read replaces every box of the file (its emails', its lead's and those off any email).
-        conn.execute("DELETE FROM redactions WHERE document_id = ?", (document_id,))
+        # A forced re-read replaced every box of the file above (its emails', its lead's and those off any email).
         conn.executemany(
             """INSERT INTO redactions (message_id, document_id, page, x0, top, x1, bottom, code, body_offset,
                    leaked_text, field, kind, readable_text, crop)
@@ -224,6 +217,23 @@ def store_rows(
             rows.attachments,
         )
     return StoreResult(document_id, added, False)
+
+
+def _insert_messages(conn: sqlite3.Connection, document_id: str, messages: list[tuple], *, forced: bool) -> int:
+    """Insert a document's messages; how many are new. A file read for the first time has only new ones, in
+    one statement; a forced re-read updates the ones already here in place, so their ids, threads and tags
+    stay, and their people and attachments are written again."""
+    if not forced:
+        return conn.executemany(INSERT_MESSAGE, [(m, document_id, o, *values) for m, o, *values in messages]).rowcount
+    added = 0
+    for message_id, ordinal, *values in messages:
+        if conn.execute(INSERT_MESSAGE, (message_id, document_id, ordinal, *values)).rowcount:
+            added += 1
+            continue
+        conn.execute(UPDATE_MESSAGE, (*values, message_id))
+        for table in ("participants", "attachments"):
+            conn.execute(f"DELETE FROM {table} WHERE message_id = ?", (message_id,))
+    return added
 
 
 def link_attachment_document(archive: Archive, message_id: str, sha256: str, document_id: str) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from foia_tui.archive import Archive, ArchiveUnusable
 from foia_tui.archive.clock import date_documents, set_clock, set_zone
+from foia_tui.archive.indexing import indexed_at_the_end
 from foia_tui.archive.messages import duplicate_count
 from foia_tui.archive.releases import (
     attach_documents,
@@ -329,7 +330,7 @@ def _store_all(
     while not finished:
         batch_started, batch_messages = time.monotonic(), 0
         stored: dict[int, list[str]] = {}  # release id -> documents this batch stored or found already here
-        with archive.transaction() as conn:
+        with archive.transaction() as conn, indexed_at_the_end(conn):
             for candidate, outcome in outcomes:
                 release_id = release_of[candidate.path][1]
                 if isinstance(outcome, AlreadyImported):

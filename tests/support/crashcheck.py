@@ -48,11 +48,18 @@ def consistency_problems(db: Path, tags_expected: int) -> list[str]:
     try:
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             problems.append("integrity_check failed")
+        messages = {row[0] for row in conn.execute("SELECT rowid FROM messages")}
         for table in ("messages_fts", "messages_trigram"):
             try:
                 conn.execute(f"INSERT INTO {table}({table}) VALUES('integrity-check')")
             except sqlite3.DatabaseError as error:
                 problems.append(f"{table} out of sync: {error}")
+            indexed = {row[0] for row in conn.execute(f"SELECT id FROM {table}_docsize")}
+            if indexed != messages:
+                missing, extra = len(messages - indexed), len(indexed - messages)
+                problems.append(f"{table}: {missing} messages not indexed, {extra} indexed that are gone")
+        if conn.execute("SELECT count(*) FROM deferred_index").fetchone()[0]:
+            problems.append("a batch's deferred_index row outlived its transaction")
         partial = conn.execute(
             """SELECT d.path FROM documents d WHERE d.status = 'imported' AND d.kind = 'eml'
                AND (SELECT count(*) FROM messages m WHERE m.document_id = d.id) != 1"""
