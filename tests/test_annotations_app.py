@@ -4,9 +4,11 @@ and come back with `u`, and hostile tag names and notes drawn literally."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable, Input
@@ -21,6 +23,7 @@ from foia_tui.app.screens.original import OriginalPageScreen
 from foia_tui.app.screens.tag_picker import TagPicker
 from foia_tui.app.widgets.message_body import BodyStyles, render_body
 from foia_tui.archive.tags import Tagging, message_taggings, tag_excerpt
+from foia_tui.cli import main
 from tests.conftest import settle
 from tests.support.archive_factory import NYPD, add_releases, build_small_archive, screen_text
 from tests.test_hostile_display import assert_inert
@@ -249,3 +252,22 @@ async def test_hostile_tag_names_and_notes_are_drawn_literally(small) -> None:
         await settle(pilot)
         question = assert_inert(app.screen.query_one("#confirm-question"))
         assert "Delete the note “␛[2J[@click=app.quit]x[/] [bold]loud”?" in question
+
+
+def test_foia_tag_notes_lists_and_foia_tag_note_edits(small) -> None:
+    db = str(small.path)
+    tagging = excerpt(small.archive, small.ids["homeland"], "Homeland Security")
+    listed = run_cli("tag", "notes", "--db", db, "--words", "WHO")  # in its note
+    assert listed.exit_code == 0
+    assert listed.output.split() == [str(tagging.id), "quotes", "2020-02-10", "“Homeland", "Security”", "who?"]
+    hostile = "\x1b[2J[/x]"
+    assert run_cli("tag", "note", str(tagging.id), hostile, "--db", db).output == f"quotes #{tagging.id}: ␛[2J[/x].\n"
+    (row,) = json.loads(run_cli("tag", "notes", "--db", db, "--tag", "quotes", "--words", "[/x]", "--json").output)
+    assert (row["id"], row["text"], row["note"], row["kind"]) == (tagging.id, "Homeland Security", hostile, "excerpt")
+    assert run_cli("tag", "note", str(tagging.id), "--clear", "--db", db).exit_code == 0
+    assert excerpt(small.archive, small.ids["homeland"], "Homeland Security").note is None
+    assert run_cli("tag", "note", str(tagging.id), "--db", db).exit_code == 2  # neither a note nor --clear
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)

@@ -380,14 +380,14 @@ def set_note(archive: Archive, tagging_id: int, note: str | None) -> Tagging:
             "UPDATE taggings SET note = ? WHERE id = ?", ((note or "").strip() or None, tagging_id)
         ).rowcount
         if not changed:
-            raise ArchiveError(f"no tagging with id {tagging_id} (deleted meanwhile?)")
+            raise ArchiveError(f"no tagging with id {tagging_id}")
     return get_tagging(archive, tagging_id)
 
 
 def get_tagging(archive: Archive, tagging_id: int) -> Tagging:
     found = _taggings(archive, "g.id = ?", (tagging_id,))
     if not found:
-        raise ArchiveError(f"no tagging with id {tagging_id} (deleted meanwhile?)")
+        raise ArchiveError(f"no tagging with id {tagging_id}")
     return found[0]
 
 

@@ -1,4 +1,4 @@
-"""`foia tag …`: create, apply, list, rename, merge, colour, describe and delete tags."""
+"""`foia tag …`: create, apply, list, rename, merge, colour, describe and delete tags; list and edit notes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from foia_tui.cli.common import emit_json, fail, with_archive
 from foia_tui.domain.display import one_line
 from foia_tui.domain.query import QueryError
 from foia_tui.domain.wording import plural
+from foia_tui.services.annotations import filter_annotations, list_annotations, set_note
 from foia_tui.services.searching import matching_message_ids
 from foia_tui.services.tagging import (
     delete_tag,
@@ -37,7 +38,7 @@ def _span(value: str | None) -> tuple[int, int] | None:
 
 @click.group("tag")
 def tag_group() -> None:
-    """Tag messages, threads and excerpts; list, rename, merge, colour, describe and delete tags."""
+    """Tag messages, threads and excerpts; list, rename, merge, colour, describe and delete tags; notes."""
 
 
 @tag_group.command("add")
@@ -167,3 +168,53 @@ def describe_command(archive, tag: str, description: str | None) -> None:
     """Set TAG's description (shown in exports); without DESCRIPTION, clear it."""
     found = set_description(archive, tag, description)
     click.echo(f"{one_line(found.name)}: {one_line(found.description) or 'description cleared'}.")
+
+
+@tag_group.command("notes")
+@click.option("--tag", "tag_name", help="Only this tag's annotations.")
+@click.option("--release", help="Only annotations on emails of this release.")
+@click.option("--words", default="", help="Only annotations holding every one of these words.")
+@click.option("--json", "as_json", is_flag=True, help="Print them as a JSON array.")
+@with_archive(readonly=True)
+def notes_command(archive, tag_name: str | None, release: str | None, words: str, as_json: bool) -> None:
+    """Every excerpt and every note (as the app's Annotations screen lists them), each with its tagging id."""
+    shown = filter_annotations(list_annotations(archive), tag=tag_name, release=release, text=words)
+    if as_json:
+        emit_json(
+            [
+                {
+                    "id": a.tagging.id,
+                    "tag": a.tagging.tag,
+                    "kind": a.tagging.kind,
+                    "message_id": a.tagging.message_id,
+                    "thread_id": a.thread_id,
+                    "sent": a.sent,
+                    "subject": a.subject,
+                    "releases": list(a.releases),
+                    "start": a.tagging.start,
+                    "end": a.tagging.end,
+                    "text": a.text,
+                    "note": a.tagging.note,
+                    "anchor_status": a.tagging.anchor_status,
+                }
+                for a in shown
+            ]
+        )
+        return
+    for a in shown:
+        what = f"“{one_line(a.text, 50)}”" if a.tagging.kind == "excerpt" else f"(the whole {a.tagging.kind})"
+        line = f"{a.tagging.id:6}  {one_line(a.tagging.tag, 20):20} {one_line(a.sent or 'undated')[:10]:10}  {what}"
+        click.echo(f"{line}  {one_line(a.tagging.note, 60)}".rstrip())
+
+
+@tag_group.command("note")
+@click.argument("tagging_id", type=int)
+@click.argument("note", required=False)
+@click.option("--clear", is_flag=True, help="Delete the note (the tagging stays).")
+@with_archive()
+def note_command(archive, tagging_id: int, note: str | None, clear: bool) -> None:
+    """Set the note of the tagging TAGGING_ID (as `foia tag notes` lists it) to NOTE, or --clear it."""
+    if (note is None) != clear:
+        fail("give a NOTE, or --clear to delete the note", 2)
+    tagging = set_note(archive, tagging_id, None if clear else note)
+    click.echo(f"{one_line(tagging.tag)} #{tagging.id}: {one_line(tagging.note) or 'note deleted'}.")

@@ -69,7 +69,7 @@ def delete_excerpt(archive: Archive, tagging_id: int) -> Deletion:
     """Delete an excerpt tagging (or any tagging, by id) with its note."""
     gone = delete_taggings(archive, [tagging_id])
     if not gone:
-        raise ArchiveError(f"no tagging with id {tagging_id} (deleted meanwhile?)")
+        raise ArchiveError(f"no tagging with id {tagging_id}")
     (tagging,) = gone
     what = f"the excerpt “{one_line(tagging.quoted_text, 40)}”" if tagging.kind == "excerpt" else "the tagging"
     return Deletion(f"{what} tagged {one_line(tagging.tag, 60)}", taggings=(tagging,))
