@@ -106,6 +106,27 @@ async def test_an_excerpt_is_highlighted_with_its_note_and_the_tags_row_keeps_ex
         assert highlighted == "Homeland Securitytrial accounts"
 
 
+async def test_an_excerpt_in_a_folded_quote_is_listed_under_the_body_until_unfolded(small) -> None:
+    reply = "Can I use the app on my personal phone?\n\n> Welcome aboard! Try to reach 100 searches this week."
+    start = reply.index("Welcome aboard!")
+    tag_excerpt(small.archive, "greeting", small.ids["onboarding1"], start, start + len("Welcome aboard!"), note="hi")
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # the onboarding thread
+        await settle(pilot)
+        await pilot.press("J")  # its reply, whose quote is folded
+        await settle(pilot)
+        shown = view_text(app)
+        assert "Excerpt in the folded quote (z shows): “Welcome aboard!” ↳ #greeting: hi" in shown
+        await pilot.press("z")
+        await settle(pilot)
+        lines = view_text(app).split("\n")
+        at = next(i for i, line in enumerate(lines) if "> Welcome aboard!" in line)
+        assert lines[at + 1].strip() == "↳ #greeting: hi"
+        assert "Excerpt in the folded quote" not in view_text(app)
+
+
 async def test_a_note_edited_in_annotations_shows_in_the_thread(small) -> None:
     app = FoiaApp(small.archive)
     async with app.run_test(size=SIZE) as pilot:
