@@ -127,6 +127,21 @@ async def test_an_excerpt_in_a_folded_quote_is_listed_under_the_body_until_unfol
         assert "Excerpt in the folded quote" not in view_text(app)
 
 
+async def test_an_excerpt_whose_text_is_lost_is_said_so_in_the_thread_and_in_annotations(small) -> None:
+    lost = excerpt(small.archive, small.ids["homeland"], "trial accounts")
+    with small.archive.transaction() as conn:  # as a re-import that no longer finds the quote leaves it
+        conn.execute("UPDATE taggings SET anchor_status = 'lost' WHERE id = ?", (lost.id,))
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_newest_thread(pilot)
+        shown = view_text(app)
+        assert "Excerpt no longer found in the text: “trial accounts” ↳ #quotes" in shown
+        assert "Excerpts: #quotes (2)" in shown
+        await pilot.press("A")
+        await settle(pilot)
+        assert str(app.screen.query_one(DataTable).get_row_at(1)[3]).startswith("(no longer found) trial")
+
+
 async def test_a_note_edited_in_annotations_shows_in_the_thread(small) -> None:
     app = FoiaApp(small.archive)
     async with app.run_test(size=SIZE) as pilot:

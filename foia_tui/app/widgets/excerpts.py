@@ -14,7 +14,7 @@ from rich.style import Style
 from rich.text import Text
 
 from foia_tui.archive.types import MessageDetail, Tagging
-from foia_tui.domain.display import one_line
+from foia_tui.domain.display import MAX_BODY_CHARS, one_line
 
 NOTE_CHARS = 400
 
@@ -77,9 +77,9 @@ def unshown_lines(message: MessageDetail, left_out: list[int], styles: ExcerptSt
     places = _places(message)
     lines = []
     for at in left_out:
+        where = "in the folded quote (z shows)" if at <= MAX_BODY_CHARS else "past the part of this long body shown"
         for tagging in places.get(at, []):
-            line = Text("Excerpt in the folded quote (z shows): ", styles.note)
-            lines.append(line + _quoted(tagging, styles))
+            lines.append(Text(f"Excerpt {where}: ", styles.note) + _quoted(tagging, styles))
     for tagging in message.excerpts:
         if tagging.anchor_status == "lost":
             lines.append(Text("Excerpt no longer found in the text: ", styles.note) + _quoted(tagging, styles))
