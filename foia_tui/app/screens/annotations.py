@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from foia_tui.app import formatting, loading
 from foia_tui.app.changes import Deleted, NotesChanged
+from foia_tui.app.filters import next_filter
 from foia_tui.app.footer import KeysFirst
 from foia_tui.app.screens.confirm import ConfirmDialog
 from foia_tui.app.screens.note_dialog import NoteDialog
@@ -78,10 +79,6 @@ def annotation_detail(annotation: Annotation) -> Text:
     text.append("\n" + one_line(excerpt_label(annotation), DETAIL_CHARS))
     text.append("\nNote: " + (one_line(tagging.note, DETAIL_CHARS) if tagging.note else "none (e adds one)"))
     return text
-
-
-def _cycle(options: list[str | None], current: str | None) -> str | None:
-    return options[(options.index(current) + 1) % len(options)] if current in options else None
 
 
 class AnnotationsScreen(KeysFirst):
@@ -194,11 +191,11 @@ class AnnotationsScreen(KeysFirst):
         self.table.focus()
 
     def action_next_tag(self) -> None:
-        self.tag = _cycle([None, *dict.fromkeys(a.tagging.tag for a in self.annotations)], self.tag)
+        self.tag = next_filter([None, *dict.fromkeys(a.tagging.tag for a in self.annotations)], self.tag)
         self.fill()
 
     def action_next_release(self) -> None:
-        self.release = _cycle([None, *sorted({r for a in self.annotations for r in a.releases})], self.release)
+        self.release = next_filter([None, *sorted({r for a in self.annotations for r in a.releases})], self.release)
         self.fill()
 
     def action_back(self) -> None:

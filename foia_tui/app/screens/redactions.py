@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from foia_tui.app import loading
+from foia_tui.app.filters import next_filter
 from foia_tui.app.screens.crop import CropScreen
 from foia_tui.app.screens.original import DocumentPage, OriginalPageScreen, Shown
 from foia_tui.archive import Archive
@@ -39,10 +40,6 @@ def box_cells(box: LoggedBox) -> list[str]:
     texts = [", ".join(box.releases), box.file.rsplit("/", 1)[-1], str(box.page or ""), box.bates or "", codes,
              box.where, "in full" if box.in_full else "in part", email, readable]  # fmt: skip
     return [one_line(t, width) for t, (_header, width) in zip(texts, COLUMNS, strict=True)]
-
-
-def _cycle(options: list[str | None], current: str | None) -> str | None:
-    return options[(options.index(current) + 1) % len(options)] if current in options else None
 
 
 class RedactionsScreen(Screen[str | None]):
@@ -119,15 +116,15 @@ class RedactionsScreen(Screen[str | None]):
 
     def action_next_code(self) -> None:
         codes = sorted({e.printed for b in self.boxes for e in b.exemptions})
-        self.code = _cycle([None, *codes], self.code)
+        self.code = next_filter([None, *codes], self.code)
         self.fill()
 
     def action_next_release(self) -> None:
-        self.release = _cycle([None, *sorted({r for b in self.boxes for r in b.releases})], self.release)
+        self.release = next_filter([None, *sorted({r for b in self.boxes for r in b.releases})], self.release)
         self.fill()
 
     def action_next_readable(self) -> None:
-        self.readable = _cycle([None, *READABLE_FILTERS], self.readable)
+        self.readable = next_filter([None, *READABLE_FILTERS], self.readable)
         self.fill()
 
     @on(DataTable.RowSelected)
