@@ -295,7 +295,7 @@ def test_foia_tag_notes_lists_and_foia_tag_note_edits(small) -> None:
     tagging = excerpt(small.archive, small.ids["homeland"], "Homeland Security")
     listed = run_cli("tag", "notes", "--db", db, "--words", "WHO")  # in its note
     assert listed.exit_code == 0
-    assert listed.output.split() == [str(tagging.id), "quotes", "2020-02-10", "“Homeland", "Security”", "who?"]
+    assert listed.output.split() == [str(tagging.id), "quotes", "2020-02-10", "Homeland", "Security", "who?"]
     hostile = "\x1b[2J[/x]"
     assert run_cli("tag", "note", str(tagging.id), hostile, "--db", db).output == f"quotes #{tagging.id}: ␛[2J[/x].\n"
     (row,) = json.loads(run_cli("tag", "notes", "--db", db, "--tag", "quotes", "--words", "[/x]", "--json").output)

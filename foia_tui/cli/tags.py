@@ -8,7 +8,7 @@ from foia_tui.cli.common import emit_json, fail, with_archive
 from foia_tui.domain.display import one_line
 from foia_tui.domain.query import QueryError
 from foia_tui.domain.wording import plural
-from foia_tui.services.annotations import filter_annotations, list_annotations, set_note
+from foia_tui.services.annotations import annotated, filter_annotations, list_annotations, set_note
 from foia_tui.services.searching import matching_message_ids
 from foia_tui.services.tagging import (
     delete_tag,
@@ -202,7 +202,7 @@ def notes_command(archive, tag_name: str | None, release: str | None, words: str
         )
         return
     for a in shown:
-        what = f"“{one_line(a.text, 50)}”" if a.tagging.kind == "excerpt" else f"(the whole {a.tagging.kind})"
+        what = one_line(annotated(a), 50)
         line = f"{a.tagging.id:6}  {one_line(a.tagging.tag, 20):20} {one_line(a.sent or 'undated')[:10]:10}  {what}"
         click.echo(f"{line}  {one_line(a.tagging.note, 60)}".rstrip())
 

@@ -23,6 +23,7 @@ from foia_tui.domain.wording import plural
 
 __all__ = [
     "Deletion",
+    "annotated",
     "delete_excerpt",
     "delete_note",
     "filter_annotations",
@@ -56,6 +57,14 @@ def filter_annotations(
         if all(word in haystack for word in words):
             kept.append(a)
     return kept
+
+
+def annotated(annotation: Annotation) -> str:
+    """What an annotation is on, as its lists say it: the excerpt's text, or the whole message or thread."""
+    tagging = annotation.tagging
+    if tagging.kind != "excerpt":
+        return f"(the whole {tagging.kind})"
+    return ("(no longer found) " if tagging.anchor_status == "lost" else "") + annotation.text
 
 
 def take_tag_off(archive: Archive, tag: str, message_ids: list[str]) -> Deletion:

@@ -33,6 +33,7 @@ from foia_tui.archive.types import Annotation
 from foia_tui.domain.display import one_line
 from foia_tui.services.annotations import (
     Deletion,
+    annotated,
     delete_excerpt,
     delete_note,
     filter_annotations,
@@ -54,11 +55,8 @@ class Jump:
 
 
 def excerpt_label(annotation: Annotation) -> str:
-    """What the Excerpt column says: the text, or what a note on a whole message or thread is on."""
-    tagging = annotation.tagging
-    if tagging.kind != "excerpt":
-        return f"(the whole {tagging.kind})"
-    return ("(no longer found) " if tagging.anchor_status == "lost" else "") + boxes_drawn(annotation.text)
+    """What the Excerpt column says: the text (its boxes drawn), or the whole message or thread a note is on."""
+    return boxes_drawn(annotated(annotation))
 
 
 def annotation_cells(annotation: Annotation) -> list[str]:
