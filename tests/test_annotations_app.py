@@ -265,7 +265,7 @@ async def test_annotations_key_is_in_help_and_palette(small) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         entries = {e.action: e for e in binding_catalogue(app.screen)}
-        assert entries["annotations"].keys == "A" and entries["undo"].keys == "u"
+        assert entries["app.annotations"].keys == "A" and entries["app.undo"].keys == "u"
 
 
 async def test_hostile_tag_names_and_notes_are_drawn_literally(small) -> None:

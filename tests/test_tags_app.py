@@ -201,6 +201,16 @@ async def test_export_dialog_previews_and_writes(small, tmp_path: Path) -> None:
     assert (tmp_path / "brief.csv").read_bytes().decode() == to_csv(build_export(small.archive, tags=["key-quote"]))
 
 
+async def test_export_pressed_while_the_preview_is_built_writes_it_once_ready(small, tmp_path: Path) -> None:
+    target = tmp_path / "early.md"
+    app = ScreenApp(ExportDialog(small.archive, None, str(target)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")  # at once: the tags and the preview are still being read
+        await settle(pilot)
+    assert app.result == f"Exported 3 passages to {target}."
+    assert "# Tagged excerpts" in target.read_text()
+
+
 def undated(markdown: str) -> str:
     """An export without its 'Made <now> …' line (the time it was made)."""
     return "\n".join(line for line in markdown.split("\n") if not line.startswith("Made "))

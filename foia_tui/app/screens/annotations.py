@@ -67,16 +67,18 @@ def annotation_cells(annotation: Annotation) -> list[str]:
     return [one_line(t, width) for t, (_header, width) in zip(texts, COLUMNS, strict=True)]
 
 
-def annotation_detail(annotation: Annotation) -> Text:
-    """The highlighted row in full under the table: where it is, the excerpt and the note, wrapped."""
+def annotation_detail(annotation: Annotation) -> list[tuple[str, str]]:
+    """The highlighted row in full under the table, as (text, style) parts: where it is, the excerpt, the note."""
     tagging = annotation.tagging
     by = f"tagged by {tagging.created_by or '?'} {tagging.created_at[:10]}"
     when = formatting.day(annotation.sent) or "undated"
     where = [f"#{tagging.tag}", "; ".join(annotation.releases), when, annotation.subject or "(no subject)", by]
-    text = Text(" · ".join(one_line(part, 200) for part in where if part), style="bold")
-    text.append("\n" + one_line(excerpt_label(annotation), DETAIL_CHARS))
-    text.append("\nNote: " + (one_line(tagging.note, DETAIL_CHARS) if tagging.note else "none (e adds one)"))
-    return text
+    note = one_line(tagging.note, DETAIL_CHARS) if tagging.note else "none (e adds one)"
+    return [
+        (" · ".join(one_line(part, 200) for part in where if part), "bold"),
+        ("\n" + one_line(excerpt_label(annotation), DETAIL_CHARS), ""),
+        ("\nNote: " + note, ""),
+    ]
 
 
 class AnnotationsScreen(KeysFirst):
@@ -94,6 +96,7 @@ class AnnotationsScreen(KeysFirst):
         Binding("d,delete", "delete", "Delete excerpt"),
         Binding("x", "delete_note", "Delete note"),
         Binding("o", "original", "Original page"),
+        Binding("u", "app.undo", "Undo"),
     ]
     DEFAULT_CSS = """
     AnnotationsScreen #annotations-title { height: 1; background: $panel; padding: 0 1; }
@@ -166,8 +169,9 @@ class AnnotationsScreen(KeysFirst):
     @on(DataTable.RowHighlighted)
     def _show_detail(self) -> None:
         annotation = self.current
-        detail = annotation_detail(annotation) if annotation else Text("No annotations here.")
-        self.query_one("#annotations-detail", Static).update(detail)
+        self.query_one("#annotations-detail", Static).update(
+            Text.assemble(*annotation_detail(annotation)) if annotation else Text("No annotations here.")
+        )
 
     @property
     def current(self) -> Annotation | None:

@@ -73,6 +73,8 @@ class ExportDialog(ModalScreen[str | None]):
         self.confirmed: Path | None = None  # an existing file the investigator agreed to write over
         self.export: Export | None = None
         self.text = ""
+        self.building = True  # an export for the current choices is being built (the first from mount on)
+        self.write_when_built = False  # Export was pressed while it was: write it once it is ready
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
@@ -125,8 +127,10 @@ class ExportDialog(ModalScreen[str | None]):
         fmt = self.fmt
         if not chosen:
             self.export, self.text = None, ""
+            self.building = self.write_when_built = False
             self._preview(Text("Choose at least one tag."))
             return
+        self.building = True
 
         every = len(chosen) == self.query_one("#export-tags", SelectionList).option_count
 
@@ -142,11 +146,15 @@ class ExportDialog(ModalScreen[str | None]):
     def _show_preview(self, built: tuple[Export, str]) -> None:
         export, text = built
         self.export, self.text = export, text
+        self.building = False
         self._preview(safe_rich(text, limit=PREVIEW_CHARS))
         self._status(
             f"{plural(len(export.passages), 'passage')} under {plural(len(export.tags), 'tag')}"
             f" · {plural(len(text), 'character')}"
         )
+        if self.write_when_built:
+            self.write_when_built = False
+            self.action_export()
 
     def _status(self, text: str, *, error: bool = False) -> None:
         self.query_one("#export-status", Static).update(Text(one_line(text, 300), style="red" if error else ""))
@@ -176,6 +184,10 @@ class ExportDialog(ModalScreen[str | None]):
         self.action_export()
 
     def action_export(self) -> None:
+        if self.building:  # never the export of earlier choices, nor "nothing yet" a moment before it is ready
+            self.write_when_built = True
+            self._status("Building the export: it is written as soon as it is ready.")
+            return
         if self.export is None:
             self._status("Nothing to export yet.", error=True)
             return
@@ -193,6 +205,7 @@ class ExportDialog(ModalScreen[str | None]):
         loading.load(self, "export-write", write, self.dismiss, self._failed)
 
     def _failed(self, error: Exception) -> None:
+        self.building = self.write_when_built = False
         self._status(str(error), error=True)
 
     def action_cancel(self) -> None:

@@ -18,8 +18,7 @@ from foia_tui.domain.query import QUERY_LANGUAGE
 LEGEND = (
     "Thread list markers: █ redactions · ! leaked text under a box · + attachments · #tag tags.  "
     "In a thread: █ (b)(6) █ is a redaction box with its exemption code; r shows leaked text, and the text "
-    "another release shows where this one has a box. A highlighted span is an excerpt, its tag and note on the "
-    "line under it (↳ #tag: note); A lists every excerpt and note, and u undoes the last deletion."
+    "another release shows where this one has a box."
 )
 
 

@@ -72,6 +72,8 @@ class MainScreen(KeysFirst):
         Binding("ctrl+b", "toggle_sidebar", "Show or hide the sidebar", show=False),
         Binding("escape", "clear_search", "Clear search", show=False),
         Binding("q", "app.quit", "Quit", show=False),
+        Binding("A", "app.annotations", "Annotations"),
+        Binding("u", "app.undo", "Undo"),  # in the footer only while there is a deletion to undo
     ]
 
     def __init__(self, archive: Archive, notice: str | None = None) -> None:
