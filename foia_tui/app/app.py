@@ -43,6 +43,8 @@ class FoiaApp(App[None]):
         Binding("g", "timeline", "Timeline"),
         Binding("L", "releases", "Releases"),
         Binding("X", "redactions", "Redactions"),
+        Binding("A", "annotations", "Annotations"),
+        Binding("u", "undo", "Undo"),
     ]
 
     def __init__(self, archive: Archive, notice: str | None = None, page_image: type[Widget] | None = None) -> None:

@@ -28,8 +28,11 @@ from foia_tui.domain.timeline import (
 LANE_LIMIT = 100
 LANE_ROLES = ("from", "to", "cc")
 # A person's lane gathers every alias resolved to them (key: the person id); a correspondent not (yet) resolved
-# has one of their own (key: their address or name, which cannot be mistaken for a number).
-PERSON_KEY = "coalesce(p.person_id, 'address:' || coalesce(p.email, p.name))"
+# has one of their own (key: their address or name, which cannot be mistaken for a number). Every redacted name is
+# a person of its own (nothing says who is behind a box), so they share one lane: "redacted".
+REDACTED = "redacted"
+PERSON_KEY = f"""CASE WHEN pe.redacted THEN '{REDACTED}'
+    ELSE coalesce(p.person_id, 'address:' || coalesce(p.email, p.name)) END"""
 PERSON_WHERE = "coalesce(p.email, p.name, '') != '' AND p.role IN (?, ?, ?)"
 # `duplicate_of > ''` (ids are never empty) lets SQLite use the duplicate_of index, where IS NOT NULL scans.
 DUPLICATE_IDS = "SELECT id FROM messages WHERE duplicate_of > ''"
@@ -44,9 +47,9 @@ HIT_DAYS = f"""SELECT sent_day AS day, count(*) FROM messages
     WHERE {{id}} IN (SELECT value FROM json_each(?)) AND sent_day IS NOT NULL AND id NOT IN ({DUPLICATE_IDS})
     GROUP BY day"""
 SCAN_ABOVE = 20_000
-PEOPLE_MESSAGES = """SELECT p.person_id, count(*), (SELECT name FROM people WHERE id = p.person_id),
-    group_concat(p.message_id) FROM participants p WHERE p.person_id IS NOT NULL AND p.role IN (?, ?, ?)
-    GROUP BY p.person_id"""
+PEOPLE_MESSAGES = f"""SELECT CASE WHEN pe.redacted THEN '{REDACTED}' ELSE p.person_id END AS key, count(*),
+    CASE WHEN pe.redacted THEN '{REDACTED}' ELSE max(pe.name) END, group_concat(p.message_id)
+    FROM participants p JOIN people pe ON pe.id = p.person_id WHERE p.role IN (?, ?, ?) GROUP BY key"""
 UNRESOLVED_MESSAGES = """SELECT 'address:' || coalesce(p.email, p.name) AS key, count(*),
     max(coalesce(p.name, p.email)), group_concat(p.message_id) FROM participants p
     WHERE p.person_id IS NULL AND coalesce(p.email, p.name, '') != '' AND p.role IN (?, ?, ?) GROUP BY key"""
@@ -109,7 +112,8 @@ def lanes_for(archive: Archive, kind: str, unit: Unit) -> list[Lane]:
 
 
 def person_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
-    """Per day, every message each person sent or received (all their aliases together); busiest first."""
+    """Per day, every message each person sent or received (all their aliases together; every redacted name in
+    one lane); busiest first."""
     texts = dict(_rows(archive, "SELECT id, sent_day FROM messages WHERE sent_day IS NOT NULL"))
     for (duplicate,) in _rows(archive, DUPLICATE_IDS):
         texts.pop(duplicate, None)
@@ -149,12 +153,15 @@ def thread_lanes(archive: Archive, limit: int = LANE_LIMIT) -> list[Lane]:
 
 
 def _lane_filter(lane: str | None, lanes: str) -> tuple[str, tuple]:
-    """SQL narrowing messages `m` to one lane: a thread id, a person id, or an unresolved 'address:…' key."""
+    """SQL narrowing messages `m` to one lane: a thread id, a person id, the redacted, or an unresolved
+    'address:…' key."""
     if lane is None:
         return "", ()
     if lanes == "thread":
         return " AND m.thread_id = ?", (lane,)
-    if lane.isdigit():
+    if lane == REDACTED:
+        who, key = "person_id IN (SELECT id FROM people WHERE redacted = ?)", 1
+    elif lane.isdigit():
         who, key = "person_id = ?", int(lane)
     else:
         who, key = "person_id IS NULL AND coalesce(email, name) = ?", lane.removeprefix("address:")
@@ -186,7 +193,8 @@ def period_summary(
     )
     people = _rows(
         archive,
-        f"""SELECT coalesce(max(pe.name), max(p.name), max(p.email)) AS label, count(DISTINCT p.message_id) AS n
+        f"""SELECT CASE WHEN max(pe.redacted) THEN '{REDACTED}' ELSE coalesce(max(pe.name), max(p.name), max(p.email))
+                   END AS label, count(DISTINCT p.message_id) AS n
             FROM messages m JOIN participants p ON p.message_id = m.id LEFT JOIN people pe ON pe.id = p.person_id
             WHERE {where} AND {PERSON_WHERE} GROUP BY {PERSON_KEY} ORDER BY n DESC, label""",
         params + LANE_ROLES,

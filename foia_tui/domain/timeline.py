@@ -340,9 +340,26 @@ def chronology_markdown(rows: Sequence[dict], query: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+def _unwrapped(query: str) -> str:
+    """A query without the one pair of parentheses around all of it (the pair an earlier period_query added)."""
+    if not (query.startswith("(") and query.endswith(")")):
+        return query
+    depth, quoted = 0, False
+    for i, char in enumerate(query):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "()":
+            depth += 1 if char == "(" else -1
+            if depth == 0 and i < len(query) - 1:
+                return query  # "(a) OR (b)": the first parenthesis closes before the end
+    return query[1:-1].strip()
+
+
 def period_query(query: str | None, start: date, end: date) -> str:
-    """The search that shows one period: the current query with its own date: terms replaced by this one."""
+    """The search that shows one period: the current query with its own date: terms replaced by this one (and
+    the parentheses an earlier period put round it taken off, so choosing periods one after another never
+    nests them)."""
     rest = re.sub(r"(?<![^\s(])date:\S+", " ", query or "")
-    rest = " ".join(rest.split())
+    rest = _unwrapped(" ".join(rest.split()))
     term = f"date:{start.isoformat()}..{end.isoformat()}"
     return f"({rest}) {term}" if rest else term

@@ -7,7 +7,7 @@ filter the thread list to that period; Escape dismisses with None. All SQLite wo
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from typing import ClassVar
@@ -88,6 +88,17 @@ class EventDialog(ModalScreen[tuple[date, str, str | None] | None]):
         self.dismiss((day, label, note))
 
 
+@dataclass
+class TimelinePlace:
+    """Where the reader was on the timeline: the zoom, the kind of lanes, the cursor's day and lane. The app keeps
+    one and hands it to each timeline it opens, so leaving and coming back finds the same place."""
+
+    unit: Unit = "week"
+    lanes: str = "person"
+    day: date | None = None
+    lane_cursor: int = 0
+
+
 class TimelineScreen(Screen[tuple[date, date] | None]):
     """When things happened and who was talking; Enter picks a period for the thread list."""
 
@@ -122,21 +133,24 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         hits: Collection[str] | None = None,
         unit: Unit = "week",
         day: date | None = None,
+        place: TimelinePlace | None = None,
     ) -> None:
-        """`hits` are the current search's matching message ids (with `query`, its text, for the title)."""
+        """`hits` are the current search's matching message ids (with `query`, its text, for the title); `place`,
+        when given, is where to start (instead of `unit` and `day`) and is kept up to date as the reader moves."""
         super().__init__()
         self.archive = archive
         self.query_text = query
         self.hits = hits
-        self.unit: Unit = unit
-        self.lanes = "person"
-        self.day = day  # the date the cursor stands on, kept across zooms
+        self.place = place or TimelinePlace(unit, day=day)
+        self.unit: Unit = self.place.unit
+        self.lanes = self.place.lanes
+        self.day = self.place.day  # the date the cursor stands on, kept across zooms
         self.days: TimelineData | None = None  # counts per day; every zoom level is rolled up from them
         self.lane_sets: dict[str, dict[Unit, list[Lane]]] = {}  # lanes by kind and zoom, loaded after the histogram
         self.lanes_loading: set[str] = set()
         self.views: dict[tuple[str, str], TimelineData] = {}
         self.cursor = 0
-        self.lane_cursor = 0
+        self.lane_cursor = self.place.lane_cursor
         self.problem: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -237,8 +251,12 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
         if data.size:
             self.cursor = data.index_of(self.day) if self.day else data.size - 1
             self.day = data.start(self.cursor)
-        self.lane_cursor = min(self.lane_cursor, max(len(data.lanes) - 1, 0))
-        loading = "" if self.unit in self.lane_sets.get(self.lanes, {}) else "Loading swimlanes…"
+        lanes_here = self.unit in self.lane_sets.get(self.lanes, {})
+        if lanes_here:  # until they are, the lane the reader was on last time is kept
+            self.lane_cursor = min(self.lane_cursor, max(len(data.lanes) - 1, 0))
+        self.place.unit, self.place.lanes, self.place.day = self.unit, self.lanes, self.day
+        self.place.lane_cursor = self.lane_cursor
+        loading = "" if lanes_here else "Loading swimlanes…"
         self.query_one(TimelineChart).show(data, self.cursor, self.lane_cursor, loading)
         title = Text.assemble(
             ("Timeline", "bold"),
@@ -254,7 +272,7 @@ class TimelineScreen(Screen[tuple[date, date] | None]):
             title.append(f" · {one_line(self.problem, 120)}", style="bold red")
         self.query_one("#timeline-title", Static).update(title)
         if data.size:
-            lane = data.lanes[self.lane_cursor] if data.lanes else None
+            lane = data.lanes[self.lane_cursor] if self.lane_cursor < len(data.lanes) else None
             self.call_after_refresh(self.summarise, data, data.start(self.cursor), lane, self.lanes)
         else:
             self.query_one("#timeline-summary", Static).update("")

@@ -82,25 +82,46 @@ def _event_columns(data: TimelineData, view: Viewport) -> dict[int, list[Event]]
     return marks
 
 
-def _event_row(marks: dict[int, list[Event]], view: Viewport, width: int) -> Text:
-    """Labels for event markers: right of the marker when there is room, else left of it, else cut short."""
-    line = _gutter("events" if marks else "")
-    chars = [" "] * width
-    free = 0  # first column not taken by an earlier label
+def _whole(label: str, column: int, limit: int, free: int, marks: str = "▼▼") -> tuple[str, int] | None:
+    """`label` whole beside its marker at `column`: right of it up to `limit`, else left of it from `free` on."""
+    if column >= free and column + 1 + len(label) <= limit:
+        return marks[0] + label, column
+    if column - len(label) >= free:
+        return label + marks[1], column - len(label)
+    return None
+
+
+def _event_rows(marks: dict[int, list[Event]], view: Viewport, plot: int, width: int) -> list[Text]:
+    """Labels for event markers, each whole where there is room (up to `width`, past the `plot`'s last bucket):
+    beside its marker, else on a second line under it; only when neither has room is a label cut short (at the
+    next marker). The lines are as wide as the plot unless a label needs more."""
+    rows = [[" "] * width, [" "] * width]
+    free = [0, 0]  # per line, the first column not taken by an earlier label
+
+    def put(row: int, text: str, column: int) -> None:
+        rows[row][column : column + len(text)] = text
+        free[row] = column + len(text) + 1
+
     columns = sorted(marks)
     for n, index in enumerate(columns):
         events = marks[index]
         label = one_line(events[0].label, width) + (f" +{len(events) - 1}" if len(events) > 1 else "")
         column = index * view.columns
         limit = columns[n + 1] * view.columns - 1 if n + 1 < len(columns) else width
-        if column + 1 + len(label) > limit and column - len(label) >= free:
-            text, column = label + "▼", column - len(label)
+        if placed := _whole(label, column, limit, free[0]):
+            put(0, *placed)
+        elif below := _whole(label, column, width, free[1], "╰╯"):
+            put(0, "▼", column)
+            put(1, *below)
         else:
-            text = ("▼" + label)[: max(limit - column, 1)]
-        chars[column : column + len(text)] = text
-        free = column + len(text) + 1
-    line.append("".join(chars), style=EVENT_STYLE)
-    return line
+            put(0, ("▼" + label)[: max(limit - column, 1)], column)
+    shown = max(plot, *(n - 1 for n in free))
+    lines = [_gutter("events" if marks else "")]
+    lines[0].append("".join(rows[0][:shown]), style=EVENT_STYLE)
+    if free[1]:
+        lines.append(_gutter(""))
+        lines[1].append("".join(rows[1][:shown]), style=EVENT_STYLE)
+    return lines
 
 
 def draw_chart(
@@ -114,7 +135,8 @@ def draw_chart(
     hits = [data.hits.counts.get(s, 0) for s in starts] if data.hits else [0] * len(starts)
     peak = max(data.totals.counts.values(), default=0)
     scale = bar_rows * 8 / peak if peak else 0.0
-    lines = [_event_row(marks, view, len(starts) * view.columns)]
+    lines = _event_rows(marks, view, len(starts) * view.columns, max(width - LABEL_WIDTH, 1))
+    lane_rows -= len(lines) - 1
     for row in range(bar_rows - 1, -1, -1):
         label = f"{peak:>6,} ┤" if row == bar_rows - 1 else ("     0 ┤" if row == 0 else "       │")
         line = _gutter(label)

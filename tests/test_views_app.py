@@ -1,0 +1,135 @@
+"""Views that say more (issue 21, item 6), driven with Pilot on real archives: the timeline's one redacted lane,
+whole event labels, its place kept between visits and periods that replace each other; the releases screen's
+keys, detail and comparison; the original page's zoom, desktop viewer and the raw view of native mail."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from textual.widgets import Static
+
+from foia_tui.app.app import FoiaApp
+from foia_tui.app.screens.main import MainScreen
+from foia_tui.app.screens.timeline import TimelineChart, TimelineScreen
+from foia_tui.archive.timeline import add_event
+from foia_tui.domain.timeline import bucket_end
+from tests.conftest import settle
+from tests.support.archive_factory import add_releases, build_small_archive
+from tests.support.sql import sql_rows, sql_value
+
+SIZE = (120, 40)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """The small archive (boxes with codes, a leak, redacted correspondents) in three releases."""
+    small = build_small_archive(tmp_path_factory.mktemp("views"))
+    add_releases(small)
+    return small
+
+
+def text_of(screen, selector: str) -> str:
+    return screen.query_one(selector, Static).content.plain
+
+
+def chart_text(screen) -> str:
+    return screen.query_one(TimelineChart).render().plain
+
+
+async def open_timeline(pilot) -> TimelineScreen:
+    await pilot.press("g")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, TimelineScreen)
+    return screen
+
+
+# -- the timeline --------------------------------------------------------------------------------------------
+
+
+async def test_redacted_correspondents_share_one_lane(small):
+    redacted_people = sql_value(small.archive, "SELECT count(*) FROM people WHERE redacted")
+    assert redacted_people > 1  # each box is a person of its own …
+    with_redacted = sql_value(
+        small.archive,
+        """SELECT count(DISTINCT m.id) FROM messages m JOIN participants p ON p.message_id = m.id
+           JOIN people pe ON pe.id = p.person_id
+           WHERE pe.redacted AND p.role IN ('from', 'to', 'cc') AND m.duplicate_of IS NULL
+             AND m.sent_day IS NOT NULL""",
+    )
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        timeline = await open_timeline(pilot)
+        labels = [lane.label for lane in timeline.data.lanes]
+        assert labels.count("redacted") == 1 and not any("REDACTED" in label for label in labels)  # … one lane
+        redacted = next(lane for lane in timeline.data.lanes if lane.label == "redacted")
+        assert redacted.total == with_redacted
+        timeline.lane_cursor = labels.index("redacted")
+        await pilot.press("home")  # the first week: the trial's first two emails, each naming a box
+        await settle(pilot)
+        summary = text_of(timeline, "#timeline-summary").splitlines()
+        assert summary[1] == "redacted: 2 messages here"
+        assert summary[2] == "Who: Hoan Ton-That (2) · redacted (2)"  # the boxes counted together there too
+
+
+async def test_event_labels_are_whole_when_there_is_room(tmp_path):
+    small = build_small_archive(tmp_path)
+    first = min(r["sent_day"] for r in sql_rows(small.archive, "SELECT sent_day FROM messages"))
+    labels = ["Request filed with the NYPD records office", "Records produced in a first partial release"]
+    add_event(small.archive, first, labels[0])
+    add_event(small.archive, first[:8] + "28", labels[1])  # the same month: both on one marker …
+    later = (bucket_end(date.fromisoformat(first), "month") + timedelta(days=1)).isoformat()
+    long_label = "Appeal filed because the release withheld every name of a detective"
+    add_event(small.archive, later, long_label)  # … and the next month's marker, one column group away
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        timeline = await open_timeline(pilot)
+        await pilot.press("minus")  # by month: the three events sit at the left edge, side by side
+        await settle(pilot)
+        chart = chart_text(timeline)
+        assert f"{labels[0]} +1" in chart and long_label in chart
+        assert "…" not in chart.splitlines()[0] + chart.splitlines()[1]
+    small.archive.close()
+
+
+async def test_the_timeline_keeps_its_mode_and_cursor_between_visits(small):
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        timeline = await open_timeline(pilot)
+        await pilot.press("minus", "s", "home", "shift+right", "down")
+        await settle(pilot)
+        where = (timeline.unit, timeline.lanes, timeline.cursor, timeline.lane_cursor)
+        assert where[:2] == ("month", "thread") and where[3] == 1
+        summary = text_of(timeline, "#timeline-summary")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        again = await open_timeline(pilot)
+        assert again is not timeline
+        assert (again.unit, again.lanes, again.cursor, again.lane_cursor) == where
+        assert text_of(again, "#timeline-summary") == summary
+        assert "by month" in text_of(again, "#timeline-title") and "lanes: threads" in text_of(again, "#timeline-title")
+
+
+async def test_a_new_period_replaces_the_last_one_in_the_search(small):
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main = app.screen
+        main.show_query("trial")
+        await settle(pilot)
+        timeline = await open_timeline(pilot)
+        await pilot.press("minus", "home", "shift+right", "enter")
+        await settle(pilot)
+        first = timeline.data.start(timeline.cursor)
+        assert main.query_text == f"(trial) date:{first.isoformat()}..{bucket_end(first, 'month').isoformat()}"
+        timeline = await open_timeline(pilot)
+        await pilot.press("shift+right", "enter")
+        await settle(pilot)
+        second = timeline.data.start(timeline.cursor)
+        assert second != first
+        assert main.query_text == f"(trial) date:{second.isoformat()}..{bucket_end(second, 'month').isoformat()}"
