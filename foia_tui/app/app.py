@@ -20,7 +20,7 @@ from foia_tui.app.screens.help import HelpScreen
 from foia_tui.app.screens.main import MainScreen
 from foia_tui.app.screens.redactions import RedactionsScreen
 from foia_tui.app.screens.releases import ReleasesScreen
-from foia_tui.app.screens.timeline import TimelineScreen
+from foia_tui.app.screens.timeline import TimelinePlace, TimelineScreen
 from foia_tui.archive import Archive
 from foia_tui.domain.display import one_line, safe_text
 from foia_tui.domain.timeline import period_query
@@ -43,8 +43,6 @@ class FoiaApp(App[None]):
         Binding("g", "timeline", "Timeline"),
         Binding("L", "releases", "Releases"),
         Binding("X", "redactions", "Redactions"),
-        Binding("A", "annotations", "Annotations"),
-        Binding("u", "undo", "Undo"),
     ]
 
     def __init__(self, archive: Archive, notice: str | None = None, page_image: type[Widget] | None = None) -> None:
@@ -56,6 +54,7 @@ class FoiaApp(App[None]):
 
             page_image = HalfcellImage
         self.page_image = page_image
+        self.timeline_place = TimelinePlace()  # each visit to the timeline comes back to where the last one left
         self.deletions: list[Deletion] = []  # what `u` puts back, last first, for this session
 
     def notify(
@@ -122,7 +121,8 @@ class FoiaApp(App[None]):
         if isinstance(self.screen, TimelineScreen):
             return
         main = next(screen for screen in self.screen_stack if isinstance(screen, MainScreen))
-        self.push_screen(TimelineScreen(self.archive, query=main.query_text or None), self._show_period)
+        timeline = TimelineScreen(self.archive, query=main.query_text or None, place=self.timeline_place)
+        self.push_screen(timeline, self._show_period)
 
     def action_releases(self) -> None:
         """The releases index with counts; Enter there lists the threads of the chosen release."""
