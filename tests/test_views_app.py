@@ -4,18 +4,22 @@ keys, detail and comparison; the original page's zoom, desktop viewer and the ra
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
-from textual.widgets import Static
+from click.testing import CliRunner
+from textual.widgets import DataTable, Static
 
 from foia_tui.app.app import FoiaApp
 from foia_tui.app.screens.main import MainScreen
+from foia_tui.app.screens.releases import ComparisonScreen, ReleasesScreen
 from foia_tui.app.screens.timeline import TimelineChart, TimelineScreen
 from foia_tui.archive.timeline import add_event
+from foia_tui.cli import main
 from foia_tui.domain.timeline import bucket_end
 from tests.conftest import settle
-from tests.support.archive_factory import add_releases, build_small_archive
+from tests.support.archive_factory import EXPOSED, HSI, NYPD, add_releases, build_small_archive
 from tests.support.sql import sql_rows, sql_value
 
 SIZE = (120, 40)
@@ -133,3 +137,64 @@ async def test_a_new_period_replaces_the_last_one_in_the_search(small):
         second = timeline.data.start(timeline.cursor)
         assert second != first
         assert main.query_text == f"(trial) date:{second.isoformat()}..{bucket_end(second, 'month').isoformat()}"
+
+
+# -- the releases screen -------------------------------------------------------------------------------------
+
+
+async def open_releases(pilot) -> ReleasesScreen:
+    await pilot.press("L")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReleasesScreen)
+    return screen
+
+
+async def test_releases_j_k_move_and_the_detail_counts_boxes_codes_and_exposures(small):
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_releases(pilot)
+        table = screen.query_one(DataTable)
+        assert [r.name for r in screen.releases] == [HSI, *NYPD]
+        await pilot.press("j")
+        await settle(pilot)
+        assert table.cursor_row == 1
+        release = screen.releases[1]
+        boxes = sql_rows(
+            small.archive,
+            """SELECT x.code, x.leaked_text FROM redactions x
+               JOIN release_documents rd ON rd.document_id = x.document_id
+               JOIN releases r ON r.id = rd.release_id WHERE r.name = ?""",
+            (release.name,),
+        )
+        codes = Counter(box["code"] for box in boxes)
+        detail = text_of(screen, "#releases-detail").splitlines()
+        assert detail[1] == f"{release.messages} messages · {release.pages} pages · {len(boxes)} boxes"
+        assert detail[2] == "Boxes per code: " + " · ".join(f"{c}: {n}" for c, n in codes.most_common())
+        leaked = sum(1 for box in boxes if box["leaked_text"])
+        assert (
+            leaked == 1 and detail[3] == f"Exposures: {leaked} leaked, 0 possibly readable, 1 shown by another release"
+        )
+        await pilot.press("k")
+        await settle(pilot)
+        assert table.cursor_row == 0 and text_of(screen, "#releases-detail").startswith(HSI)
+        assert "Exposures: 0 leaked" in text_of(screen, "#releases-detail")
+
+
+async def test_two_releases_compared_in_the_app_say_what_foia_compare_prints(small):
+    printed = CliRunner().invoke(main, ["compare", NYPD[0], HSI, "--db", str(small.path)])
+    assert printed.exit_code == 0, printed.output
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_releases(pilot)
+        await pilot.press("j", "c", "k", "c")  # mark NYPD part 1, then compare it with the HSI referral
+        await settle(pilot)
+        comparison = app.screen
+        assert isinstance(comparison, ComparisonScreen)
+        shown = text_of(comparison, "#comparison-text")
+        assert shown.splitlines() == printed.output.splitlines()
+        assert "1 passages boxed in one and readable in the other" in shown and EXPOSED in shown
+        await pilot.press("escape")
+        assert app.screen is screen

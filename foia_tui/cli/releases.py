@@ -10,7 +10,7 @@ from foia_tui.archive.types import ReleaseUsageError
 from foia_tui.cli.common import emit_json, emit_json_lines, fail, storable_text, with_archive
 from foia_tui.domain.clock import zone_name
 from foia_tui.domain.display import one_line
-from foia_tui.domain.releases import STATUSES, gaps_markdown, normalise_date
+from foia_tui.domain.releases import STATUSES, comparison_lines, gaps_markdown, normalise_date
 from foia_tui.services.releases import (
     add_release,
     cited_sources,
@@ -158,11 +158,6 @@ def release_rm(archive, name: str, force: bool) -> None:
     )
 
 
-def _message_line(m: dict) -> str:
-    sender = m["from"]["name"] or m["from"]["email"] or "?"
-    return f"{(m['sent'] or '-')[:16]:16}  {one_line(sender, 24):24}  {one_line(m['subject'] or '', 50)}"
-
-
 @click.command("compare")
 @click.argument("a")
 @click.argument("b")
@@ -174,22 +169,8 @@ def compare_command(archive, a: str, b: str, as_json: bool) -> None:
     if as_json:
         emit_json(result.as_json())
         return
-    name_a, name_b = one_line(a, 40), one_line(b, 40)
-    click.echo(
-        f"{name_a} and {name_b}: {len(result.both)} emails in both, {len(result.only_a)} only in {name_a}, "
-        f"{len(result.only_b)} only in {name_b}; {len(result.exposures)} passages boxed in one and readable "
-        "in the other"
-    )
-    for e in result.exposures:
-        click.echo(
-            f"  {_message_line(e.message)}  {e.code or 'box'} in {one_line(e.redacted_in, 30)}, "
-            f"readable in {one_line(e.readable_in, 30)}: {one_line(e.text, 80)!r}"
-        )
-    for only, name in ((result.only_a, name_a), (result.only_b, name_b)):
-        if only:
-            click.echo(f"only in {name}:")
-            for m in only:
-                click.echo(f"  {_message_line(m)}")
+    for line in comparison_lines(result):
+        click.echo(line)
 
 
 @click.command("gaps")

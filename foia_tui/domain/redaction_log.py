@@ -119,6 +119,28 @@ def code_counts(boxes: Sequence[LoggedBox]) -> list[tuple[Exemption | None, int]
     return found + ([(None, uncoded)] if uncoded else [])
 
 
+@dataclass(frozen=True)
+class BoxTally:
+    """A release's boxes in numbers, as its detail on the Releases screen shows them."""
+
+    boxes: int
+    codes: list[tuple[Exemption | None, int]]  # as code_counts gives them
+    leaked: int  # text still in the text layer under the box
+    possibly_readable: int  # read from the pixels under a box that is not uniform
+    exposed: int  # shown as text by another release's copy of the email
+
+
+def tally(boxes: Sequence[LoggedBox]) -> BoxTally:
+    """How many boxes, per code, and how many of them fail: leak, may be read, or another release shows."""
+    return BoxTally(
+        len(boxes),
+        code_counts(boxes),
+        sum(1 for box in boxes if box.leaked_text),
+        sum(1 for box in boxes if box.readable_text),
+        sum(1 for box in boxes if box.exposed_text),
+    )
+
+
 def release_counts(boxes: Sequence[LoggedBox]) -> list[tuple[str | None, int]]:
     """Boxes per release (None: files in no release), in the log's order."""
     counts = Counter(box.releases[0] if box.releases else None for box in boxes)

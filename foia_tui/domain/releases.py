@@ -266,6 +266,32 @@ class Comparison:
         }
 
 
+def _message_line(m: dict) -> str:
+    sender = m["from"]["name"] or m["from"]["email"] or "?"
+    return f"{(m['sent'] or '-')[:16]:16}  {one_line(sender, 24):24}  {one_line(m['subject'] or '', 50)}"
+
+
+def comparison_lines(result: Comparison) -> list[str]:
+    """What `foia compare` prints, line by line (the app's comparison shows the same): the counts, each passage
+    one release boxed and the other shows, then the emails only one release holds. Safe lines (display door)."""
+    name_a, name_b = one_line(result.a, 40), one_line(result.b, 40)
+    lines = [
+        f"{name_a} and {name_b}: {len(result.both)} emails in both, {len(result.only_a)} only in {name_a}, "
+        f"{len(result.only_b)} only in {name_b}; {len(result.exposures)} passages boxed in one and readable "
+        "in the other"
+    ]
+    lines += [
+        f"  {_message_line(e.message)}  {one_line(e.code or 'box')} in {one_line(e.redacted_in, 30)}, "
+        f"readable in {one_line(e.readable_in, 30)}: {one_line(e.text, 80)!r}"
+        for e in result.exposures
+    ]
+    for only, name in ((result.only_a, name_a), (result.only_b, name_b)):
+        if only:
+            lines.append(f"only in {name}:")
+            lines += [f"  {_message_line(m)}" for m in only]
+    return lines
+
+
 # -- gaps ------------------------------------------------------------------------------------------------
 
 SILENCE_FACTOR = 8  # a silence is at least this many usual intervals long …

@@ -9,10 +9,10 @@ import dataclasses
 from foia_tui.archive import Archive
 from foia_tui.archive.browse import Exposure
 from foia_tui.archive.redactions import logged_boxes, messages_with_copies, redaction_crop
-from foia_tui.domain.redaction_log import LoggedBox, cites
+from foia_tui.domain.redaction_log import BoxTally, LoggedBox, cites, tally
 from foia_tui.services.releases import message_exposures
 
-__all__ = ["redaction_crop", "redaction_log"]
+__all__ = ["redaction_crop", "redaction_log", "release_boxes"]
 
 
 def redaction_log(archive: Archive, *, release: str | None = None, code: str | None = None) -> list[LoggedBox]:
@@ -27,6 +27,11 @@ def redaction_log(archive: Archive, *, release: str | None = None, code: str | N
         for e in message_exposures(archive, message_id)
     }
     return [_exposed(box, exposures.get((box.message_id, box.offset))) for box in boxes]
+
+
+def release_boxes(archive: Archive, release: str) -> BoxTally:
+    """One release's boxes counted: per code, and how many leak, may be read or another release shows."""
+    return tally(redaction_log(archive, release=release))
 
 
 def _exposed(box: LoggedBox, exposure: Exposure | None) -> LoggedBox:

@@ -1,7 +1,9 @@
 """The Releases screen: the index of releases with their counts, newest first, as `foia releases` prints it.
 
 Enter dismisses the screen with a `release:"NAME"` query, so whoever pushed it can filter the thread list to
-that release; Escape dismisses with None. The counts are read in a worker thread.
+that release; Escape dismisses with None. The detail under the table counts the highlighted release's boxes per
+exemption code and those that fail; `c` on two releases shows what `foia compare` prints for them. Everything is
+read in worker threads.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -20,8 +23,11 @@ from foia_tui.app import loading
 from foia_tui.archive import Archive
 from foia_tui.archive.types import ReleaseSummary
 from foia_tui.domain.display import one_line
-from foia_tui.domain.releases import release_query
-from foia_tui.services.releases import list_releases
+from foia_tui.domain.redaction_log import BoxTally
+from foia_tui.domain.releases import Comparison, comparison_lines, release_query
+from foia_tui.domain.wording import plural
+from foia_tui.services.redaction_log import release_boxes
+from foia_tui.services.releases import compare_releases, list_releases
 
 TEXT_COLUMNS = ("Release", "Agency", "Status", "Filed", "Produced")
 COUNT_COLUMNS = ("Docs", "Pages", "Messages", "Redactions")
@@ -60,20 +66,57 @@ def column_widths(rows: list[list[str]], width: int) -> list[int]:
     return widths
 
 
+def box_lines(tally: BoxTally) -> list[str]:
+    """A release's boxes per exemption code, and how many fail (leak, may be read, shown by another release)."""
+    codes = " · ".join(f"{one_line(e.printed, 30) if e else 'no code'}: {n:,}" for e, n in tally.codes)
+    failing = [
+        f"{tally.leaked:,} leaked",
+        f"{tally.possibly_readable:,} possibly readable",
+        f"{tally.exposed:,} shown by another release",
+    ]
+    return [f"Boxes per code: {codes or 'none'}", f"Exposures: {', '.join(failing)}"]
+
+
+class ComparisonScreen(Screen[None]):
+    """Two releases side by side, as `foia compare A B` prints them."""
+
+    BINDING_GROUP_TITLE = "Comparison"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss(None)", "Back")]
+    DEFAULT_CSS = "ComparisonScreen #comparison-title { height: 1; background: $panel; padding: 0 1; }"
+
+    def __init__(self, comparison: Comparison) -> None:
+        super().__init__()
+        self.comparison = comparison
+
+    def compose(self) -> ComposeResult:
+        title = f"Comparing {one_line(self.comparison.a, 60)} with {one_line(self.comparison.b, 60)}"
+        yield Static(Text(title, style="bold"), id="comparison-title")
+        with VerticalScroll():
+            yield Static(Text("\n".join(comparison_lines(self.comparison)), no_wrap=True), id="comparison-text")
+        yield Footer()
+
+
 class ReleasesScreen(Screen[str | None]):
     """Every release and request, with documents, pages, distinct messages and redactions."""
 
     BINDING_GROUP_TITLE = "Releases"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss(None)", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss(None)", "Back"),
+        Binding("j", "cursor(1)", "Next release", show=False),
+        Binding("k", "cursor(-1)", "Previous release", show=False),
+        Binding("c", "compare", "Compare two"),
+    ]
     DEFAULT_CSS = """
     ReleasesScreen #releases-title { height: 1; background: $panel; padding: 0 1; }
-    ReleasesScreen #releases-detail { height: 3; border-top: solid $panel-lighten-2; padding: 0 1; }
+    ReleasesScreen #releases-detail { height: 5; border-top: solid $panel-lighten-2; padding: 0 1; }
     """
 
     def __init__(self, archive: Archive) -> None:
         super().__init__()
         self.archive = archive
         self.releases: list[ReleaseSummary] = []
+        self.tallies: dict[str, BoxTally] = {}  # boxes per release, counted once per visit
+        self.marked: str | None = None  # the release `c` compares the next one with
 
     def compose(self) -> ComposeResult:
         yield Static("Releases", id="releases-title")
@@ -135,7 +178,52 @@ class ReleasesScreen(Screen[str | None]):
         parts = [r.agency or "", f"request {r.request_id}" if r.request_id else "", r.requester or "", r.notes or ""]
         parts.append(zone)
         line = " · ".join(one_line(p, 120) for p in parts if p)
-        self.query_one("#releases-detail", Static).update(Text(f"{one_line(r.name, 200)}  {line}"))
+        counts = f"{plural(r.messages, 'message')} · {plural(r.pages, 'page')} · {plural(r.redactions, 'box')}"
+        head = [f"{one_line(r.name, 200)}  {line}", counts]
+        tally = self.tallies.get(r.name)
+        lines = head + (box_lines(tally) if tally else ["Counting the boxes…"])
+        self.query_one("#releases-detail", Static).update(Text("\n".join(lines), no_wrap=True, overflow="ellipsis"))
+        if tally is None:
+            loading.load(
+                self,
+                "releases-boxes",
+                partial(release_boxes, self.archive, r.name),
+                partial(self._counted, r.name),
+                self._failed,
+            )
+
+    def _counted(self, name: str, tally: BoxTally) -> None:
+        self.tallies[name] = tally
+        table = self.query_one(DataTable)
+        if 0 <= table.cursor_row < len(self.releases) and self.releases[table.cursor_row].name == name:
+            self.describe(table.cursor_row)
+
+    def _failed(self, error: Exception) -> None:
+        self.notify(one_line(str(error), 200), title="Releases", severity="error", timeout=8)
+
+    def action_cursor(self, step: int) -> None:
+        table = self.query_one(DataTable)
+        if self.releases:
+            table.move_cursor(row=min(max(table.cursor_row + step, 0), len(self.releases) - 1))
+
+    def action_compare(self) -> None:
+        """The first `c` marks the highlighted release; the second, on another, compares the two."""
+        table = self.query_one(DataTable)
+        if not 0 <= table.cursor_row < len(self.releases):
+            return
+        name = self.releases[table.cursor_row].name
+        if self.marked is None or self.marked == name:
+            self.marked = name
+            self.notify(f"Comparing {one_line(name, 80)}: highlight another release and press c", timeout=6)
+            return
+        first, self.marked = self.marked, None
+        loading.load(
+            self,
+            "releases-compare",
+            partial(compare_releases, self.archive, first, name),
+            lambda result: self.app.push_screen(ComparisonScreen(result)),
+            self._failed,
+        )
 
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
