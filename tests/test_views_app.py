@@ -13,13 +13,14 @@ from textual.widgets import DataTable, Static
 
 from foia_tui.app.app import FoiaApp
 from foia_tui.app.screens.main import MainScreen
+from foia_tui.app.screens.original import OriginalPageScreen
 from foia_tui.app.screens.releases import ComparisonScreen, ReleasesScreen
 from foia_tui.app.screens.timeline import TimelineChart, TimelineScreen
 from foia_tui.archive.timeline import add_event
 from foia_tui.cli import main
 from foia_tui.domain.timeline import bucket_end
 from tests.conftest import settle
-from tests.support.archive_factory import EXPOSED, HSI, NYPD, add_releases, build_small_archive
+from tests.support.archive_factory import EXPOSED, HSI, NYPD, add_releases, build_small_archive, screen_text
 from tests.support.sql import sql_rows, sql_value
 
 SIZE = (120, 40)
@@ -198,3 +199,75 @@ async def test_two_releases_compared_in_the_app_say_what_foia_compare_prints(sma
         assert "1 passages boxed in one and readable in the other" in shown and EXPOSED in shown
         await pilot.press("escape")
         assert app.screen is screen
+
+
+# -- the original page ---------------------------------------------------------------------------------------
+
+
+async def open_original(pilot) -> OriginalPageScreen:
+    await pilot.press("end", "enter")
+    await settle(pilot)
+    assert pilot.app.screen.thread.subject == "Clearview trial"
+    await pilot.press("o")
+    await settle(pilot)
+    page = pilot.app.screen
+    assert isinstance(page, OriginalPageScreen) and page.query(".page-image")
+    return page
+
+
+def drawn(page: OriginalPageScreen):
+    return page.query_one(".page-image").image
+
+
+async def test_zoom_and_pan_change_what_the_page_shows(small):
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        page = await open_original(pilot)
+        whole = drawn(page)
+        assert "Zoom in" in screen_text(app) and "Pan" not in screen_text(app)  # nothing to pan at the whole page
+        await pilot.press("plus")
+        await settle(pilot)
+        closer = drawn(page)
+        assert page.view.zoom == 1.5 and "zoom 1.5×" in page.query_one("#page-image").border_subtitle
+        # rendered 1.5 times sharper, then cut to the middle two thirds: about as many pixels, other ones
+        assert abs(closer.width - whole.width) <= 2 and closer.tobytes() != whole.tobytes()
+        assert "Pan (←↓↑→ or hjkl)" in screen_text(app)
+        await pilot.press("left", "k")  # to the top left corner, where the email's text is printed
+        await settle(pilot)
+        panned = drawn(page)
+        assert (page.view.x, page.view.y) < (0.5, 0.5) and panned.tobytes() != closer.tobytes()
+        assert page.numbers[page.index] == 1  # the arrows panned; they did not turn the page
+        await pilot.press("0")
+        await settle(pilot)
+        assert page.view.zoom == 1 and drawn(page).size == whole.size
+        await pilot.press("question_mark")
+        table = app.screen.query_one(DataTable)
+        rows = {tuple(str(cell) for cell in table.get_row_at(i)) for i in range(table.row_count)}
+        assert ("+ / =", "Zoom in", "Original page") in rows
+        assert any(r[0].startswith("v") and "$FOIA_PDF_VIEWER" in r[1] and "{page}" in r[1] for r in rows)
+
+
+async def test_v_opens_the_page_in_the_viewer_named_or_says_there_is_none(small, tmp_path, monkeypatch):
+    said = tmp_path / "viewer-args.txt"
+    script = tmp_path / "viewer"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{said}"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("FOIA_PDF_VIEWER", f"{script} --page={{page}} {{file}}")
+    app = FoiaApp(small.archive)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        page = await open_original(pilot)
+        await pilot.press("v")
+        for _ in range(100):
+            if said.exists() and said.read_text():
+                break
+            await pilot.pause(0.05)
+        assert said.read_text().splitlines() == ["--page=1", str(small.pdf)]
+        assert any("Opened page 1" in n.message for n in app._notifications)
+        monkeypatch.delenv("FOIA_PDF_VIEWER")
+        monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))  # no xdg-open either
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, OriginalPageScreen) and app.screen is page
+        assert any("No PDF viewer found" in n.message for n in app._notifications)

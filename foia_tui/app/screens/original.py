@@ -4,11 +4,15 @@ per copy (another file, another release, other boxes): `c` steps through them. A
 of the Redactions screen on a cover letter, say) opens by its file and number.
 
 pypdfium2 renders the page in a worker; textual-image draws it (Kitty/Sixel graphics where the terminal has
-them, half-block characters elsewhere; the app chooses the widget class before Textual starts).
+them, half-block characters elsewhere; the app chooses the widget class before Textual starts). +/- zoom in
+(rendered again, sharper) and the arrows or hjkl then pan; `v` opens the page in the desktop's PDF viewer.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -30,9 +34,11 @@ from foia_tui.archive import Archive
 from foia_tui.archive.types import PageSource
 from foia_tui.domain.citations import page_range
 from foia_tui.domain.display import one_line, safe_rich
+from foia_tui.domain.page_view import PageView, viewer_command
 from foia_tui.services import reading
 
-RENDER_SCALE = 1.5  # 108 dpi: sharp enough for Kitty/Sixel, cheap for half-blocks
+RENDER_SCALE = 1.5  # 108 dpi: sharp enough for Kitty/Sixel, cheap for half-blocks (times the zoom)
+VIEWER_VARIABLE = "FOIA_PDF_VIEWER"
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class RenderedPage:
     number: int
     image: PILImage.Image | None
     problem: str | None
+    zoom: float = 1.0
 
 
 def render_pdf_page(path: Path, number: int, scale: float = RENDER_SCALE) -> PILImage.Image:
@@ -88,8 +95,23 @@ class OriginalPageScreen(Screen):
     BINDING_GROUP_TITLE = "Original page"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q,escape,o", "close", "Back"),
-        Binding("left,h", "page(-1)", "Previous page"),
-        Binding("right,l", "page(1)", "Next page"),
+        # zoomed in, the arrows and hjkl pan (these come first); at the whole page ←/→ and h/l turn pages
+        Binding("left,h", "pan(-1, 0)", "Pan (←↓↑→ or hjkl)"),
+        Binding("right,l", "pan(1, 0)", "Pan right", show=False),
+        Binding("up,k", "pan(0, -1)", "Pan up", show=False),
+        Binding("down,j", "pan(0, 1)", "Pan down", show=False),
+        Binding("left,h,pageup", "page(-1)", "Previous page"),
+        Binding("right,l,pagedown", "page(1)", "Next page"),
+        Binding("plus,equals_sign", "zoom(1)", "Zoom in"),
+        Binding("minus", "zoom(-1)", "Zoom out"),
+        Binding("0", "zoom(0)", "Whole page", show=False),
+        Binding(
+            "v",
+            "viewer",
+            "Open in PDF viewer: $FOIA_PDF_VIEWER (a command; {file} and {page} are put in its words, else the "
+            "file goes last), else xdg-open",
+            show=False,
+        ),
         Binding("c", "copy(1)", "Next copy"),
         Binding("C", "copy(-1)", "Previous copy", show=False),
     ]
@@ -106,6 +128,8 @@ class OriginalPageScreen(Screen):
         self.source: PageSource | None = None
         self.numbers: list[int] = []
         self.index = 0
+        self.view = PageView()  # the zoom and where it looks, kept from page to page
+        self.rendered: RenderedPage | None = None  # the whole page at the current zoom
 
     @property
     def message_id(self) -> Shown:
@@ -203,18 +227,24 @@ class OriginalPageScreen(Screen):
             self._remove_image()
             self._note(problem)
             return
+        self._render_page()
+
+    def _render_page(self) -> None:
+        """Draw the current page at the current zoom, in a worker."""
+        assert self.source is not None
         self._note("Rendering the page…")
-        path = Path(source.path)
-        loading.load(self, "render", partial(self._draw, path, number), self._show_image, self._read_failed)
+        path, number, zoom = Path(self.source.path), self.numbers[self.index], self.view.zoom
+        loading.load(self, "render", partial(self._draw, path, number, zoom), self._show_image, self._read_failed)
 
     @staticmethod
-    def _draw(path: Path, number: int) -> RenderedPage:
+    def _draw(path: Path, number: int, zoom: float = 1.0) -> RenderedPage:
         try:
-            return RenderedPage(path, number, render_pdf_page(path, number), None)
+            return RenderedPage(path, number, render_pdf_page(path, number, RENDER_SCALE * zoom), None, zoom)
         except (pypdfium2.PdfiumError, OSError, ValueError) as error:
-            return RenderedPage(path, number, None, f"Could not draw page {number}: {error}")
+            return RenderedPage(path, number, None, f"Could not draw page {number}: {error}", zoom)
 
     def _remove_image(self) -> None:
+        self.rendered = None
         for widget in self.query("#page-image > .page-image"):
             widget.remove()
 
@@ -227,7 +257,25 @@ class OriginalPageScreen(Screen):
             self._note(page.problem or "Could not draw the page.")
             return
         self._note("")
-        self.query_one("#page-image").mount(self.image_widget(page.image, classes="page-image"))
+        self.rendered = page
+        self.query_one("#page-image").mount(self.image_widget(self._in_view(page.image), classes="page-image"))
+        self.refresh_bindings()
+
+    def _in_view(self, image: PILImage.Image) -> PILImage.Image:
+        """The part of the page image the zoom and pan show."""
+        return image if self.view.zoom == 1 else image.crop(self.view.crop(*image.size))
+
+    def _pan_to(self, view: PageView) -> None:
+        """Show another part of the drawn page (the same zoom: no new rendering)."""
+        self.view = view
+        widget = next(iter(self.query("#page-image > .page-image")), None)
+        if self.rendered is not None and self.rendered.image is not None and widget is not None:
+            widget.image = self._in_view(self.rendered.image)
+        self._show_zoom()
+
+    def _show_zoom(self) -> None:
+        zoom = self.view.zoom
+        self.query_one("#page-image").border_subtitle = f"zoom {zoom:g}× (+/-, 0: whole page)" if zoom != 1 else ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page":
@@ -235,7 +283,62 @@ class OriginalPageScreen(Screen):
             return 0 <= self.index + step < len(self.numbers) or None
         if action == "copy":
             return len(self.copies) > 1 or None
+        if action == "pan":
+            return self.view.zoom > 1 and self.rendered is not None
+        if action in ("zoom", "viewer"):
+            return (self.source is not None and page_problem(self.source) is None) or None
         return True
+
+    def action_zoom(self, step: int) -> None:
+        """Closer or further (0: the whole page); a new zoom level renders the page again at its sharpness."""
+        view = self.view.zoomed(step)
+        if view.zoom == self.view.zoom:
+            self._pan_to(view)
+            return
+        self.view = view
+        self._show_zoom()
+        if self.source is not None and self.numbers and page_problem(self.source) is None:
+            self._render_page()
+        self.refresh_bindings()
+
+    def action_pan(self, dx: int, dy: int) -> None:
+        self._pan_to(self.view.panned(dx, dy))
+
+    def action_viewer(self) -> None:
+        """Open this page's PDF in the desktop's viewer, without waiting for it (and without a shell)."""
+        if self.source is None or not self.numbers:
+            return
+        number = self.numbers[self.index]
+        try:
+            command = viewer_command(
+                os.environ.get(VIEWER_VARIABLE), self.source.path, number, shutil.which("xdg-open")
+            )
+        except ValueError as error:  # unbalanced quotes in the variable
+            self.notify(f"${VIEWER_VARIABLE} cannot be read: {error}", title="PDF viewer", severity="error")
+            return
+        if command is None:
+            self.notify(
+                f"No PDF viewer found: set ${VIEWER_VARIABLE} (e.g. 'evince -i {{page}} {{file}}') "
+                "or install xdg-open.",
+                title="PDF viewer",
+                severity="warning",
+            )
+            return
+        try:
+            subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as error:
+            self.notify(f"Could not start {one_line(command[0], 80)}: {error}", title="PDF viewer", severity="error")
+            return
+        self.notify(
+            f"Opened page {number} of {one_line(self.source.file or self.source.path, 100)} "
+            f"in {one_line(command[0], 60)}"
+        )
 
     def action_page(self, step: int) -> None:
         if self.numbers and 0 <= self.index + step < len(self.numbers):
