@@ -16,9 +16,12 @@ from foia_tui.app.screens.main import MainScreen
 from foia_tui.app.screens.original import OriginalPageScreen
 from foia_tui.app.screens.releases import ComparisonScreen, ReleasesScreen
 from foia_tui.app.screens.timeline import TimelineChart, TimelineScreen
+from foia_tui.archive import Archive
+from foia_tui.archive.store import store_document
 from foia_tui.archive.timeline import add_event
 from foia_tui.cli import main
 from foia_tui.domain.timeline import bucket_end
+from foia_tui.services.rethreading import rebuild_conversations
 from tests.conftest import settle
 from tests.support.archive_factory import EXPOSED, HSI, NYPD, add_releases, build_small_archive, screen_text
 from tests.support.sql import sql_rows, sql_value
@@ -271,3 +274,97 @@ async def test_v_opens_the_page_in_the_viewer_named_or_says_there_is_none(small,
         await pilot.pause()
         assert isinstance(app.screen, OriginalPageScreen) and app.screen is page
         assert any("No PDF viewer found" in n.message for n in app._notifications)
+
+
+# -- native mail: raw headers and MIME parts -------------------------------------------------------------------
+
+HOSTILE_HEADER = "[bold red]LOUD[/] \x1b[31m"
+EML = f"""From: Dana Lee <dana@nypd.example>
+To: Sam Ortiz <sam@counsel.example>
+Subject: Contract draft
+Date: Tue, 02 Mar 2021 10:00:00 -0500
+Message-ID: <draft@nypd.example>
+X-Hostile: {HOSTILE_HEADER}
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="B"
+
+--B
+Content-Type: text/plain; charset=utf-8
+
+Draft attached.
+--B
+Content-Type: application/pdf; name="contract [draft].pdf"
+Content-Disposition: attachment; filename="contract [draft].pdf"
+Content-Transfer-Encoding: base64
+
+JVBERi0xLjQKJeLjz9MK
+--B--
+"""
+MBOX = """From a@example Mon Jan  6 10:00:00 2020
+From: Inspector Ruiz <ruiz@nypd.example>
+Subject: First of two
+Date: Mon, 06 Jan 2020 10:00:00 -0500
+Message-ID: <one@nypd.example>
+
+One.
+
+From b@example Mon Jun  1 10:00:00 2020
+From: Inspector Ruiz <ruiz@nypd.example>
+Subject: Second of two
+Date: Mon, 01 Jun 2020 10:00:00 -0500
+Message-ID: <two@nypd.example>
+X-Only-In-The-Second: yes
+
+Two.
+"""
+
+
+@pytest.fixture
+def native(tmp_path):
+    """An archive of a MIME .eml (newest) and a two-message mbox, imported by the real importers."""
+    from importers import eml, mbox
+
+    (tmp_path / "draft.eml").write_text(EML)
+    (tmp_path / "list.mbox").write_text(MBOX)
+    archive = Archive.open(tmp_path / "archive.db")
+    store_document(archive, eml.parse(tmp_path / "draft.eml"))
+    store_document(archive, mbox.parse(tmp_path / "list.mbox"))
+    rebuild_conversations(archive)
+    yield archive, tmp_path
+    archive.close()
+
+
+async def open_native(archive, keys: tuple[str, ...]) -> tuple[str, str]:
+    """The raw-headers and MIME-parts panes of the thread reached with `keys`."""
+    app = FoiaApp(archive)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys, "enter")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        page = app.screen
+        assert isinstance(page, OriginalPageScreen) and not page.query(".page-image")
+        assert page.check_action("zoom", (1,)) is None and page.check_action("viewer", ()) is None
+        assert page.query_one("#page-image").border_title == "Raw headers"
+        assert "Original message" in str(page.query_one("#page-title", Static).render())
+        return text_of(page, "#page-note"), text_of(page, "#page-text")
+
+
+async def test_native_mail_shows_its_raw_headers_and_mime_parts(native):
+    archive, folder = native
+    headers, parts = await open_native(archive, ("home",))
+    assert "not a printed page" in headers
+    for line in ("From: Dana Lee <dana@nypd.example>", "Subject: Contract draft", "Message-ID: <draft@nypd.example>"):
+        assert line in headers.splitlines()
+    assert "X-Hostile: [bold red]LOUD[/] ␛[31m" in headers  # literal: no markup, no escape reaches the terminal
+    assert parts.splitlines() == [
+        "multipart/mixed",
+        "  text/plain  15 bytes",
+        "  application/pdf  contract [draft].pdf  15 bytes",
+    ]
+    headers, _ = await open_native(archive, ("home", "j"))  # the mbox's second message, not its first
+    assert "Subject: Second of two" in headers and "X-Only-In-The-Second: yes" in headers
+    (folder / "draft.eml").unlink()
+    headers, parts = await open_native(archive, ("home",))
+    assert "The file is gone: " in headers and "draft.eml" in headers and parts == ""

@@ -171,6 +171,7 @@ class PageSource:
     pages: list[PageText]
     file: str = ""  # the path as stored (often relative): what to show
     releases: tuple[str, ...] = ()
+    ordinal: int = 0  # the message's place in its file (an mbox holds many)
 
 
 @dataclass(frozen=True)
@@ -425,7 +426,7 @@ def sidebar(archive: Archive) -> SidebarData:
 def page_source(archive: Archive, message_id: str) -> PageSource | None:
     """The file a message came from and the text of its pages (all pages when the message has no page range)."""
     rows = archive._query(
-        f"""SELECT m.id, m.document_id, m.page_start, m.page_end, d.path, d.kind,
+        f"""SELECT m.id, m.document_id, m.page_start, m.page_end, m.ordinal, d.path, d.kind,
                    {RELEASES_OF_DOCUMENT} AS releases
             FROM messages m JOIN documents d ON d.id = m.document_id WHERE m.id = ?""",
         (message_id,),
@@ -467,4 +468,5 @@ def _source(archive: Archive, row: dict, message_id: str | None, start: int | No
         pages,
         file=row["path"],
         releases=tuple(json.loads(row["releases"])),
+        ordinal=row.get("ordinal") or 0,
     )

@@ -35,10 +35,12 @@ from foia_tui.archive.types import PageSource
 from foia_tui.domain.citations import page_range
 from foia_tui.domain.display import one_line, safe_rich
 from foia_tui.domain.page_view import PageView, viewer_command
+from foia_tui.domain.wording import plural
 from foia_tui.services import reading
 
 RENDER_SCALE = 1.5  # 108 dpi: sharp enough for Kitty/Sixel, cheap for half-blocks (times the zoom)
 VIEWER_VARIABLE = "FOIA_PDF_VIEWER"
+MAX_HEADER_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -170,8 +172,8 @@ class OriginalPageScreen(Screen):
     def _read_failed(self, error: Exception) -> None:
         self._note(f"Could not read the archive: {error}")
 
-    def _note(self, text: str) -> None:
-        self.query_one("#page-note", Static).update(Text(text))
+    def _note(self, text: str | Text) -> None:
+        self.query_one("#page-note", Static).update(text if isinstance(text, Text) else Text(text))
 
     def _show_source(self, source: PageSource | None) -> None:
         self.source = source
@@ -222,6 +224,10 @@ class OriginalPageScreen(Screen):
         text = safe_rich(page.text) if page and page.text else Text("(no text was extracted from this page)")
         self.query_one("#page-text", Static).update(text)
         self.query_one("#page-image").border_title = f"Page {number} ({page_range(source.page_start, source.page_end)})"
+        self.query_one("#page-text-pane").border_title = "Extracted text"
+        if source.kind in reading.NATIVE_KINDS:
+            self._show_native(source)
+            return
         problem = page_problem(source)
         if problem:
             self._remove_image()
@@ -235,6 +241,41 @@ class OriginalPageScreen(Screen):
         self._note("Rendering the page…")
         path, number, zoom = Path(self.source.path), self.numbers[self.index], self.view.zoom
         loading.load(self, "render", partial(self._draw, path, number, zoom), self._show_image, self._read_failed)
+
+    def _show_native(self, source: PageSource) -> None:
+        """A native email has no page: its raw headers and MIME parts instead, read from its file in a worker."""
+        self._remove_image()
+        self.query_one("#page-title", Static).update(
+            Text.assemble(("Original message", "bold"), "  · ", one_line(source.file or source.path))
+        )
+        self.query_one("#page-image").border_title = "Raw headers"
+        self.query_one("#page-text-pane").border_title = "MIME parts"
+        self._note("Reading the message's file…")
+        self.query_one("#page-text", Static).update(Text(""))
+        loading.load(self, "raw-mail", partial(reading.original_mail, source), self._show_raw, self._read_failed)
+
+    def _show_raw(self, found: reading.OriginalMail) -> None:
+        if found.source is not self.source:
+            return  # the reader moved on to another copy
+        kind = one_line(found.source.kind or "unknown")
+        note = Text(f"This email came from a {kind} file, not a printed page: ", style="dim")
+        note.append("its header lines and MIME parts as the file holds them.\n\n", style="dim")
+        parts = Text("")
+        if found.mail is None:
+            note.append(found.problem or "", style="bold")
+        else:
+            for name, value in found.mail.headers:
+                note.append(one_line(name, 80), style="bold")
+                note.append(f": {one_line(value, MAX_HEADER_CHARS)}\n")
+            for part in found.mail.parts:
+                parts.append("  " * part.depth + one_line(part.content_type, 80), style="bold")
+                if part.filename:
+                    parts.append(f"  {one_line(part.filename, 120)}")
+                if part.size is not None:
+                    parts.append(f"  {plural(part.size, 'byte')}", style="dim")
+                parts.append("\n")
+        self._note(note)
+        self.query_one("#page-text", Static).update(parts)
 
     @staticmethod
     def _draw(path: Path, number: int, zoom: float = 1.0) -> RenderedPage:
