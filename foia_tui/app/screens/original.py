@@ -225,7 +225,9 @@ class OriginalPageScreen(Screen):
         self.query_one("#page-text", Static).update(text)
         self.query_one("#page-image").border_title = f"Page {number} ({page_range(source.page_start, source.page_end)})"
         self.query_one("#page-text-pane").border_title = "Extracted text"
-        if source.kind in reading.NATIVE_KINDS:
+        native = source.kind in reading.NATIVE_KINDS
+        self.query_one("#page-image").set_class(native, "raw-headers")
+        if native:
             self._show_native(source)
             return
         problem = page_problem(source)
