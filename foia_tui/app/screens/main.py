@@ -30,18 +30,11 @@ from foia_tui.archive import Archive
 from foia_tui.archive.types import MessageDetail, SidebarData, ThreadMatches, ThreadSummary, Totals
 from foia_tui.domain.display import one_line
 from foia_tui.domain.query import QueryError
+from foia_tui.domain.wording import plural
 from foia_tui.services import reading
 from foia_tui.services.searching import count_matches, matching_thread_ids, thread_matches
 
 EMPTY_ARCHIVE = "This archive is empty. Import a release with:  foia import PATH --db {path}"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
-def boxes(count: int) -> str:
-    return f"{count:,} box{'' if count == 1 else 'es'}"
 
 
 class MainScreen(KeysFirst):
@@ -378,9 +371,9 @@ class MainScreen(KeysFirst):
             return
         state = "shown" if view.show_leaks else "hidden"
         if leaks:
-            self.notify(f"Leaked text {state} ({boxes(leaks)}).", timeout=4)
+            self.notify(f"Leaked text {state} ({plural(leaks, 'box')}).", timeout=4)
         if exposures:
-            self.notify(f"Text other releases show under boxes {state} ({boxes(exposures)}).", timeout=4)
+            self.notify(f"Text other releases show under boxes {state} ({plural(exposures, 'box')}).", timeout=4)
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
