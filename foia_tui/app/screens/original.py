@@ -172,8 +172,8 @@ class OriginalPageScreen(Screen):
     def _read_failed(self, error: Exception) -> None:
         self._note(f"Could not read the archive: {error}")
 
-    def _note(self, text: str | Text) -> None:
-        self.query_one("#page-note", Static).update(text if isinstance(text, Text) else Text(text))
+    def _note(self, text: str) -> None:
+        self.query_one("#page-note", Static).update(Text(text))
 
     def _show_source(self, source: PageSource | None) -> None:
         self.source = source
@@ -276,7 +276,7 @@ class OriginalPageScreen(Screen):
                 if part.size is not None:
                     parts.append(f"  {plural(part.size, 'byte')}", style="dim")
                 parts.append("\n")
-        self._note(note)
+        self.query_one("#page-note", Static).update(note)
         self.query_one("#page-text", Static).update(parts)
 
     @staticmethod
@@ -293,8 +293,9 @@ class OriginalPageScreen(Screen):
 
     def _show_image(self, page: RenderedPage) -> None:
         source = self.source
-        if source is None or Path(source.path) != page.path or page.number != self.numbers[self.index]:
-            return  # the reader moved on to another page or copy while this one was drawn
+        drawn = (Path(source.path), self.numbers[self.index], self.view.zoom) if source else None
+        if drawn != (page.path, page.number, page.zoom):
+            return  # the reader moved on to another page, copy or zoom while this one was drawn
         self._remove_image()
         if page.image is None:
             self._note(page.problem or "Could not draw the page.")
