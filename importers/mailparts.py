@@ -46,6 +46,7 @@ _ANGLE_ADDRESS = re.compile(r"<([^<>]*)>")
 _SPACE = re.compile(r"\s+")
 _NESTING_TAG = re.compile(r"<(/?)(?:ul|ol|dl|blockquote)\b", re.IGNORECASE)
 MAX_HTML_NESTING = 100
+MAX_HTML_GROWTH = 4  # text html2text may make of HTML, times its size (real mail: well under 1)
 _BOUNDARY_LINE = re.compile(rf"^--([^\r\n]{{1,{MAX_BOUNDARY}}}?)[ \t]*\r?$", re.MULTILINE)
 _NON_ASCII_TEXT = re.compile("[^\x00-\x7f\ufffd]")
 _STRAY_PARAMETER = re.compile(r"[\w.*-]+\s*=\s*\S")
@@ -335,6 +336,11 @@ def _nested_too_deep(html: str) -> bool:
     return False
 
 
+def _strip_tags(html: str) -> str:
+    """The fallback: text with every tag taken out, never longer than the HTML."""
+    return unescape(re.sub(r"<[^>]*>", " ", html))
+
+
 def html_to_text(html: str) -> str:
     """Readable text of an HTML body (html2text), with a tag-stripping fallback for HTML it chokes on."""
     converter = html2text.HTML2Text(bodywidth=0)
@@ -345,7 +351,9 @@ def html_to_text(html: str) -> str:
             raise ValueError("nested too deeply")
         text = converter.handle(html)
     except Exception:  # hostile markup can trip html2text's internals in many ways
-        text = unescape(re.sub(r"<[^>]*>", " ", html))
+        text = _strip_tags(html)
+    if len(text) > MAX_HTML_GROWTH * len(html) + 65_536:  # each line of text indented by every level above it
+        text = _strip_tags(html)
     return text.replace("\xa0", " ")  # &nbsp; is layout, and would split words for search
 
 
@@ -564,14 +572,14 @@ def read_warnings(msg: Message) -> list[str]:
     return [f"broken MIME structure ({name})" for name in sorted(found & _BOUNDARY_DEFECTS)]
 
 
-def _skip_preamble(head: bytes) -> bytes:
+def skip_preamble(head: bytes) -> bytes:
     """Drop a UTF-8 byte-order mark and blank lines some tools write before the first header."""
     return head.removeprefix(b"\xef\xbb\xbf").lstrip(b"\r\n\t ")
 
 
 def looks_like_message(head: bytes) -> bool:
     """Whether a file's first bytes open with a header line (or an mbox "From " line)."""
-    return bool(_HEADER_LINE.match(_skip_preamble(head)))
+    return bool(_HEADER_LINE.match(skip_preamble(head)))
 
 
 def parse_message_file(path: Path, kind: str) -> DocumentRecord:
@@ -586,7 +594,7 @@ def parse_message_file(path: Path, kind: str) -> DocumentRecord:
             if not looks_like_message(chunk):
                 raise UnreadableFile("not an email message (no headers)")
             digest.update(chunk)
-            parser.feed(_skip_preamble(chunk))
+            parser.feed(skip_preamble(chunk))
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
                 parser.feed(chunk)

@@ -31,13 +31,13 @@ _QUOTED_FROM = re.compile(rb">+From ")
 _BLANK = (b"\n", b"\r\n")
 
 
-def _open(path: Path) -> BinaryIO:
+def open_mbox(path: Path) -> BinaryIO:
     with path.open("rb") as handle:
         compressed = handle.read(2) == GZIP_MAGIC
     return gzip.open(path, "rb") if compressed else path.open("rb")
 
 
-def _split(lines: Iterable[bytes]) -> Iterator[bytes]:
+def mbox_messages(lines: Iterable[bytes]) -> Iterator[bytes]:
     """Raw bytes of each message, separator line dropped and ">From " unquoted."""
     current: list[bytes] | None = None
     previous_blank = True
@@ -73,8 +73,8 @@ def parse(path: Path) -> DocumentRecord:
     warnings: list[str] = []
     seen = 0
     try:
-        with _open(path) as handle:
-            for ordinal, raw in enumerate(_split(handle)):
+        with open_mbox(path) as handle:
+            for ordinal, raw in enumerate(mbox_messages(handle)):
                 seen = ordinal + 1
                 try:
                     msg = parse_bytes(raw)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from email.message import Message
 from pathlib import Path
 
-from importers.mailparts import _skip_preamble, parse_bytes
-from importers.mbox import _open, _split
+from importers.mailparts import parse_bytes, skip_preamble
+from importers.mbox import mbox_messages, open_mbox
 from importers.records import UnreadableFile
 
 MAX_PARTS = 500  # a hostile message may nest thousands: the view lists this many
@@ -52,8 +52,8 @@ def from_message(msg: Message) -> RawMail:
 
 
 def _mbox_message(path: Path, ordinal: int) -> bytes:
-    with _open(path) as handle:
-        for n, raw in enumerate(_split(handle)):
+    with open_mbox(path) as handle:
+        for n, raw in enumerate(mbox_messages(handle)):
             if n == ordinal:
                 return raw
     raise UnreadableFile(f"the mbox no longer holds message {ordinal + 1}")
@@ -86,7 +86,7 @@ def read_raw_mail(path: Path, kind: str, ordinal: int) -> RawMail:
     try:
         if kind == "msg":
             return _outlook(path)
-        data = _mbox_message(path, ordinal) if kind == "mbox" else _skip_preamble(path.read_bytes())
+        data = _mbox_message(path, ordinal) if kind == "mbox" else skip_preamble(path.read_bytes())
     except UnreadableFile:
         raise
     except (OSError, EOFError, zlib.error) as exc:

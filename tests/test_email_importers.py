@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import random
 import re
 import subprocess
 import sys
@@ -16,9 +17,16 @@ from hypothesis import strategies as st
 
 from importers import eml, maildir, mbox, msg
 from importers.detect import sniff_kind
-from importers.mailparts import decode_words, message_record, parse_bytes, split_addresses
+from importers.mailparts import (
+    MAX_HTML_NESTING,
+    decode_words,
+    html_to_text,
+    message_record,
+    parse_bytes,
+    split_addresses,
+)
 from importers.records import Address, UnreadableFile
-from tests.support import mailgen
+from tests.support import hostile_files, mailgen
 
 CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -431,3 +439,15 @@ def test_dc_bega_release_every_eml_reads() -> None:
     assert len(pdfs) == 50  # including ones whose headers the converter broke or padded per line
     assert all(a.data.startswith(b"%PDF-") and a.data.rstrip().endswith(b"%%EOF") for a in pdfs)
     assert all(a.sha256 == hashlib.sha256(a.data).hexdigest() for a in pdfs)
+
+
+def test_html_quoted_as_deep_as_allowed_stays_in_proportion(tmp_path):
+    """Found by the fuzz test (seed 2909): quotes nested to the limit, then 22 KB of bytes with many line breaks;
+    html2text indented every line by every level, 310 KB of text. Such output falls back to the text without tags."""
+    _label, _name, data = hostile_files.mbox_case(random.Random(2909), big=False)
+    assert data.count(b"<blockquote>") == MAX_HTML_NESTING
+    path = tmp_path / "deep.mbox"
+    path.write_bytes(data)
+    (message,) = mbox.parse(path).messages
+    assert len(message.body) <= 4 * len(data) + 65_536
+    assert html_to_text("<blockquote><p>Hi <b>there</b></p></blockquote>").strip() == "> Hi **there**"
