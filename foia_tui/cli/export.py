@@ -5,6 +5,7 @@ A file is never replaced without --force; `-o -` is standard output, as no -o is
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -73,10 +74,9 @@ def export_command(
     fmt = format_for(output, fmt)
     text = render(export, fmt)
     if output is None:
-        stdout = click.get_text_stream("stdout")
         # Markdown and JSON are made safe for a terminal by their escaping; CSV keeps the data, so a terminal
         # is shown its controls (a file or a pipe gets the cells as they are).
-        click.echo(controls_shown(text) if fmt == "csv" and stdout.isatty() else text, nl=False)
+        click.echo(controls_shown(text) if fmt == "csv" and sys.stdout.isatty() else text, nl=False)
         return
     try:
         with Path(output).open("w" if force else "x", encoding="utf-8", newline="") as file:  # "x": never replaces
