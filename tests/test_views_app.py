@@ -236,6 +236,7 @@ async def test_zoom_and_pan_change_what_the_page_shows(small):
         # rendered 1.5 times sharper, then cut to the middle two thirds: about as many pixels, other ones
         assert abs(closer.width - whole.width) <= 2 and closer.tobytes() != whole.tobytes()
         assert "Pan (←↓↑→ or hjkl)" in screen_text(app)
+        assert "Previous page" not in screen_text(app)  # ← pans now: the footer does not offer it as a page turn
         await pilot.press("left", "k")  # to the top left corner, where the email's text is printed
         await settle(pilot)
         panned = drawn(page)

@@ -102,8 +102,10 @@ class OriginalPageScreen(Screen):
         Binding("right,l", "pan(1, 0)", "Pan right", show=False),
         Binding("up,k", "pan(0, -1)", "Pan up", show=False),
         Binding("down,j", "pan(0, 1)", "Pan down", show=False),
-        Binding("left,h,pageup", "page(-1)", "Previous page"),
-        Binding("right,l,pagedown", "page(1)", "Next page"),
+        Binding("left,h", "page(-1)", "Previous page"),
+        Binding("right,l", "page(1)", "Next page"),
+        Binding("pageup", "page(-1, True)", "Previous page", show=False),  # zoomed in or not
+        Binding("pagedown", "page(1, True)", "Next page", show=False),
         Binding("plus,equals_sign", "zoom(1)", "Zoom in"),
         Binding("minus", "zoom(-1)", "Zoom out"),
         Binding("0", "zoom(0)", "Whole page", show=False),
@@ -324,6 +326,8 @@ class OriginalPageScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page":
             step = int(str(parameters[0])) if parameters else 0
+            if len(parameters) < 2 and self.view.zoom > 1 and self.rendered is not None:
+                return False  # ←/→ pan while zoomed in: the footer should not offer them as page turns
             return 0 <= self.index + step < len(self.numbers) or None
         if action == "copy":
             return len(self.copies) > 1 or None
@@ -384,7 +388,8 @@ class OriginalPageScreen(Screen):
             f"in {one_line(command[0], 60)}"
         )
 
-    def action_page(self, step: int) -> None:
+    def action_page(self, step: int, always: bool = False) -> None:
+        """The next or previous page (`always`: pgup/pgdn, which turn pages at any zoom)."""
         if self.numbers and 0 <= self.index + step < len(self.numbers):
             self.index += step
             self._show_page()
