@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
+from typing import TypeVar
 
 import pytest
 from click.testing import CliRunner
@@ -45,12 +46,20 @@ def chart_text(screen) -> str:
     return screen.query_one(TimelineChart).render().plain
 
 
-async def open_timeline(pilot) -> TimelineScreen:
-    await pilot.press("g")
+S = TypeVar("S")
+
+
+async def opened(pilot, key: str, kind: type[S]) -> S:
+    """The screen `key` opens, once it has settled."""
+    await pilot.press(key)
     await settle(pilot)
     screen = pilot.app.screen
-    assert isinstance(screen, TimelineScreen)
+    assert isinstance(screen, kind)
     return screen
+
+
+async def open_timeline(pilot) -> TimelineScreen:
+    return await opened(pilot, "g", TimelineScreen)
 
 
 # -- the timeline --------------------------------------------------------------------------------------------
@@ -147,11 +156,7 @@ async def test_a_new_period_replaces_the_last_one_in_the_search(small):
 
 
 async def open_releases(pilot) -> ReleasesScreen:
-    await pilot.press("L")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ReleasesScreen)
-    return screen
+    return await opened(pilot, "L", ReleasesScreen)
 
 
 async def test_releases_j_k_move_and_the_detail_counts_boxes_codes_and_exposures(small):
