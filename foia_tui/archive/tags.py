@@ -317,14 +317,15 @@ def message_taggings(archive: Archive, message_id: str) -> list[Tagging]:
 def untag_messages(archive: Archive, tag: str, message_ids: list[str]) -> list[Tagging]:
     """Take a tag off messages (their excerpt taggings of that tag too); returns the taggings that went, as they
     were, so `restore_taggings` can put them back."""
-    with archive.transaction():
+    with archive.transaction() as conn:
         tag_id = get_tag(archive, tag).id
-        found: list[Tagging] = []
+        ids: list[int] = []
         for i in range(0, len(message_ids), CHUNK):
             chunk = message_ids[i : i + CHUNK]
             marks = ", ".join("?" for _ in chunk)
-            found += _taggings(archive, f"g.tag_id = ? AND g.message_id IN ({marks})", (tag_id, *chunk))
-        return delete_taggings(archive, [t.id for t in found])
+            sql = f"SELECT id FROM taggings WHERE tag_id = ? AND message_id IN ({marks})"
+            ids += [row[0] for row in conn.execute(sql, (tag_id, *chunk))]
+        return delete_taggings(archive, ids)  # which reads them in full, as they were
 
 
 def delete_taggings(archive: Archive, ids: list[int]) -> list[Tagging]:
