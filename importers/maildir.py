@@ -24,22 +24,27 @@ def message_files(directory: Path) -> list[Path]:
 
 
 def is_maildir(directory: Path) -> bool:
-    """A folder with cur/ or new/ (tmp/ is often dropped when maildirs are copied) holding mail.
+    """A folder with cur/ or new/ (tmp/ is often dropped when maildirs are copied) holding mail."""
+    return maildir_messages(directory) is not None
+
+
+def maildir_messages(directory: Path) -> list[Path] | None:
+    """The message files of `directory` if it is a maildir (see is_maildir), else None: listed once.
 
     The first message file must open with a header line, so a release folder that merely has a
     "new" subfolder of PDFs is not taken for a maildir.
     """
     directory = Path(directory)
     if not any((directory / sub).is_dir() for sub in SUBFOLDERS):
-        return False
+        return None
     files = message_files(directory)
     if not files:
-        return (directory / "tmp").is_dir()
+        return files if (directory / "tmp").is_dir() else None
     try:
         with files[0].open("rb") as handle:
-            return looks_like_message(handle.read(4096))
+            return files if looks_like_message(handle.read(4096)) else None
     except OSError:
-        return False
+        return None
 
 
 def parse(path: Path) -> DocumentRecord:

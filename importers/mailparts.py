@@ -13,8 +13,9 @@ import binascii
 import email.parser
 import hashlib
 import mimetypes
+import quopri
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from email.errors import MissingHeaderBodySeparatorDefect
 from email.message import Message
 from email.utils import parsedate_to_datetime, quote
@@ -24,11 +25,11 @@ from pathlib import Path
 import html2text
 
 from importers.dates import parse_date
+from importers.plain_mail import MAX_PARAM_HEADER, PlainMessage, split_plain
 from importers.records import Address, AttachmentRecord, DocumentRecord, MessageRecord, UnreadableFile
 
 CHUNK = 1 << 20
 MAX_BOUNDARY = 200
-MAX_PARAM_HEADER = 8192
 _PARAM_HEADERS = {"content-type", "content-disposition"}
 _ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to")
 # The headers a record is made of, and those that, present, make a header block an email's (not a text
@@ -43,7 +44,8 @@ _FOLD = re.compile(r"\r?\n[ \t]*")
 _ENCODED_WORD = re.compile(r"=\?([^?\s*]+)(?:\*[^?\s]*)?\?([QqBb])\?([^?\s]*)\?=")
 _ANGLE_ID = re.compile(r"<([^<>]+)>")
 _ANGLE_ADDRESS = re.compile(r"<([^<>]*)>")
-_SPACE = re.compile(r"\s+")
+_COMMENT = re.compile(r"\([^()]*\)")
+_ADDRESS_SYNTAX = re.compile(r'[\\"()<>,;:@]')
 _NESTING_TAG = re.compile(r"<(/?)(?:ul|ol|dl|blockquote)\b", re.IGNORECASE)
 MAX_HTML_NESTING = 100
 MAX_HTML_GROWTH = 4  # text html2text may make of HTML, times its size (real mail: well under 1)
@@ -160,8 +162,12 @@ def decode_words(value: str) -> str:
 
 def header_fields(msg: Message) -> dict[str, str]:
     """The headers a record needs, unfolded, raw 8-bit text recovered; repeated address headers joined."""
+    return _fields_of(msg.raw_items())
+
+
+def _fields_of(items: Iterable[tuple[str, object]]) -> dict[str, str]:
     fields: dict[str, str] = {}
-    for name, value in msg.raw_items():
+    for name, value in items:
         key = name.strip().lower()
         if key not in _MAIL_HEADERS:
             continue
@@ -177,18 +183,23 @@ def header_fields(msg: Message) -> dict[str, str]:
 
 
 def _split_top_level(value: str) -> list[str]:
-    """Split an address list on commas/semicolons outside quotes, <> and comments; drop group names."""
+    """Split an address list on commas/semicolons outside quotes, <> and comments; drop group names.
+
+    Only the characters of address syntax are visited (a regex skips the runs between them): a loop over
+    every character cost more than the rest of the message's headers."""
     if not any(c in value for c in '"(:;\\'):  # commas inside <> need a colon (source routes)
         return value.split(",")
     parts: list[str] = []
-    current: list[str] = []
-    quoted = escaped = has_at = False  # has_at: "@" in current (kept as a flag: a join per ":" is quadratic)
+    start = 0  # where the part being read begins
+    quoted = has_at = False  # has_at: "@" in the part so far
+    escaped = -1  # the position of the character a backslash escapes
     angle = comment = 0
-    for char in value:
-        if escaped:
-            escaped = False
+    for match in _ADDRESS_SYNTAX.finditer(value):
+        at, char = match.start(), match.group()
+        if at == escaped:
+            pass
         elif char == "\\":
-            escaped = True
+            escaped = at + 1
         elif quoted:
             quoted = char != '"'
         elif char == '"' and not angle:
@@ -203,15 +214,14 @@ def _split_top_level(value: str) -> list[str]:
             angle -= 1
         elif not (angle or comment):
             if char in ",;":
-                parts.append("".join(current))
-                current, has_at = [], False
+                parts.append(value[start:at])
+                start, has_at = at + 1, False
                 continue
             if char == ":" and not has_at:  # "group-name:" of RFC 5322 group syntax
-                current = []
+                start = at + 1
                 continue
         has_at = has_at or char == "@"
-        current.append(char)
-    parts.append("".join(current))
+    parts.append(value[start:])
     return parts
 
 
@@ -238,15 +248,20 @@ def _unquote_name(name: str) -> str:
     name = name.strip()
     if len(name) >= 2 and name[0] == name[-1] == '"':
         name = name[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-    if re.fullmatch(r"\([^()]*\)", name):  # "a@b.gov (Name)": the comment is the name
+    if _COMMENT.fullmatch(name):  # "a@b.gov (Name)": the comment is the name
         name = name[1:-1]
     if len(name) >= 2 and name[0] == name[-1] == "'":
         name = name[1:-1]
     return name.strip()
 
 
+def _squeezed(text: str, between: str = " ") -> str:
+    """Each run of whitespace as `between`, none at the ends (str.split knows the same whitespace as regex \\s)."""
+    return between.join(text.split())
+
+
 def _address(part: str) -> Address | None:
-    raw = _SPACE.sub(" ", decode_words(part)).strip()
+    raw = _squeezed(decode_words(part))
     if not raw:
         return None
     bracket = _ANGLE_ADDRESS.search(part)
@@ -261,11 +276,11 @@ def _address(part: str) -> Address | None:
     else:
         email, name = None, part
     if email is not None:
-        email = _SPACE.sub("", email).strip("\"'").removeprefix("mailto:") or None
+        email = _squeezed(email, "").strip("\"'").removeprefix("mailto:") or None
     if email is not None and "@" not in email:  # e.g. an Exchange "/O=ORG/OU=..." or a redaction code
         name = name if name.strip() else email
         email = None
-    name = _SPACE.sub(" ", decode_words(_unquote_name(name))).strip()
+    name = _squeezed(decode_words(_unquote_name(name)))
     if not name and not email:  # "<>", the null sender of bounces
         return None
     return Address(name=clean_text(name) or None, email=clean_text(email) if email else None, raw=clean_text(raw))
@@ -296,7 +311,7 @@ def message_ids(value: str | None) -> list[str]:
     """Message-IDs in a header, angle brackets stripped; bare ids accepted when no <> are present."""
     if not value:
         return []
-    found = [_SPACE.sub("", match) for match in _ANGLE_ID.findall(value)]
+    found = [_squeezed(match, "") for match in _ANGLE_ID.findall(value)]
     if not found:
         found = [word.strip("<>,;") for word in value.split() if "@" in word]
     return [clean_text(i) for i in dict.fromkeys(found) if i]
@@ -445,11 +460,26 @@ def _part_attachment(part: Message, number: int) -> AttachmentRecord:
 
 
 def _part_text(part: Message) -> str:
-    data = b"".join(_part_chunks(part))
-    text = decode_bytes(data, part.get_content_charset())
-    if part.get_content_type() == "text/html":
+    return _decoded_text(b"".join(_part_chunks(part)), part.get_content_charset(), part.get_content_type())
+
+
+def _decoded_text(data: bytes, charset: str | None, content_type: str) -> str:
+    text = decode_bytes(data, charset)
+    if content_type == "text/html":
         text = html_to_text(text)
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _plain_text(plain: PlainMessage) -> str:
+    """The text of a PlainMessage, decoded as _part_text decodes the same part parsed by the email package."""
+    encoding = plain.transfer_encoding
+    if encoding.strip().lower() == "base64":
+        data = b"".join(_base64_chunks(plain.payload))
+    else:
+        data = plain.payload.encode("ascii", "surrogateescape")
+        if encoding.lower() == "quoted-printable":
+            data = quopri.decodestring(data)
+    return _decoded_text(data, plain.charset, "text/plain")
 
 
 def _alternative_order(children: list[Message]) -> list[Message]:
@@ -546,14 +576,29 @@ def parse_bytes(data: bytes) -> Message:
 
 def message_record(msg: Message, ordinal: int) -> MessageRecord:
     """Headers, body and attachments of one parsed message; UnreadableFile when it has no email headers."""
+
+    def texts(record: MessageRecord) -> list[str]:
+        found: list[str] = []
+        _collect(msg, found, record.attachments)
+        return found
+
+    return _record(msg.raw_items, texts, ordinal)
+
+
+def _plain_record(plain: PlainMessage) -> MessageRecord:
+    return _record(lambda: plain.items, lambda _record: [_plain_text(plain)], 0)
+
+
+def _record(
+    items: Callable[[], Iterable[tuple[str, object]]], texts: Callable[[MessageRecord], list[str]], ordinal: int
+) -> MessageRecord:
+    """A message's record from its header items and the texts of its body (which may add attachments to it)."""
     try:
-        fields = header_fields(msg)
+        fields = _fields_of(items())
         if not _MAIL_HEADERS & fields.keys():
             raise UnreadableFile("no email headers found")
         record = record_from_fields(fields, ordinal)
-        texts: list[str] = []
-        _collect(msg, texts, record.attachments)
-        record.body = clean_text("\n".join(text.strip("\n") for text in texts if text.strip()))
+        record.body = clean_text("\n".join(text.strip("\n") for text in texts(record) if text.strip()))
     except UnreadableFile:
         raise
     except RecursionError as exc:
@@ -594,6 +639,11 @@ def parse_message_file(path: Path, kind: str) -> DocumentRecord:
             if not looks_like_message(chunk):
                 raise UnreadableFile("not an email message (no headers)")
             digest.update(chunk)
+            plain = split_plain(skip_preamble(chunk)) if len(chunk) < CHUNK else None  # the whole file, and plain
+            if plain is not None:
+                return DocumentRecord(
+                    path=str(path), sha256=digest.hexdigest(), kind=kind, messages=[_plain_record(plain)]
+                )
             parser.feed(skip_preamble(chunk))
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)

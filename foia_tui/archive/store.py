@@ -35,8 +35,11 @@ def message_id_for(document_sha256: str, ordinal: int) -> str:
     return hashlib.sha256(f"{document_sha256}:{ordinal}".encode()).hexdigest()[:16]
 
 
+_TO_JSON = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps would build an encoder per call
+
+
 def _address_json(addresses: list[Address]) -> str:
-    return json.dumps([{"name": a.name, "email": a.email, "raw": a.raw} for a in addresses], ensure_ascii=False)
+    return _TO_JSON([{"name": a.name, "email": a.email, "raw": a.raw} for a in addresses]) if addresses else "[]"
 
 
 def _participants_text(message: MessageRecord) -> str:
@@ -186,36 +189,40 @@ def store_rows(
         if here:  # a forced re-read replaces what the file gave before (a new or failed one has none of it)
             for table in ("pages", "warnings", "leads", "redactions"):
                 conn.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
-        conn.executemany(
-            "INSERT INTO warnings (document_id, page, reason) VALUES (?, ?, ?)",
-            [(document_id, page, reason) for page, reason in rows.warning_rows],
-        )
+        if rows.warning_rows:  # each of these is empty for most mail, and an empty executemany still costs
+            conn.executemany(
+                "INSERT INTO warnings (document_id, page, reason) VALUES (?, ?, ?)",
+                [(document_id, page, reason) for page, reason in rows.warning_rows],
+            )
         if rows.lead is not None:
             conn.execute(
                 """INSERT INTO leads (document_id, page_start, page_end, text, recipients, cc, subject)
                    VALUES (?, ?, ?, ?, ?, ?, ?)""",
                 (document_id, *rows.lead),
             )
-        conn.executemany(
-            "INSERT INTO pages (document_id, number, text, bates, ocr) VALUES (?, ?, ?, ?, ?)",
-            [(document_id, *page) for page in rows.pages],
-        )
+        if rows.pages:
+            conn.executemany(
+                "INSERT INTO pages (document_id, number, text, bates, ocr) VALUES (?, ?, ?, ?, ?)",
+                [(document_id, *page) for page in rows.pages],
+            )
         added = _insert_messages(conn, document_id, rows.messages, forced=here)
         conn.executemany(
             "INSERT INTO participants (message_id, role, position, name, email, raw) VALUES (?, ?, ?, ?, ?, ?)",
             rows.participants,
         )
         # A forced re-read replaced every box of the file above (its emails', its lead's and those off any email).
-        conn.executemany(
-            """INSERT INTO redactions (message_id, document_id, page, x0, top, x1, bottom, code, body_offset,
-                   leaked_text, field, kind, readable_text, crop)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [(message_id, document_id, *values) for message_id, *values in rows.redactions],
-        )
-        conn.executemany(
-            "INSERT INTO attachments (message_id, name, content_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
-            rows.attachments,
-        )
+        if rows.redactions:
+            conn.executemany(
+                """INSERT INTO redactions (message_id, document_id, page, x0, top, x1, bottom, code, body_offset,
+                       leaked_text, field, kind, readable_text, crop)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [(message_id, document_id, *values) for message_id, *values in rows.redactions],
+            )
+        if rows.attachments:
+            conn.executemany(
+                "INSERT INTO attachments (message_id, name, content_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
+                rows.attachments,
+            )
     return StoreResult(document_id, added, False)
 
 

@@ -159,9 +159,10 @@ def expand_paths(paths: Iterable[str], follow_symlinks: bool = False) -> tuple[l
             for candidate in _walk(Path(match), failures, walked, follow_symlinks, given=True):
                 candidate.top = Path(match)
                 found.append(candidate)
-    seen: set[str] = set()  # a file named twice (a folder and a glob inside it) is read once
-    unique = [c for c in found if not (os.path.abspath(c.path) in seen or seen.add(os.path.abspath(c.path)))]
-    return unique, failures
+    first: dict[str, Candidate] = {}  # a file named twice (a folder and a glob inside it) is read once
+    for candidate in found:
+        first.setdefault(os.path.abspath(candidate.path), candidate)
+    return list(first.values()), failures
 
 
 def _walk(
@@ -181,8 +182,9 @@ def _walk(
             failures.append(Failure(str(path), f"a folder already read, through a symbolic link ({real}): skipped"))
             return
         walked.add(real)
-        if maildir.is_maildir(path):
-            yield from (Candidate(p, "maildir") for p in maildir.message_files(path))
+        messages = maildir.maildir_messages(path)
+        if messages is not None:
+            yield from (Candidate(p, "maildir") for p in messages)
             return
         try:
             children = sorted(path.iterdir())
