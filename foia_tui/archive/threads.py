@@ -134,13 +134,20 @@ def write_conversations(
     people: PeoplePlan,
 ) -> None:
     """Apply a rethreading inside the caller's transaction: each message's thread, duplicate and parent where
-    they changed from `current` (as message_keys read it), then the threads table."""
-    changes = [
-        (threading.thread_of[k], duplicates[k], threading.parent_of[k], k)
-        for k in duplicates
-        if current[k] != (threading.thread_of[k], duplicates[k], threading.parent_of[k])
-    ]
-    conn.executemany("UPDATE messages SET thread_id = ?, duplicate_of = ?, parent_id = ? WHERE id = ?", changes)
+    they changed from `current` (as message_keys read it), then the threads table.
+
+    duplicate_of is a foreign key, which makes an update that sets it about five times slower: only the rows
+    whose duplicate changed set it."""
+    placed, copied = [], []
+    for k, head in duplicates.items():
+        thread_id, parent_id = threading.thread_of[k], threading.parent_of[k]
+        was = current[k]
+        if was[1] != head:
+            copied.append((thread_id, head, parent_id, k))
+        elif (was[0], was[2]) != (thread_id, parent_id):
+            placed.append((thread_id, parent_id, k))
+    conn.executemany("UPDATE messages SET thread_id = ?, parent_id = ? WHERE id = ?", placed)
+    conn.executemany("UPDATE messages SET thread_id = ?, duplicate_of = ?, parent_id = ? WHERE id = ?", copied)
     _write_threads(conn, keys, duplicates, threading, people)
 
 

@@ -358,6 +358,7 @@ class _Linker:
         self.grouped: dict[str, MessagePeople] = {}
         self.body_cache: dict[str, str] = {}
         self.fingerprints: dict[str, str] = {}
+        self.quotes: dict[str, Quote | None] = {}
         self.earlier_found: dict[str, list[MessageKey]] = {}
 
     def people(self, head: str) -> MessagePeople:
@@ -389,6 +390,12 @@ class _Linker:
             found = self.fingerprints[m.id] = fingerprint(own_text(self.bodies([m.id])[m.id]))
         return found
 
+    def quote(self, m: MessageKey) -> Quote | None:
+        """What `m` quotes first, read from its body once (prefetch and parent both ask)."""
+        if m.id not in self.quotes:
+            self.quotes[m.id] = first_quote(self.bodies([m.id])[m.id])
+        return self.quotes[m.id]
+
     def prefetch(self, messages: list[MessageKey]) -> None:
         """Sort the shown messages of the subjects these messages need by time, then load in two goes their
         bodies and those of the earlier messages the ones quoting something may answer."""
@@ -399,8 +406,8 @@ class _Linker:
         for bucket in self.buckets.values():
             bucket.sort(key=lambda m: (m.sent_sort or "", m.id))
             self.positions.update((m.id, i) for i, m in enumerate(bucket))
-        texts = self.bodies(m.id for m in messages)
-        quoting = [m for m in messages if first_quote(texts[m.id])]
+        self.bodies(m.id for m in messages)
+        quoting = [m for m in messages if self.quote(m)]
         self.bodies({c.id for m in quoting for c in self.earlier(m)})
 
     def earlier(self, m: MessageKey) -> list[MessageKey]:
@@ -460,7 +467,7 @@ class _Linker:
         candidates = [c for c in self.earlier(m) if not (headerless_only and c.message_id)]
         if not candidates:
             return None
-        quote = first_quote(self.bodies([m.id])[m.id])
+        quote = self.quote(m)
         if quote is not None:
             found = self.quoted(quote, candidates)
             if found is not None:
