@@ -14,13 +14,15 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pdfplumber
 import pypdfium2.raw as pdfium_c
 
 from importers.pdf_boxes import Box
 from importers.pdf_layout import TextLayer
+
+if TYPE_CHECKING:
+    import pdfplumber
 
 _COVERED = 0.6  # share of a character's box a redaction must cover for the character to count as hidden
 _SAME_COLOUR = 0.15  # luminance difference (0 to 1) below which ink and box look alike
@@ -138,6 +140,8 @@ class LeakAudit:
         """Audit page `index` (0-based); a page pdfplumber cannot parse keeps pypdfium2's reading."""
         if not boxes:
             return
+        import pdfplumber  # here, not at the top: its ~70 ms would slow every start of the CLI, even for mail
+
         try:
             if self.pdf is None:
                 self.pdf = pdfplumber.open(self.path)
