@@ -10,4 +10,4 @@ from importers.records import DocumentRecord
 
 def parse(path: Path) -> DocumentRecord:
     """Read one .eml file; raises UnreadableFile when it is empty, junk or has no email headers."""
-    return parse_message_file(Path(path), "eml")
+    return parse_message_file(path, "eml")

@@ -10,7 +10,7 @@ CHUNK = 1 << 20
 
 
 def file_sha256(path: Path) -> str:
-    with Path(path).open("rb") as handle:
+    with open(path, "rb") as handle:
         return stream_sha256(handle)
 
 

@@ -49,4 +49,4 @@ def maildir_messages(directory: Path) -> list[Path] | None:
 
 def parse(path: Path) -> DocumentRecord:
     """Read one maildir message file (kind "maildir")."""
-    return parse_message_file(Path(path), "maildir")
+    return parse_message_file(path, "maildir")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import binascii
 import email.parser
+import functools
 import hashlib
 import mimetypes
 import quopri
@@ -48,6 +49,7 @@ _COMMENT = re.compile(r"\([^()]*\)")
 _ADDRESS_SYNTAX = re.compile(r'[\\"()<>,;:@]')
 _NESTING_TAG = re.compile(r"<(/?)(?:ul|ol|dl|blockquote)\b", re.IGNORECASE)
 MAX_HTML_NESTING = 100
+MAX_REMEMBERED_HEADER = 2000  # address headers longer than this are read each time, not kept
 MAX_HTML_GROWTH = 4  # text html2text may make of HTML, times its size (real mail: well under 1)
 _BOUNDARY_LINE = re.compile(rf"^--([^\r\n]{{1,{MAX_BOUNDARY}}}?)[ \t]*\r?$", re.MULTILINE)
 _NON_ASCII_TEXT = re.compile("[^\x00-\x7f\ufffd]")
@@ -290,8 +292,19 @@ def split_addresses(value: str | None) -> list[Address]:
     """Every correspondent in an address header, as far as it can be read."""
     if not value:
         return []
+    if len(value) > MAX_REMEMBERED_HEADER:
+        return list(_read_addresses(value))
+    return list(_remembered_addresses(value))
+
+
+def _read_addresses(value: str) -> tuple[Address, ...]:
     found = (_address(part) for part in _merge_unquoted_names(_split_top_level(value)))
-    return [address for address in found if address is not None]
+    return tuple(address for address in found if address is not None)
+
+
+# The same From and To lines come back message after message (a list's address, its regulars): each is read once
+# per worker. Addresses are frozen, so the records may share them.
+_remembered_addresses = functools.lru_cache(maxsize=2048)(_read_addresses)
 
 
 def iso_date(text: str | None) -> str | None:
@@ -632,7 +645,7 @@ def parse_message_file(path: Path, kind: str) -> DocumentRecord:
     digest = hashlib.sha256()
     parser = email.parser.BytesFeedParser(_MailMessage)
     try:
-        with Path(path).open("rb") as handle:
+        with open(path, "rb") as handle:
             chunk = handle.read(CHUNK)
             if not chunk.strip():
                 raise UnreadableFile("empty file")

@@ -61,6 +61,21 @@ def date_documents(conn: sqlite3.Connection, document_ids: Collection[str] | Non
     return len(updates)
 
 
+def date_batch(conn: sqlite3.Connection, stored: dict[int, list[str]], *, fresh: bool) -> int:
+    """date_documents for what an import batch stored or found already here, by release id; how many changed.
+
+    Rows the batch wrote are dated with no zone (see store.document_rows), and a release without a zone changes
+    no message's: with `fresh` rows (none re-read into an email a zoned release holds) and no zoned release among
+    `stored`, nothing can change, and the messages are not read again."""
+    zoned = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM releases WHERE id IN (SELECT value FROM json_each(?)) AND tz IS NOT NULL)",
+        (json.dumps(sorted(stored)),),
+    ).fetchone()[0]
+    if fresh and not zoned:
+        return 0
+    return date_documents(conn, [document_id for ids in stored.values() for document_id in ids])
+
+
 def set_clock(conn: sqlite3.Connection, release_ids: Collection[int] | None = None) -> ClockChange:
     """Detect the zone of each of `release_ids` (every release when None) that was given none, and date again the
     messages of those whose zone changed (every message when None)."""

@@ -2,23 +2,51 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from foia_tui.cli.common import db_option
-from foia_tui.cli.export import export_command
-from foia_tui.cli.importing import import_command
-from foia_tui.cli.listing import list_command, stats_command, warnings_command
-from foia_tui.cli.opening import open_app, open_command, sample_command
-from foia_tui.cli.people import people_group
-from foia_tui.cli.redactions import redactions_command
-from foia_tui.cli.releases import compare_command, gaps_command, release_group, releases_command
-from foia_tui.cli.search import search_command
-from foia_tui.cli.tags import tag_group
-from foia_tui.cli.threads import show_command, threads_command
-from foia_tui.cli.timeline import event_group, timeline_command
+
+# Each command's module, imported only when the command runs (or --help lists them): `foia import` need not
+# load the PDF export, the timeline or the search language to start.
+COMMANDS = {
+    "import": "importing:import_command",
+    "list": "listing:list_command",
+    "stats": "listing:stats_command",
+    "warnings": "listing:warnings_command",
+    "open": "opening:open_command",
+    "sample": "opening:sample_command",
+    "timeline": "timeline:timeline_command",
+    "event": "timeline:event_group",
+    "releases": "releases:releases_command",
+    "release": "releases:release_group",
+    "compare": "releases:compare_command",
+    "gaps": "releases:gaps_command",
+    "redactions": "redactions:redactions_command",
+    "tag": "tags:tag_group",
+    "export": "export:export_command",
+    "search": "search:search_command",
+    "people": "people:people_group",
+    "threads": "threads:threads_command",
+    "show": "threads:show_command",
+}
 
 
-@click.group(invoke_without_command=True)
+class LazyGroup(click.Group):
+    """A group whose commands are the modules named in COMMANDS, imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name].split(":")
+        return getattr(importlib.import_module(f"foia_tui.cli.{module}"), name)
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
 @db_option
 @click.version_option(package_name="foia-tui")
 @click.pass_context
@@ -29,28 +57,6 @@ def main(ctx: click.Context, db: str | None) -> None:
     of the bundled sample when there is none (`foia sample` says where it is).
     """
     if ctx.invoked_subcommand is None:
+        from foia_tui.cli.opening import open_app
+
         open_app(db)
-
-
-for command in (
-    import_command,
-    list_command,
-    stats_command,
-    warnings_command,
-    open_command,
-    sample_command,
-    timeline_command,
-    event_group,
-    releases_command,
-    release_group,
-    compare_command,
-    gaps_command,
-    redactions_command,
-    tag_group,
-    export_command,
-    search_command,
-    people_group,
-    threads_command,
-    show_command,
-):
-    main.add_command(command)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from foia_tui.archive import Archive, ArchiveUnusable
-from foia_tui.archive.clock import date_documents, set_clock, set_zone
+from foia_tui.archive.clock import date_batch, set_clock, set_zone
 from foia_tui.archive.indexing import indexed_at_the_end
 from foia_tui.archive.messages import duplicate_count
 from foia_tui.archive.releases import (
@@ -53,7 +53,7 @@ from foia_tui.domain.releases import default_release_name, run_release_name
 from foia_tui.services.production import join_production
 from foia_tui.services.rethreading import rebuild_conversations
 from foia_tui.services.workers import TOO_LARGE, UNEXPECTED, Stopped, run_bounded
-from importers import maildir, pdf
+from importers import maildir
 from importers.detect import parser_for, sniff_kind
 from importers.hashing import file_sha256, stream_sha256
 from importers.ocr_cache import DirectoryCache
@@ -227,6 +227,8 @@ def parse_file(path: Path, kind: str | None) -> DocumentRecord:
         if kind is None:
             raise UnreadableFile("unknown file type (not a PDF, email, mbox, maildir or Outlook .msg)")
         if kind == "pdf":
+            from importers import pdf  # pypdfium2, PIL and pdfplumber: loaded by the first PDF, not by mail imports
+
             return pdf.parse(path, ocr_cache=_ocr_cache())
         return parser_for(kind)(path)
     except UnreadableFile as error:
@@ -358,7 +360,7 @@ def _store_all(
                 finished = True
             for release_id, document_ids in stored.items():
                 attach_documents(archive, release_id, document_ids)
-            date_documents(conn, [document_id for ids in stored.values() for document_id in ids])
+            date_batch(conn, stored, fresh=not force)
             place_unthreaded(conn)  # listed even if the import dies before its rethreading
 
 

@@ -26,6 +26,9 @@ TOO_LARGE = "too large to read in memory"
 UNEXPECTED = "could not be read"  # starts the reason when a parser raised something else than expected
 _PR_SET_PDEATHSIG = 1
 QUEUE_PER_WORKER = 8  # tasks handed to a worker ahead of time, so it never waits for the parent
+# Workers yield the CPU to their parent: it writes what they read (one writer, the import's slowest part once
+# they have read ahead) and may be the app, which stays responsive.
+WORKER_NICENESS = 10
 _SIGNAL_CAUSES = {
     signal.SIGKILL: "killed, usually for using too much memory",
     signal.SIGABRT: "aborted, usually for lack of memory",
@@ -75,6 +78,7 @@ def _serve(
         end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     os.setpgid(0, 0)  # a group of its own, so that killing it also stops the programs it runs (Tesseract)
+    os.nice(WORKER_NICENESS)
     if memory_limit:
         _cap_memory(memory_limit)
     try:
