@@ -46,7 +46,7 @@ def split_plain(data: bytes) -> PlainMessage | None:
     items = _header_items(head.decode("ascii"))
     if items is None:
         return None
-    first = {}
+    first: dict[str, str] = {}  # what Message.get gives: the first header of each name
     for name, value in items:
         first.setdefault(name.lower(), value)
     if "content-disposition" in first:
