@@ -48,8 +48,9 @@ def _participants_text(message: MessageRecord) -> str:
     return "; ".join(" ".join(part for part in (a.name, a.email) if part) or a.raw for a in people)
 
 
-def is_imported(archive: Archive, sha256: str) -> bool:
-    return bool(archive._scalar("SELECT 1 FROM documents WHERE sha256 = ? AND status = 'imported'", (sha256,)))
+def _is_imported(conn: sqlite3.Connection, sha256: str) -> bool:
+    found = conn.execute("SELECT 1 FROM documents WHERE sha256 = ? AND status = 'imported'", (sha256,)).fetchone()
+    return found is not None
 
 
 MESSAGE_COLUMNS = (
@@ -173,7 +174,7 @@ def store_rows(
     """store_document for rows built elsewhere (see DocumentRows)."""
     document_id = document_id_for(rows.sha256)
     with archive.transaction() as conn:
-        here = is_imported(archive, rows.sha256)
+        here = _is_imported(conn, rows.sha256)
         if here and not force:
             return StoreResult(document_id, 0, True)
         conn.execute(

@@ -155,9 +155,9 @@ def expand_paths(paths: Iterable[str], follow_symlinks: bool = False) -> tuple[l
         matches = sorted(glob.glob(spec, recursive=True)) if glob.has_magic(spec) else [spec]
         if not matches:
             failures.append(Failure(spec, "no files match this pattern"))
-        for match in matches:
-            for candidate in _walk(Path(match), failures, walked, follow_symlinks, given=True):
-                candidate.top = Path(match)
+        for match in map(Path, matches):
+            for candidate in _walk(match, failures, walked, follow_symlinks, given=True):
+                candidate.top = match
                 found.append(candidate)
     first: dict[str, Candidate] = {}  # a file named twice (a folder and a glob inside it) is read once
     for candidate in found:
