@@ -3,8 +3,9 @@
 Parsing uses the stdlib `email` package with its default compat32 policy and decodes headers here, not
 mail-parser or policy.default: on real list mail (fedora mbox + notmuch lkml) those cost ~780 and ~1150 µs
 of CPU a message against ~220 µs for this whole path, and policy.default even raises on some real address
-headers. Every byte is untrusted: charsets may be wrong or missing, headers may carry raw 8-bit text, MIME
-may be broken.
+headers. A message file (.eml, maildir) of one text/plain part under plain ASCII headers, most mail, skips the parser
+(importers.plain_mail gives exactly what it would). Every byte is untrusted: charsets may be wrong or missing,
+headers may carry raw 8-bit text, MIME may be broken.
 """
 
 from __future__ import annotations
