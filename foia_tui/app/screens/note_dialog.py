@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from foia_tui.app.screens.line_dialog import LineDialog
 from foia_tui.domain.display import one_line
 
 
-class NoteDialog(ModalScreen[str | None]):
+class NoteDialog(LineDialog):
     """Dismisses with the note as typed (stripped; '' to clear it), or None when cancelled."""
 
+    BOX_ID = "note-box"
     BINDING_GROUP_TITLE = "Edit note"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
-    NoteDialog { align: center middle; }
-    NoteDialog #note-box {
-        width: 80; max-width: 95%; height: auto; border: round $accent; background: $surface; padding: 0 1;
-    }
+    NoteDialog #note-box { width: 80; max-width: 95%; }
     NoteDialog #note-hint { color: $text-muted; }
     """
 
@@ -32,15 +25,10 @@ class NoteDialog(ModalScreen[str | None]):
         self.title_text = title
         self.note = note or ""
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="note-box"):
-            yield Static(Text(one_line(self.title_text, 200), style="bold"), id="note-title")
-            yield Input(value=one_line(self.note, 2_000), placeholder="Note", id="note-text")
-            yield Static(Text("Enter: keep the note · Escape: leave it as it was"), id="note-hint")
+    def lines(self) -> ComposeResult:
+        yield Static(Text(one_line(self.title_text, 200), style="bold"), id="note-title")
+        yield Input(value=one_line(self.note, 2_000), placeholder="Note", id="note-text")
+        yield Static(Text("Enter: keep the note · Escape: leave it as it was"), id="note-hint")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def submitted(self, text: str) -> None:
+        self.dismiss(text.strip())

@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from foia_tui.app.screens.line_dialog import LineDialog
 from foia_tui.archive import Archive, ArchiveError
 from foia_tui.domain.display import one_line
 from foia_tui.services.searching import save_search, saved_searches
 
 
-class SaveSearchDialog(ModalScreen[str | None]):
+class SaveSearchDialog(LineDialog):
     """Asks for a name (the query itself is proposed); dismisses with the name saved, None when cancelled."""
 
+    BOX_ID = "save-box"
     BINDING_GROUP_TITLE = "Save search"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
-    SaveSearchDialog { align: center middle; }
-    SaveSearchDialog #save-box {
-        width: 70; height: auto; border: round $accent; background: $surface; padding: 0 1;
-    }
+    SaveSearchDialog #save-box { width: 70; }
     SaveSearchDialog #save-problem { color: $error; height: auto; }
     """
 
@@ -34,15 +27,14 @@ class SaveSearchDialog(ModalScreen[str | None]):
         self.archive = archive
         self.search = query
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="save-box"):
-            yield Static(Text("Save the search " + one_line(self.search, 50) + " as:"))
-            yield Input(value=" ".join(self.search.split())[:80], id="save-name")
-            yield Static(Text("Enter saves (a search of the same name is replaced) · Escape cancels"))
-            yield Static(Text(""), id="save-problem")
+    def lines(self) -> ComposeResult:
+        yield Static(Text("Save the search " + one_line(self.search, 50) + " as:"))
+        yield Input(value=" ".join(self.search.split())[:80], id="save-name")
+        yield Static(Text("Enter saves (a search of the same name is replaced) · Escape cancels"))
+        yield Static(Text(""), id="save-problem")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        name = " ".join(event.value.split())
+    def submitted(self, text: str) -> None:
+        name = " ".join(text.split())
         try:
             replaced = any(s["name"] == name for s in saved_searches(self.archive))
             save_search(self.archive, name, self.search)
@@ -50,6 +42,3 @@ class SaveSearchDialog(ModalScreen[str | None]):
             self.query_one("#save-problem", Static).update(Text(one_line(str(error), 200)))
             return
         self.dismiss(name + (" (replacing the earlier one)" if replaced else ""))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
