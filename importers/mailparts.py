@@ -644,7 +644,6 @@ def looks_like_message(head: bytes) -> bool:
 def parse_message_file(path: Path, kind: str) -> DocumentRecord:
     """One file holding one message (.eml, a maildir file): hashed and parsed in one streamed read."""
     digest = hashlib.sha256()
-    parser = email.parser.BytesFeedParser(_MailMessage)
     try:
         with open(path, "rb") as handle:
             chunk = handle.read(CHUNK)
@@ -653,12 +652,14 @@ def parse_message_file(path: Path, kind: str) -> DocumentRecord:
             if not looks_like_message(chunk):
                 raise UnreadableFile("not an email message (no headers)")
             digest.update(chunk)
-            plain = split_plain(skip_preamble(chunk)) if len(chunk) < CHUNK else None  # the whole file, and plain
+            head = skip_preamble(chunk)
+            plain = split_plain(head) if len(chunk) < CHUNK else None  # the whole file, and plain
             if plain is not None:
                 return DocumentRecord(
                     path=str(path), sha256=digest.hexdigest(), kind=kind, messages=[_plain_record(plain)]
                 )
-            parser.feed(skip_preamble(chunk))
+            parser = email.parser.BytesFeedParser(_MailMessage)
+            parser.feed(head)
             while chunk := handle.read(CHUNK):
                 digest.update(chunk)
                 parser.feed(chunk)
